@@ -1,0 +1,29 @@
+package dev.restorecdc.config;
+
+import io.smallrye.config.ConfigMapping;
+
+import java.time.Instant;
+import java.util.Optional;
+
+/**
+ * The whole configuration of the functions, one key per {@code CDC_*} environment variable
+ * (SmallRye maps {@code CDC_QUEUE_URL} to {@code cdc.queue-url}).
+ */
+@ConfigMapping(prefix = "cdc")
+public interface CdcConfig {
+
+    /** The table whose stream is captured; also the key of its sessions in the control table. */
+    Optional<String> sourceTable();
+
+    /** The control table (lock, sessions, key log). */
+    Optional<String> sessionTable();
+
+    /** The FIFO queue that buffers captured changes. */
+    Optional<String> queueUrl();
+
+    /** Static mode: replay into this table instead of the active session's target. */
+    Optional<String> targetTable();
+
+    /** Static mode: the start of the replay window instead of the session's. */
+    Optional<Instant> replayFrom();
+}
