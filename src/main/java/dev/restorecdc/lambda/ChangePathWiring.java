@@ -10,7 +10,7 @@ import dev.restorecdc.cdc.ChangeCodec;
 import dev.restorecdc.cdc.ReplayService;
 import dev.restorecdc.cdc.SessionLedger;
 import dev.restorecdc.config.CdcConfig;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import jakarta.enterprise.inject.Produces;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
@@ -19,18 +19,18 @@ import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
 
-/** Builds the plain-Java services of the change path from the configuration and the SDK clients. */
-@ApplicationScoped
+/** Builds (once per container: @Singleton, no proxies on the hot path) the plain-Java services of the change path from the configuration and the SDK clients. */
+@Singleton
 public class ChangePathWiring {
 
     @Produces
-    @ApplicationScoped
+    @Singleton
     ChangeCodec codec(ObjectMapper json) {
         return new ChangeCodec(json);
     }
 
     @Produces
-    @ApplicationScoped
+    @Singleton
     SessionLedger ledger(CdcConfig config, DynamoDbClient dynamo, ObjectMapper json) {
         if (config.sessionTable().isEmpty() || config.sourceTable().isEmpty()) {
             return NO_SESSIONS;
@@ -39,7 +39,7 @@ public class ChangePathWiring {
     }
 
     @Produces
-    @ApplicationScoped
+    @Singleton
     CaptureService capture(CdcConfig config, ChangeCodec codec, SqsClient sqs, SessionLedger ledger) {
         String queueUrl = config.queueUrl().orElseThrow(() ->
                 new IllegalStateException("CDC_QUEUE_URL is not set: the capture function needs the FIFO queue's URL"));
@@ -47,7 +47,7 @@ public class ChangePathWiring {
     }
 
     @Produces
-    @ApplicationScoped
+    @Singleton
     ReplayService replay(CdcConfig config, ChangeCodec codec, DynamoDbClient dynamo, SessionLedger ledger) {
         return new ReplayService(codec, new DynamoTargetWriter(dynamo), ledger, config.targetTable(), config.replayFrom());
     }
