@@ -50,7 +50,8 @@ locals {
       environment = { JAVA_TOOL_OPTIONS = "-XX:+TieredCompilation -XX:TieredStopAtLevel=1" }
     }
   }
-  runtime      = local.runtimes[var.function_runtime]
+  # try(): an unknown runtime is reported by the variable's validation, not as an index error.
+  runtime      = try(local.runtimes[var.function_runtime], local.runtimes.native)
   function_zip = coalesce(var.function_zip, local.runtime.zip)
 
   function_package = {
