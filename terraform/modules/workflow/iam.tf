@@ -94,6 +94,14 @@ locals {
       conditions = []
     },
     {
+      # The caught-up check reads the capture mapping's state and LastProcessingResult.
+      sid        = "ReadMappingStatus"
+      effect     = "Allow"
+      actions    = ["lambda:GetEventSourceMapping"]
+      resources  = [var.capture_mapping_arn, var.replay_mapping_arn]
+      conditions = []
+    },
+    {
       sid        = "WriteLogs"
       effect     = "Allow"
       actions    = ["logs:CreateLogStream", "logs:PutLogEvents"]
