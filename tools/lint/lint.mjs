@@ -128,6 +128,21 @@ async function checkHcl() {
       fail(`${rel(f)}: does not parse as HCL: ${String(e.message ?? e).split("\n")[0]}`);
       continue;
     }
+    // terraform fmt also unwraps interpolation-only strings and unquotes legacy variable type
+    // constraints, which hclwrite.Format alone does not.
+    const lines = text.split("\n");
+    const wrapped = lines.findIndex((l) => /=\s*"\$\{[^"{}]*\}"\s*$/.test(l));
+    const quotedTypes = Object.entries(results[rel(f)].variable ?? {})
+      .filter(([, blocks]) => blocks.some((b) => typeof b.type === "string" && !b.type.startsWith("${")))
+      .map(([name]) => name);
+    if (wrapped >= 0) {
+      fail(`${rel(f)}:${wrapped + 1}: terraform fmt would unwrap this interpolation-only string: ${lines[wrapped].trim()}`);
+      continue;
+    }
+    if (quotedTypes.length) {
+      fail(`${rel(f)}: terraform fmt would unquote the type of variable(s) ${quotedTypes.join(", ")}`);
+      continue;
+    }
     const pretty = await format(text);
     if (pretty === text) {
       formatted++;
