@@ -157,7 +157,9 @@ async function checkHcl() {
       fail(`${rel(f)}:${i + 1}: not formatted (terraform fmt would write ${JSON.stringify(b[i] ?? "")} for ${JSON.stringify(a[i] ?? "")}); run node tools/lint/lint.mjs --fix`);
     }
   }
-  ok(`HCL: ${parsed}/${files.length} .tf/.tftest.hcl files parse, ${formatted}/${files.length} formatted`);
+  const summary = `HCL: ${parsed}/${files.length} .tf/.tftest.hcl files parse, ${formatted}/${files.length} formatted`;
+  if (parsed === files.length && formatted === files.length) ok(summary);
+  else console.log(`      ${summary}`);
   return results;
 }
 
