@@ -1,4 +1,4 @@
-# Plan-time tests of modules/replay with a mocked AWS provider. Needs Terraform >= 1.9.
+# Plan-time tests of modules/replay with a mocked AWS provider. Needs Terraform >= 1.11 (override_during).
 
 mock_provider "aws" {
   override_during = plan

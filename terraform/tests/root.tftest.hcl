@@ -1,5 +1,5 @@
 # Plan-time tests of the root module with a mocked AWS provider (no account, no credentials).
-# Needs Terraform >= 1.9 (override_during) and, like any plan, the function zips in ../dist and
+# Needs Terraform >= 1.11 (override_during; CI uses 1.13) and, like any plan, the function zips in ../dist and
 # the templates in ../src/main/statemachine: CI downloads the zips before `terraform test`.
 
 mock_provider "aws" {

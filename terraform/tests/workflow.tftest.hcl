@@ -1,4 +1,4 @@
-# Plan-time tests of modules/workflow with a mocked AWS provider. Needs Terraform >= 1.9 and the
+# Plan-time tests of modules/workflow with a mocked AWS provider. Needs Terraform >= 1.11 (override_during) and the
 # real templates in ../src/main/statemachine (paths are relative to terraform/, where the tests run).
 
 mock_provider "aws" {
