@@ -10,11 +10,14 @@ help: ## List the targets
 
 build: ## Package the JVM Lambda artefact at dist/function-jvm.zip
 	$(MVN) package -DskipTests
-	@test -f $(JVM_ZIP) && echo "built $(JVM_ZIP)"
+	mkdir -p dist && cp target/function.zip $(JVM_ZIP)
+	@echo "built $(JVM_ZIP)"
 
 native: ## Package the native Lambda artefact (bootstrap) at dist/function-native.zip (needs GraalVM)
 	$(MVN) package -DskipTests -Dnative -Dquarkus.native.enabled=true
-	@test -f $(NATIVE_ZIP) && echo "built $(NATIVE_ZIP)"
+	mkdir -p dist && cp target/function.zip $(NATIVE_ZIP)
+	@unzip -l $(NATIVE_ZIP) | grep -q ' bootstrap$$' || { echo "$(NATIVE_ZIP) has no bootstrap" >&2; exit 1; }
+	@echo "built $(NATIVE_ZIP)"
 
 test: ## Run every test on the local AWS emulator (moto), including the packaged artefact's
 	$(MVN) verify
