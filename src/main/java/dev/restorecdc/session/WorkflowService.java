@@ -113,12 +113,16 @@ public class WorkflowService {
         out.put("active_session_id", registration.activeSessionId().orElse(null));
         if (registration.registered()) {
             out.put("reason", null);
+            out.put("notice", null);
         } else {
             String reason = "another restore session (" + registration.activeSessionId().orElse("unknown")
                     + ") is active for table " + config.sourceTableName() + "; the restore into "
                     + request.targetTable() + " is not followed";
             store.recordRefused(session, reason, now);
             out.put("reason", reason);
+            out.put("notice", notice("session_refused", config, sessionId, SessionStatus.FAILED,
+                    Map.of("target_table", request.targetTable(), "reason", reason,
+                            "active_session_id", registration.activeSessionId().orElse("unknown"))));
         }
         return out;
     }
@@ -212,6 +216,12 @@ public class WorkflowService {
         out.put("checks", checks);
         out.put("figures", verdict.figures());
         out.put("unmet", verdict.unmet());
+        out.put("notice", verdict.ready()
+                ? notice("ready_for_cutover", config, sessionId, SessionStatus.CAUGHT_UP, Map.of(
+                        "target_table", SessionStore.string(record, "target_table").orElse(""),
+                        "replay_from", SessionStore.string(record, "replay_from").orElse(""),
+                        "figures", verdict.figures()))
+                : null);
         return out;
     }
 
@@ -266,6 +276,8 @@ public class WorkflowService {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("status", SessionStatus.FINISHED.name());
         out.put("lock_released", released);
+        out.put("notice", notice("session_finished", config, sessionId, SessionStatus.FINISHED,
+                Map.of("finished_by", finishedBy, "record", summary(store, sessionId))));
         return out;
     }
 
@@ -284,7 +296,41 @@ public class WorkflowService {
         out.put("status", SessionStatus.FAILED.name());
         out.put("reason", reason);
         out.put("lock_released", released);
+        out.put("notice", notice("session_failed", config, sessionId, SessionStatus.FAILED,
+                Map.of("reason", reason, "record", summary(store, sessionId))));
         return out;
+    }
+
+    /** The SNS message and EventBridge detail of a notification: one flat, self-explaining document. */
+    private static Map<String, Object> notice(String event, SessionConfig config, String sessionId, SessionStatus status,
+            Map<String, Object> details) {
+        Map<String, Object> notice = new LinkedHashMap<>();
+        notice.put("event", event);
+        notice.put("source_table", config.sourceTableName());
+        notice.put("session_id", sessionId);
+        notice.put("status", status.name());
+        notice.putAll(details);
+        return notice;
+    }
+
+    /** The session record's plain fields (no task token), for the final notifications. */
+    private static Map<String, Object> summary(SessionStore store, String sessionId) {
+        Map<String, Object> summary = new LinkedHashMap<>();
+        store.session(sessionId).ifPresent(item -> item.forEach((name, value) -> {
+            if (name.equals("pk") || name.equals("sk") || name.equals("task_token")) {
+                return;
+            }
+            if (value.s() != null) {
+                summary.put(name, value.s());
+            } else if (value.n() != null) {
+                summary.put(name, new java.math.BigDecimal(value.n()));
+            } else if (value.hasM()) {
+                Map<String, Object> m = new LinkedHashMap<>();
+                value.m().forEach((k, v) -> m.put(k, v.s() != null ? v.s() : v.n() != null ? new java.math.BigDecimal(v.n()) : v.bool()));
+                summary.put(name, m);
+            }
+        }));
+        return new java.util.TreeMap<>(summary);
     }
 
     private SessionStore store(SessionConfig config) {
