@@ -73,6 +73,11 @@ public final class MotoServer implements AutoCloseable {
         post("/moto-api/config", "{\"stepfunctions\": {\"execute_state_machine\": true}}");
     }
 
+    /** Forgets every resource (all services), so each test starts from an empty account. */
+    public void reset() {
+        post("/moto-api/reset", "");
+    }
+
     private void post(String path, String body) {
         try {
             HttpURLConnection c = (HttpURLConnection) endpoint().resolve(path).toURL().openConnection();
