@@ -67,6 +67,35 @@ def visible_at_expiry():
     models.Message.visible = property(visible)
 
 
+@patch("fifo-dedup-window")
+def deduplicate_for_five_minutes_after_send():
+    # SQS drops a FIFO message whose deduplication id was sent in the last five minutes, even if
+    # that earlier message was already received and deleted. moto only compares with messages still
+    # in the queue, so a stream record redelivered after its first copy was replayed would be queued
+    # twice. Remember every id's send time per queue, as SQS does.
+    from moto.sqs import models
+    require(models.Queue, "add_message")
+    require(models, "DEDUPLICATION_TIME_IN_SECONDS")
+    add_message = models.Queue.add_message
+
+    def add_once(queue, message):
+        if queue.fifo_queue and message.deduplication_id:
+            seen = queue.__dict__.setdefault("_rcdc_dedup_sent_ms", {})
+            now = message.sent_timestamp
+            window_ms = models.DEDUPLICATION_TIME_IN_SECONDS * 1000
+            first = seen.get(message.deduplication_id)
+            if first is not None and now - first < window_ms:
+                return
+            if len(seen) > 100_000:
+                for dedup_id, sent in list(seen.items()):
+                    if now - sent >= window_ms:
+                        del seen[dedup_id]
+            seen[message.deduplication_id] = now
+        add_message(queue, message)
+
+    models.Queue.add_message = add_once
+
+
 @patch("sqs-clock")
 def cheap_sqs_clock():
     # Every SendMessage builds the queue's attributes, which re-checks the visibility of every
