@@ -141,6 +141,41 @@ def cheap_sqs_clock():
     Queue.approximate_number_of_messages_delayed = property(delayed)
 
 
+@patch("sqs-send-attributes")
+def sends_read_one_queue_attribute():
+    # A SendMessage reads only ContentBasedDeduplication from queue.attributes, but moto builds
+    # all of them each time (four times per message), counting every queued message: sends still
+    # slow down with depth after the clock fix. While a send runs (thread-local flag), the
+    # property returns just that attribute; every other caller gets the full set as before.
+    from moto.sqs import models
+    require(models.Queue, "attributes")
+    require(models.SQSBackend, "send_message")
+    require(models.SQSBackend, "send_message_batch")
+    all_attributes = models.Queue.attributes.fget
+    sending = threading.local()
+
+    def attributes(queue):
+        if not getattr(sending, "active", False):
+            return all_attributes(queue)
+        if not queue.fifo_queue:
+            return {}
+        return {"ContentBasedDeduplication": str(bool(queue.content_based_deduplication)).lower()}
+
+    def while_sending(send):
+        def wrapper(*args, **kwargs):
+            outer = getattr(sending, "active", False)  # send_message_batch calls send_message
+            sending.active = True
+            try:
+                return send(*args, **kwargs)
+            finally:
+                sending.active = outer
+        return wrapper
+
+    models.Queue.attributes = property(attributes)
+    models.SQSBackend.send_message = while_sending(models.SQSBackend.send_message)
+    models.SQSBackend.send_message_batch = while_sending(models.SQSBackend.send_message_batch)
+
+
 @patch("tcp-nodelay")
 def no_delay_on_accepted_sockets():
     # werkzeug writes headers and body with separate send() calls; with Nagle on the server and
