@@ -40,7 +40,7 @@ final class TrailCheck {
             } else if (!logsWriteManagementEvents(id)) {
                 noManagement.add(trail.name());
             } else {
-                return Check.ok(NAME, trail.name() + " logs management events"
+                return Check.ok(NAME, "trail " + trail.name() + " logs management events"
                         + (Boolean.TRUE.equals(trail.isMultiRegionTrail()) ? " in all regions" : " in " + region));
             }
         }
