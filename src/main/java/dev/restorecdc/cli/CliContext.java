@@ -11,7 +11,7 @@ import java.util.Optional;
 /** What every command works with: the environment, the AWS clients, the two output streams. */
 public final class CliContext {
 
-    /** Sleeps between polls; a field so tests could shorten it, but real sleeps keep them honest. */
+    /** How the commands wait between polls and before a recheck; main passes Thread::sleep. */
     public interface Sleeper {
         void sleep(Duration duration) throws InterruptedException;
     }
