@@ -194,6 +194,16 @@ class VerifyRepairTest {
     }
 
     @Test
+    void sampleComparesOnlyThatManyKeys() {
+        Planted p = plant("shop-sample");
+
+        CliHarness.Run run = moto.run("verify", "--session", "s1", "--table", p.source(), "--sample", "2", "--recheck-delay", "0s");
+
+        assertThat(run.out()).contains("2 of 5 logged keys compared");
+        assertThat(run.err()).contains("2/2");
+    }
+
+    @Test
     void anUnknownSessionIsAClearError() {
         Planted p = plant("unknown-session");
 
