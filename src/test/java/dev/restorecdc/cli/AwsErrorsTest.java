@@ -19,7 +19,7 @@ class AwsErrorsTest {
     static CliHarness moto;
 
     @BeforeAll
-    static void startMoto() throws Exception {
+    static void startMoto() {
         moto = CliHarness.start();
     }
 

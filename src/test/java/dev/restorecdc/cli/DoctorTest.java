@@ -16,7 +16,7 @@ class DoctorTest {
     static Fixtures fixtures;
 
     @BeforeAll
-    static void startMoto() throws Exception {
+    static void startMoto() {
         moto = CliHarness.start();
         fixtures = new Fixtures(moto);
     }

@@ -4,7 +4,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.restorecdc.aws.DynamoJson;
 import dev.restorecdc.cdc.ItemKey;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.SdkBytes;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.BillingMode;
@@ -12,10 +16,11 @@ import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
 import software.amazon.awssdk.services.dynamodb.model.KeyType;
 import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 import software.amazon.awssdk.services.dynamodb.model.StreamViewType;
+import software.amazon.awssdk.services.iam.IamClient;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
 import java.io.ByteArrayOutputStream;
-import java.net.URLEncoder;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
@@ -109,8 +114,11 @@ final class Fixtures {
      */
     void deployment(String table, DeploymentNames names) throws Exception {
         String role = "arn:aws:iam::" + ACCOUNT + ":role/" + names.prefix();
-        moto.raw("iam", "POST", "/", "Action=CreateRole&Version=2010-05-08&RoleName=" + names.prefix()
-                + "&AssumeRolePolicyDocument=" + URLEncoder.encode("{\"Version\":\"2012-10-17\",\"Statement\":[]}", StandardCharsets.UTF_8));
+        try (IamClient iam = IamClient.builder().endpointOverride(URI.create(moto.endpoint)).region(Region.AWS_GLOBAL)
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
+                .httpClient(UrlConnectionHttpClient.create()).build()) {
+            iam.createRole(r -> r.roleName(names.prefix()).assumeRolePolicyDocument("{\"Version\":\"2012-10-17\",\"Statement\":[]}"));
+        }
         byte[] zip = emptyZip();
         for (String function : new String[] {names.captureFunction(), names.replayFunction(), names.workflowFunction()}) {
             moto.aws.lambda().createFunction(r -> r.functionName(function).runtime("java21").role(role)

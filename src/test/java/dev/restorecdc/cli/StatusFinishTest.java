@@ -23,7 +23,7 @@ class StatusFinishTest {
     static Fixtures fixtures;
 
     @BeforeAll
-    static void startMoto() throws Exception {
+    static void startMoto() {
         moto = CliHarness.start();
         fixtures = new Fixtures(moto);
     }

@@ -29,7 +29,7 @@ class VerifyRepairTest {
     static Fixtures fixtures;
 
     @BeforeAll
-    static void startMoto() throws Exception {
+    static void startMoto() {
         moto = CliHarness.start();
         fixtures = new Fixtures(moto);
     }
