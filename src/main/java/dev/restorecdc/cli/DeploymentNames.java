@@ -51,11 +51,11 @@ public record DeploymentNames(String prefix) {
     }
 
     public String restoreRule() {
-        return prefix + "-restore-requested";
+        return prefix + "-restore";
     }
 
     public String stateMachine() {
-        return prefix + "-restore-session";
+        return prefix + "-session";
     }
 
     private static String sha1Hex(String text) {

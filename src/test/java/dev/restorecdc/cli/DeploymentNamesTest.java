@@ -18,8 +18,8 @@ class DeploymentNamesTest {
         assertThat(names.captureFunction()).isEqualTo("rcdc-orders-965840-capture");
         assertThat(names.replayFunction()).isEqualTo("rcdc-orders-965840-replay");
         assertThat(names.workflowFunction()).isEqualTo("rcdc-orders-965840-workflow");
-        assertThat(names.restoreRule()).isEqualTo("rcdc-orders-965840-restore-requested");
-        assertThat(names.stateMachine()).isEqualTo("rcdc-orders-965840-restore-session");
+        assertThat(names.restoreRule()).isEqualTo("rcdc-orders-965840-restore");
+        assertThat(names.stateMachine()).isEqualTo("rcdc-orders-965840-session");
     }
 
     @Test
