@@ -85,7 +85,7 @@ public final class MotoServer implements AutoCloseable {
             c.setDoOutput(true);
             c.setRequestProperty("Content-Type", "application/json");
             c.getOutputStream().write(body.getBytes(java.nio.charset.StandardCharsets.UTF_8));
-            if (c.getResponseCode() != 200) {
+            if (c.getResponseCode() / 100 != 2) {
                 throw new IllegalStateException("POST " + path + " answered " + c.getResponseCode());
             }
         } catch (IOException e) {
