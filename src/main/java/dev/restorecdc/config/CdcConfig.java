@@ -1,6 +1,9 @@
 package dev.restorecdc.config;
 
 import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+import java.time.Duration;
 
 import java.time.Instant;
 import java.util.Optional;
@@ -26,4 +29,11 @@ public interface CdcConfig {
 
     /** Static mode: the start of the replay window instead of the session's. */
     Optional<Instant> replayFrom();
+
+    /**
+     * How long the replay retries throttled writes when the runtime gives no deadline (local runs
+     * without a Lambda-Runtime-Deadline-Ms header); in Lambda the invocation's deadline rules.
+     */
+    @WithDefault("PT20S")
+    Duration retryBudgetWithoutDeadline();
 }

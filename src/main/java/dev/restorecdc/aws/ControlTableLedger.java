@@ -1,0 +1,178 @@
+package dev.restorecdc.aws;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.restorecdc.cdc.ActiveSession;
+import dev.restorecdc.cdc.SessionLedger;
+import dev.restorecdc.cdc.Timestamps;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.PutRequest;
+import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The change path's reads and writes of the control table (layout in DESIGN.md "Contracts"): the
+ * lock item names the active session; counters are added with ADD so concurrent invocations never
+ * lose each other's counts; the key log has one item per key the replay touched.
+ */
+public final class ControlTableLedger implements SessionLedger {
+
+    /** Key log entries outlive any session; DynamoDB's TTL removes them afterwards. */
+    static final Duration KEY_LOG_TTL = Duration.ofDays(30);
+    private static final int MAX_BATCH = 25;
+
+    private final DynamoDbClient dynamo;
+    private final String controlTable;
+    private final String sourceTable;
+    private final ObjectMapper json;
+    private final Clock clock;
+
+    public ControlTableLedger(DynamoDbClient dynamo, String controlTable, String sourceTable, ObjectMapper json, Clock clock) {
+        this.dynamo = dynamo;
+        this.controlTable = controlTable;
+        this.sourceTable = sourceTable;
+        this.json = json;
+        this.clock = clock;
+    }
+
+    public static String tablePk(String sourceTable) {
+        return "TABLE#" + sourceTable;
+    }
+
+    public static String sessionSk(String sessionId) {
+        return "SESSION#" + sessionId;
+    }
+
+    @Override
+    public Optional<ActiveSession> active() {
+        Map<String, AttributeValue> lock = dynamo.getItem(b -> b.tableName(controlTable).consistentRead(true)
+                .key(key(tablePk(sourceTable), "ACTIVE"))).item();
+        if (lock == null || !lock.containsKey("session_id")) {
+            return Optional.empty();
+        }
+        String sessionId = lock.get("session_id").s();
+        Map<String, AttributeValue> session = dynamo.getItem(b -> b.tableName(controlTable).consistentRead(true)
+                .key(key(tablePk(sourceTable), sessionSk(sessionId)))).item();
+        if (session == null || session.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(new ActiveSession(sessionId, text(session, "status").orElse("UNKNOWN"),
+                text(session, "target_table"), text(session, "replay_from").map(Instant::parse),
+                text(session, "capture_floor").map(Instant::parse)));
+    }
+
+    @Override
+    public void recordCapture(ActiveSession session, CaptureTally tally) {
+        Map<String, AttributeValue> values = new HashMap<>();
+        values.put(":captured", number(tally.captured()));
+        values.put(":skipped", number(tally.skippedWindow()));
+        values.put(":newest", AttributeValue.fromS(Timestamps.format(tally.newestAt())));
+        values.put(":ran", AttributeValue.fromS(Timestamps.format(tally.ranAt())));
+        values.put(":now", AttributeValue.fromS(Timestamps.format(clock.instant())));
+        dynamo.updateItem(b -> b.tableName(controlTable).key(key(tablePk(sourceTable), sessionSk(session.sessionId())))
+                .conditionExpression("attribute_exists(pk)")
+                .updateExpression("ADD captured :captured, skipped_window :skipped "
+                        + "SET capture_newest_at = :newest, capture_ran_at = :ran, updated_at = :now")
+                .expressionAttributeValues(values));
+    }
+
+    @Override
+    public void recordReplay(ActiveSession session, ReplayTally tally, List<KeyLogEntry> keys) {
+        Map<String, AttributeValue> values = new HashMap<>();
+        values.put(":puts", number(tally.replayedPuts()));
+        values.put(":deletes", number(tally.replayedDeletes()));
+        values.put(":skipped", number(tally.skippedWindow()));
+        values.put(":retries", number(tally.retries()));
+        values.put(":failed", number(tally.failed()));
+        values.put(":now", AttributeValue.fromS(Timestamps.format(clock.instant())));
+        String update = "ADD replayed_puts :puts, replayed_deletes :deletes, skipped_window :skipped, "
+                + "retries :retries, failed :failed SET updated_at = :now";
+        dynamo.updateItem(b -> b.tableName(controlTable).key(key(tablePk(sourceTable), sessionSk(session.sessionId())))
+                .conditionExpression("attribute_exists(pk)")
+                .updateExpression(update).expressionAttributeValues(values));
+        if (tally.newestAt() != null) {
+            advanceReplayNewest(session, tally.newestAt());
+        }
+        writeKeyLog(session, keys);
+    }
+
+    private void advanceReplayNewest(ActiveSession session, Instant newest) {
+        try {
+            dynamo.updateItem(b -> b.tableName(controlTable).key(key(tablePk(sourceTable), sessionSk(session.sessionId())))
+                    // Concurrent invocations finish in any order: keep the newest stamp.
+                    .conditionExpression("attribute_not_exists(replay_newest_at) OR replay_newest_at < :newest")
+                    .updateExpression("SET replay_newest_at = :newest")
+                    .expressionAttributeValues(Map.of(":newest", AttributeValue.fromS(Timestamps.format(newest)))));
+        } catch (ConditionalCheckFailedException alreadyNewer) {
+            // another invocation recorded a newer change: nothing to do
+        }
+    }
+
+    private void writeKeyLog(ActiveSession session, List<KeyLogEntry> keys) {
+        long expiresAt = clock.instant().plus(KEY_LOG_TTL).getEpochSecond();
+        List<WriteRequest> requests = new ArrayList<>(keys.size());
+        for (KeyLogEntry entry : keys) {
+            Map<String, AttributeValue> item = new HashMap<>();
+            item.put("pk", AttributeValue.fromS("SESSION#" + session.sessionId()));
+            item.put("sk", AttributeValue.fromS("KEY#" + entry.key().groupId()));
+            item.put("key", AttributeValue.fromS(toJson(entry)));
+            item.put("last_op", AttributeValue.fromS(entry.lastOp()));
+            item.put("last_at", AttributeValue.fromS(Timestamps.format(entry.lastAt())));
+            item.put("expires_at", AttributeValue.fromN(Long.toString(expiresAt)));
+            requests.add(WriteRequest.builder().putRequest(PutRequest.builder().item(item).build()).build());
+        }
+        for (int from = 0; from < requests.size(); from += MAX_BATCH) {
+            List<WriteRequest> chunk = requests.subList(from, Math.min(requests.size(), from + MAX_BATCH));
+            Map<String, List<WriteRequest>> pending = Map.of(controlTable, chunk);
+            for (int attempt = 0; !pending.isEmpty() && attempt < 8; attempt++) {
+                if (attempt > 0) {
+                    sleepQuietly(DynamoTargetWriter.backoff(attempt));
+                }
+                Map<String, List<WriteRequest>> sending = pending;
+                pending = dynamo.batchWriteItem(b -> b.requestItems(sending)).unprocessedItems();
+            }
+            if (!pending.isEmpty()) {
+                throw new IllegalStateException("key log: " + pending.get(controlTable).size() + " entries unprocessed after 8 attempts");
+            }
+        }
+    }
+
+    private String toJson(KeyLogEntry entry) {
+        try {
+            return json.writeValueAsString(entry.key().attributes());
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static Map<String, AttributeValue> key(String pk, String sk) {
+        return Map.of("pk", AttributeValue.fromS(pk), "sk", AttributeValue.fromS(sk));
+    }
+
+    private static AttributeValue number(long value) {
+        return AttributeValue.fromN(Long.toString(value));
+    }
+
+    private static Optional<String> text(Map<String, AttributeValue> item, String name) {
+        AttributeValue value = item.get(name);
+        return value == null || value.s() == null || value.s().isBlank() ? Optional.empty() : Optional.of(value.s());
+    }
+
+    private static void sleepQuietly(Duration wait) {
+        try {
+            Thread.sleep(wait.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,163 @@
+package dev.restorecdc.aws;
+
+import dev.restorecdc.cdc.Deadline;
+import dev.restorecdc.cdc.ItemKey;
+import dev.restorecdc.cdc.ItemWrite;
+import dev.restorecdc.cdc.TargetWriter;
+import org.jboss.logging.Logger;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.BatchWriteItemResponse;
+import software.amazon.awssdk.services.dynamodb.model.DeleteRequest;
+import software.amazon.awssdk.services.dynamodb.model.PutRequest;
+import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * Writes to the restored table with BatchWriteItem. Unprocessed items and throttling are retried
+ * with exponential backoff and jitter until the deadline; what is still unwritten then is
+ * returned, never dropped. A request DynamoDB rejects as a whole (one invalid item fails the call)
+ * is split so that only the bad item is refused.
+ */
+public final class DynamoTargetWriter implements TargetWriter {
+
+    private static final Logger LOG = Logger.getLogger(DynamoTargetWriter.class);
+    /** DynamoDB's BatchWriteItem limit. */
+    static final int MAX_BATCH = 25;
+    private static final Duration BASE_BACKOFF = Duration.ofMillis(50);
+    private static final Duration MAX_BACKOFF = Duration.ofSeconds(2);
+
+    private final DynamoDbClient dynamo;
+
+    public DynamoTargetWriter(DynamoDbClient dynamo) {
+        this.dynamo = dynamo;
+    }
+
+    @Override
+    public Result write(String table, List<ItemWrite> writes, Deadline deadline) {
+        Map<ItemKey, String> notWritten = new LinkedHashMap<>();
+        int retries = 0;
+        for (int from = 0; from < writes.size(); from += MAX_BATCH) {
+            List<ItemWrite> chunk = writes.subList(from, Math.min(writes.size(), from + MAX_BATCH));
+            retries += writeChunk(table, chunk, deadline, notWritten);
+        }
+        return new Result(notWritten, retries);
+    }
+
+    private int writeChunk(String table, List<ItemWrite> chunk, Deadline deadline, Map<ItemKey, String> notWritten) {
+        Map<Map<String, AttributeValue>, ItemWrite> byKey = new HashMap<>();
+        List<WriteRequest> pending = new ArrayList<>(chunk.size());
+        for (ItemWrite write : chunk) {
+            Map<String, AttributeValue> key = DynamoJson.toItem(write.key().attributes());
+            byKey.put(key, write);
+            pending.add(request(write, key));
+        }
+        int retries = 0;
+        String lastProblem = null;
+        for (int attempt = 0; ; attempt++) {
+            if (attempt > 0) {
+                Duration wait = backoff(attempt);
+                if (!deadline.hasRoomFor(wait)) {
+                    break;
+                }
+                sleep(wait);
+                retries++;
+            }
+            try {
+                List<WriteRequest> sending = pending;
+                BatchWriteItemResponse response = dynamo.batchWriteItem(b -> b.requestItems(Map.of(table, sending)));
+                pending = response.unprocessedItems().getOrDefault(table, List.of());
+                lastProblem = "unprocessed by BatchWriteItem (throttled)";
+            } catch (AwsServiceException e) {
+                if (isRetryable(e)) {
+                    lastProblem = e.awsErrorDetails() == null ? e.getMessage() : e.awsErrorDetails().errorCode();
+                    continue;
+                }
+                if (pending.size() > 1 && e.statusCode() == 400) {
+                    // One bad item fails the whole call: write one by one to find it.
+                    return retries + writeOneByOne(table, pending, byKey, deadline, notWritten);
+                }
+                refuse(pending, byKey, notWritten, describe(e));
+                return retries;
+            } catch (SdkException e) {
+                lastProblem = e.getMessage();
+                continue;
+            }
+            if (pending.isEmpty()) {
+                return retries;
+            }
+        }
+        refuse(pending, byKey, notWritten, "still " + lastProblem + " at the invocation's deadline");
+        return retries;
+    }
+
+    private int writeOneByOne(String table, List<WriteRequest> requests, Map<Map<String, AttributeValue>, ItemWrite> byKey,
+                              Deadline deadline, Map<ItemKey, String> notWritten) {
+        int retries = 0;
+        for (WriteRequest request : requests) {
+            retries += writeChunk(table, List.of(findWrite(request, byKey)), deadline, notWritten);
+        }
+        return retries;
+    }
+
+    private static WriteRequest request(ItemWrite write, Map<String, AttributeValue> key) {
+        if (write.isDelete()) {
+            return WriteRequest.builder().deleteRequest(DeleteRequest.builder().key(key).build()).build();
+        }
+        return WriteRequest.builder().putRequest(PutRequest.builder().item(DynamoJson.toItem(write.image())).build()).build();
+    }
+
+    private static void refuse(List<WriteRequest> pending, Map<Map<String, AttributeValue>, ItemWrite> byKey,
+                               Map<ItemKey, String> notWritten, String reason) {
+        for (WriteRequest request : pending) {
+            ItemWrite write = findWrite(request, byKey);
+            notWritten.put(write.key(), reason);
+        }
+    }
+
+    private static ItemWrite findWrite(WriteRequest request, Map<Map<String, AttributeValue>, ItemWrite> byKey) {
+        if (request.deleteRequest() != null) {
+            return byKey.get(request.deleteRequest().key());
+        }
+        Map<String, AttributeValue> item = request.putRequest().item();
+        for (Map.Entry<Map<String, AttributeValue>, ItemWrite> entry : byKey.entrySet()) {
+            if (entry.getKey().entrySet().stream().allMatch(k -> k.getValue().equals(item.get(k.getKey())))) {
+                return entry.getValue();
+            }
+        }
+        throw new IllegalStateException("DynamoDB returned an item this batch did not send");
+    }
+
+    private static boolean isRetryable(AwsServiceException e) {
+        return e.isThrottlingException() || e.statusCode() >= 500;
+    }
+
+    private static String describe(AwsServiceException e) {
+        return e.awsErrorDetails() == null ? e.getMessage()
+                : e.awsErrorDetails().errorCode() + ": " + e.awsErrorDetails().errorMessage();
+    }
+
+    /** Equal jitter: a random wait between half and all of min(max, base × 2^attempt). */
+    static Duration backoff(int attempt) {
+        long ceiling = Math.min(MAX_BACKOFF.toMillis(), BASE_BACKOFF.toMillis() << Math.min(attempt, 16));
+        return Duration.ofMillis(ThreadLocalRandom.current().nextLong(ceiling / 2, ceiling + 1));
+    }
+
+    private static void sleep(Duration wait) {
+        try {
+            Thread.sleep(wait.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            LOG.warn("replay: interrupted while backing off");
+        }
+    }
+}

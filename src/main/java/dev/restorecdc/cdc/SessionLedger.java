@@ -1,0 +1,44 @@
+package dev.restorecdc.cdc;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/** The change path's view of the control table: the active session and its counters. */
+public interface SessionLedger {
+
+    /** The session holding the source table's lock, if any. */
+    Optional<ActiveSession> active();
+
+    /** Adds one capture invocation's counters and stamps; once per invocation. */
+    void recordCapture(ActiveSession session, CaptureTally tally);
+
+    /** Adds one replay invocation's counters and writes the key log of the keys it touched. */
+    void recordReplay(ActiveSession session, ReplayTally tally, List<KeyLogEntry> keys);
+
+    /**
+     * @param captured      changes queued
+     * @param skippedWindow changes older than the capture floor, dropped
+     * @param failed        changes not queued (the mapping retries them)
+     * @param newestAt      stream time of the newest record of the batch, dropped or not
+     * @param ranAt         when the invocation ran
+     */
+    record CaptureTally(int captured, int skippedWindow, int failed, Instant newestAt, Instant ranAt) {
+    }
+
+    /**
+     * @param replayedPuts    items written
+     * @param replayedDeletes items deleted
+     * @param skippedWindow   changes older than replay_from, skipped
+     * @param retries         write retries (throttling, unprocessed items)
+     * @param failed          messages reported failed (they come back, or go to the DLQ)
+     * @param newestAt        stream time of the newest change written, if any
+     */
+    record ReplayTally(int replayedPuts, int replayedDeletes, int skippedWindow, int retries, int failed,
+                       Instant newestAt) {
+    }
+
+    /** One key the replay wrote (PUT) or deleted (DELETE), for {@code verify}. */
+    record KeyLogEntry(ItemKey key, String lastOp, Instant lastAt) {
+    }
+}

@@ -1,0 +1,70 @@
+package dev.restorecdc.lambda;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.restorecdc.aws.ControlTableLedger;
+import dev.restorecdc.aws.DynamoTargetWriter;
+import dev.restorecdc.aws.SqsChangeQueue;
+import dev.restorecdc.cdc.ActiveSession;
+import dev.restorecdc.cdc.CaptureService;
+import dev.restorecdc.cdc.ChangeCodec;
+import dev.restorecdc.cdc.ReplayService;
+import dev.restorecdc.cdc.SessionLedger;
+import dev.restorecdc.config.CdcConfig;
+import jakarta.inject.Singleton;
+import jakarta.enterprise.inject.Produces;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.sqs.SqsClient;
+
+import java.time.Clock;
+import java.util.List;
+import java.util.Optional;
+
+/** Builds (once per container: @Singleton, no proxies on the hot path) the plain-Java services of the change path from the configuration and the SDK clients. */
+@Singleton
+public class ChangePathWiring {
+
+    @Produces
+    @Singleton
+    ChangeCodec codec(ObjectMapper json) {
+        return new ChangeCodec(json);
+    }
+
+    @Produces
+    @Singleton
+    SessionLedger ledger(CdcConfig config, DynamoDbClient dynamo, ObjectMapper json) {
+        if (config.sessionTable().isEmpty() || config.sourceTable().isEmpty()) {
+            return NO_SESSIONS;
+        }
+        return new ControlTableLedger(dynamo, config.sessionTable().get(), config.sourceTable().get(), json, Clock.systemUTC());
+    }
+
+    @Produces
+    @Singleton
+    CaptureService capture(CdcConfig config, ChangeCodec codec, SqsClient sqs, SessionLedger ledger) {
+        String queueUrl = config.queueUrl().orElseThrow(() ->
+                new IllegalStateException("CDC_QUEUE_URL is not set: the capture function needs the FIFO queue's URL"));
+        return new CaptureService(codec, new SqsChangeQueue(sqs, queueUrl), ledger, config.replayFrom(), Clock.systemUTC());
+    }
+
+    @Produces
+    @Singleton
+    ReplayService replay(CdcConfig config, ChangeCodec codec, DynamoDbClient dynamo, SessionLedger ledger) {
+        return new ReplayService(codec, new DynamoTargetWriter(dynamo), ledger, config.targetTable(), config.replayFrom());
+    }
+
+    /** Without CDC_SESSION_TABLE and CDC_SOURCE_TABLE there is no session: static mode only. */
+    private static final SessionLedger NO_SESSIONS = new SessionLedger() {
+        @Override
+        public Optional<ActiveSession> active() {
+            return Optional.empty();
+        }
+
+        @Override
+        public void recordCapture(ActiveSession session, CaptureTally tally) {
+        }
+
+        @Override
+        public void recordReplay(ActiveSession session, ReplayTally tally, List<KeyLogEntry> keys) {
+        }
+    };
+}

@@ -1,0 +1,82 @@
+package dev.restorecdc.cdc;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.Random;
+
+import static dev.restorecdc.cdc.Changes.JSON;
+import static dev.restorecdc.cdc.Changes.json;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class ChangeCodecTest {
+
+    private final ChangeCodec codec = new ChangeCodec(JSON);
+
+    @Test
+    void bodyRoundTripsAndCarriesNoOldImage() {
+        ChangeEvent change = Changes.put("a", 1, "v1");
+
+        String body = codec.encode(change);
+
+        assertThat(codec.decode(body)).isEqualTo(change);
+        assertThat(json(body).has("oldImage")).isFalse();
+        assertThat(json(body).get("v").asInt()).isEqualTo(1);
+    }
+
+    @Test
+    void deleteRoundTripsWithoutImage() {
+        ChangeEvent change = Changes.delete("a", 2);
+
+        assertThat(codec.decode(codec.encode(change))).isEqualTo(change);
+    }
+
+    @Test
+    void largeBodyIsCompressedUnderTheQueueLimitAndComesBackWhole() {
+        // 400 KB of quotes: escaped in JSON it would be 800 KB, over the limit with the rest.
+        String quotes = "\"".repeat(400 * 1024);
+        ChangeEvent change = Changes.put("big", 3, quotes);
+
+        String body = codec.encode(change);
+
+        assertThat(ChangeCodec.utf8Length(body)).isLessThan(ChangeQueue.MAX_BATCH_BYTES);
+        assertThat(json(body).get("encoding").asText()).isEqualTo("gzip+base64");
+        assertThat(codec.decode(body)).isEqualTo(change);
+    }
+
+    @Test
+    void incompressible400KbBinaryStillFits() {
+        byte[] random = new byte[400 * 1024];
+        new Random(7).nextBytes(random);
+        var image = Changes.key("bin");
+        image.set("blob", json("{\"B\":\"" + java.util.Base64.getEncoder().encodeToString(random) + "\"}"));
+        ChangeEvent change = new ChangeEvent("e", EventName.INSERT, Changes.key("bin"), image, Changes.T0, "1", null);
+
+        String body = codec.encode(change);
+
+        assertThat(ChangeCodec.utf8Length(body)).isLessThan(ChangeQueue.MAX_BATCH_BYTES - 1024);
+        assertThat(codec.decode(body)).isEqualTo(change);
+    }
+
+    @Test
+    void unknownSchemaVersionIsRejectedNamingTheField() {
+        assertThatThrownBy(() -> codec.decode("{\"v\":2,\"eventName\":\"INSERT\"}"))
+                .isInstanceOf(MalformedChangeException.class)
+                .hasMessageContaining("'v'").hasMessageContaining("unknown schema version");
+    }
+
+    @Test
+    void bodyThatIsNotJsonIsRejected() {
+        assertThatThrownBy(() -> codec.decode("not json"))
+                .isInstanceOf(MalformedChangeException.class).hasMessageContaining("not JSON");
+    }
+
+    @Test
+    void missingNewImageOnAPutIsRejected() {
+        String body = "{\"v\":1,\"eventName\":\"MODIFY\",\"keys\":{\"pk\":{\"S\":\"a\"}},"
+                + "\"approximateCreationDateTime\":\"2026-11-25T10:00:00Z\",\"sequenceNumber\":\"1\",\"eventId\":\"e\"}";
+
+        assertThatThrownBy(() -> codec.decode(body))
+                .isInstanceOf(MalformedChangeException.class).hasMessageContaining("newImage");
+    }
+}

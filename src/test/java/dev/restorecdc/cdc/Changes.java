@@ -1,0 +1,40 @@
+package dev.restorecdc.cdc;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import java.time.Instant;
+
+/** Builds changes for domain tests. */
+final class Changes {
+
+    static final ObjectMapper JSON = new ObjectMapper();
+    static final Instant T0 = Instant.parse("2026-11-25T10:00:00Z");
+
+    private Changes() {
+    }
+
+    static ObjectNode json(String text) {
+        try {
+            return (ObjectNode) JSON.readTree(text);
+        } catch (Exception e) {
+            throw new IllegalArgumentException(text, e);
+        }
+    }
+
+    static ObjectNode key(String pk) {
+        return json("{\"pk\":{\"S\":\"" + pk + "\"}}");
+    }
+
+    static ChangeEvent put(String pk, int seq, String value) {
+        ObjectNode image = key(pk);
+        image.putObject("value").put("S", value);
+        return new ChangeEvent("event-" + seq, EventName.MODIFY, key(pk), image, T0.plusSeconds(seq),
+                String.format("%021d", seq), "arn:aws:dynamodb:us-east-1:000000000000:table/source");
+    }
+
+    static ChangeEvent delete(String pk, int seq) {
+        return new ChangeEvent("event-" + seq, EventName.REMOVE, key(pk), null, T0.plusSeconds(seq),
+                String.format("%021d", seq), "arn:aws:dynamodb:us-east-1:000000000000:table/source");
+    }
+}
