@@ -44,6 +44,7 @@ class RestoreSessionOnEmulatorTest {
     private SfnClient sfn;
     private SessionStore store;
     private String sessionEvents;
+    private String notifications;
     private String machine;
 
     @BeforeEach
@@ -57,7 +58,7 @@ class RestoreSessionOnEmulatorTest {
         // Seconds instead of minutes; capture never runs here, so one second of grace is its lag.
         world.config.put("caught_up_lag_seconds", 1).put("max_session_seconds", 120);
 
-        String notifications = queue("notifications");
+        notifications = queue("notifications");
         try (SnsClient sns = moto.client(SnsClient.builder())) {
             String topic = sns.createTopic(r -> r.name("rcdc-orders")).topicArn();
             sns.subscribe(r -> r.topicArn(topic).protocol("sqs").endpoint(arn(notifications)));
@@ -121,6 +122,14 @@ class RestoreSessionOnEmulatorTest {
         assertThat(mapping(world.captureMappingUuid)).isEqualTo("Disabled");
         assertThat(mapping(world.replayMappingUuid)).isEqualTo("Disabled");
         assertThat(sessionEventTypes()).containsExactly("Restore session ready for cutover", "Restore session finished");
+        List<JsonNode> mails = received(notifications);
+        assertThat(mails).extracting(m -> m.get("Subject").asText()).containsExactly(
+                "dynamodb-restore-cdc: restored table ready for cutover", "dynamodb-restore-cdc: restore session finished");
+        JsonNode ready = json(mails.get(0).get("Message").asText());
+        assertThat(ready.get("event").asText()).isEqualTo("ready_for_cutover");
+        assertThat(ready.get("source_table").asText()).isEqualTo("orders");
+        assertThat(ready.get("target_table").asText()).isEqualTo("orders-restored-latest");
+        assertThat(ready.at("/figures/consecutive").asInt()).isEqualTo(2);
     }
 
     @Test
@@ -247,15 +256,20 @@ class RestoreSessionOnEmulatorTest {
     }
 
     private List<String> sessionEventTypes() {
-        List<String> types = new ArrayList<>();
+        return received(sessionEvents).stream().map(e -> e.get("detail-type").asText()).toList();
+    }
+
+    /** Everything the queue holds, oldest first (standard queues do not promise order; moto keeps it). */
+    private List<JsonNode> received(String queueUrl) {
+        List<JsonNode> bodies = new ArrayList<>();
         List<Message> messages;
         do {
-            messages = world.sqs.receiveMessage(r -> r.queueUrl(sessionEvents).maxNumberOfMessages(10).waitTimeSeconds(1)).messages();
+            messages = world.sqs.receiveMessage(r -> r.queueUrl(queueUrl).maxNumberOfMessages(10).waitTimeSeconds(1)).messages();
             for (Message m : messages) {
-                types.add(json(m.body()).get("detail-type").asText());
+                bodies.add(json(m.body()));
             }
         } while (!messages.isEmpty());
-        return types;
+        return bodies;
     }
 
     private String queue(String name) {
