@@ -6,6 +6,7 @@ import software.amazon.awssdk.services.applicationautoscaling.model.ScalableTarg
 import software.amazon.awssdk.services.applicationautoscaling.model.ScalingPolicy;
 import software.amazon.awssdk.services.applicationautoscaling.model.ServiceNamespace;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.BillingMode;
 import software.amazon.awssdk.services.dynamodb.model.ContinuousBackupsDescription;
 import software.amazon.awssdk.services.dynamodb.model.PointInTimeRecoveryStatus;
 import software.amazon.awssdk.services.dynamodb.model.PolicyNotFoundException;
@@ -189,7 +190,13 @@ public class TableSettingsCopier {
         if (targets.isEmpty()) {
             return NOT_ON_SOURCE;
         }
-        Set<String> indexes = describe(target).globalSecondaryIndexes().stream()
+        TableDescription restored = describe(target);
+        if (restored.billingModeSummary() != null
+                && restored.billingModeSummary().billingMode() == BillingMode.PAY_PER_REQUEST) {
+            // Restored with BillingModeOverride=PAY_PER_REQUEST: on-demand tables have no scalable capacity.
+            return "not copied (target is on-demand)";
+        }
+        Set<String> indexes = restored.globalSecondaryIndexes().stream()
                 .map(i -> i.indexName()).collect(Collectors.toSet());
         int copiedTargets = 0;
         int copiedPolicies = 0;

@@ -175,8 +175,9 @@ public class WorkflowService {
     /**
      * Step 6, one check. Input: {@code session_id}, {@code consecutive} and {@code checks} of the
      * previous round (0 at first). Output: {@code ready}, {@code consecutive}, {@code checks},
-     * {@code figures}, {@code unmet}. Marks CAUGHT_UP when ready; fails the session when the history
-     * budget or {@code max_session_seconds} runs out first.
+     * {@code figures}, {@code unmet}, {@code notice}. Marks CAUGHT_UP when ready; fails the session
+     * when the history budget runs out first ({@code max_session_seconds} bounds the wait for the
+     * operator that follows, not this loop).
      */
     Map<String, Object> caughtUp(SessionConfig config, JsonNode in) {
         String sessionId = required(in, "session_id");
@@ -191,10 +192,6 @@ public class WorkflowService {
         if (checks > budget) {
             throw new SessionRefusedException("not caught up after " + budget + " checks; more would pass Step Functions' "
                     + HistoryBudget.HISTORY_LIMIT + "-event history limit (last figures in caught_up_figures)");
-        }
-        if (Duration.between(createdAt, now).compareTo(config.maxSession()) > 0) {
-            throw new SessionRefusedException("not caught up within max_session_seconds "
-                    + config.maxSession().toSeconds() + " (last figures in caught_up_figures)");
         }
         Backlog backlog = queue.backlog(config.queueUrl());
         MappingStatus capture = mappings.status(config.captureMappingUuid());

@@ -12,6 +12,8 @@ import java.net.HttpURLConnection;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 
 /**
  * A plain moto server for one test class ({@code python3 -m moto.server}). A stop-gap until the
@@ -32,9 +34,24 @@ public final class MotoServer implements AutoCloseable {
     }
 
     public static MotoServer start() {
+        return start(List.of("python3", "-m", "moto.server", "-H", "127.0.0.1", "-p"), Map.of());
+    }
+
+    /**
+     * The project's launcher ({@code local/emulator.py}: moto with the fixes of shared/LOCAL-AWS.md,
+     * Step Functions execution on, several executions per server), with extra environment such as
+     * {@code RCDC_LAMBDA_INVOKE_URL}.
+     */
+    public static MotoServer startLauncher(Map<String, String> environment) {
+        return start(List.of("python3", "local/emulator.py", "--port"), environment);
+    }
+
+    private static MotoServer start(List<String> commandBeforePort, Map<String, String> environment) {
         int port = freePort();
         try {
-            ProcessBuilder pb = new ProcessBuilder("python3", "-m", "moto.server", "-H", "127.0.0.1", "-p", String.valueOf(port))
+            List<String> command = new java.util.ArrayList<>(commandBeforePort);
+            command.add(String.valueOf(port));
+            ProcessBuilder pb = new ProcessBuilder(command)
                     .redirectErrorStream(true)
                     .redirectOutput(new File(System.getProperty("java.io.tmpdir"), "moto-" + port + ".log"));
             // Step Functions' SDK tasks call http://localhost:$MOTO_PORT.
@@ -42,6 +59,7 @@ public final class MotoServer implements AutoCloseable {
             pb.environment().put("AWS_DEFAULT_REGION", REGION.id());
             pb.environment().put("AWS_ACCESS_KEY_ID", "test");
             pb.environment().put("AWS_SECRET_ACCESS_KEY", "test");
+            pb.environment().putAll(environment);
             MotoServer server = new MotoServer(pb.start(), port);
             server.awaitUp(Duration.ofSeconds(30));
             return server;
@@ -85,7 +103,7 @@ public final class MotoServer implements AutoCloseable {
             c.setDoOutput(true);
             c.setRequestProperty("Content-Type", "application/json");
             c.getOutputStream().write(body.getBytes(java.nio.charset.StandardCharsets.UTF_8));
-            if (c.getResponseCode() != 200) {
+            if (c.getResponseCode() / 100 != 2) {
                 throw new IllegalStateException("POST " + path + " answered " + c.getResponseCode());
             }
         } catch (IOException e) {

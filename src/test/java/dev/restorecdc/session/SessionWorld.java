@@ -41,27 +41,27 @@ import java.util.zip.ZipOutputStream;
  * every setting the copy re-applies, the control table, the change queue, the capture and replay
  * functions with their (disabled) mappings, and the matching {@code $.config}.
  */
-final class SessionWorld {
+public final class SessionWorld {
 
-    static final ObjectMapper JSON = new ObjectMapper();
-    static final String SOURCE = "orders";
-    static final String SOURCE_ARN = "arn:aws:dynamodb:us-east-1:123456789012:table/orders";
-    static final String CONTROL = "rcdc-orders-control";
-    static final String RESOURCE_POLICY = "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\","
+    public static final ObjectMapper JSON = new ObjectMapper();
+    public static final String SOURCE = "orders";
+    public static final String SOURCE_ARN = "arn:aws:dynamodb:us-east-1:123456789012:table/orders";
+    public static final String CONTROL = "rcdc-orders-control";
+    public static final String RESOURCE_POLICY = "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\","
             + "\"Principal\":{\"AWS\":\"arn:aws:iam::123456789012:root\"},\"Action\":\"dynamodb:GetItem\","
             + "\"Resource\":[\"" + SOURCE_ARN + "\",\"" + SOURCE_ARN + "/index/*\"]}]}";
 
-    final MotoServer moto;
-    final DynamoDbClient dynamo;
-    final SqsClient sqs;
-    final LambdaClient lambda;
-    final ApplicationAutoScalingClient autoscaling;
-    final String queueUrl;
-    final String captureMappingUuid;
-    final String replayMappingUuid;
-    final ObjectNode config;
+    public final MotoServer moto;
+    public final DynamoDbClient dynamo;
+    public final SqsClient sqs;
+    public final LambdaClient lambda;
+    public final ApplicationAutoScalingClient autoscaling;
+    public final String queueUrl;
+    public final String captureMappingUuid;
+    public final String replayMappingUuid;
+    public final ObjectNode config;
 
-    SessionWorld(MotoServer moto) {
+    public SessionWorld(MotoServer moto) {
         this.moto = moto;
         this.dynamo = moto.client(DynamoDbClient.builder());
         this.sqs = moto.client(SqsClient.builder());
@@ -145,7 +145,7 @@ final class SessionWorld {
     }
 
     /** The CloudTrail record of a fixture, asked at {@code requestedAt}. */
-    static ObjectNode restoreEvent(String fixture, Instant requestedAt) {
+    public static ObjectNode restoreEvent(String fixture, Instant requestedAt) {
         try {
             ObjectNode event = (ObjectNode) JSON.readTree(Files.readString(
                     Path.of("src/test/resources/events/cloudtrail-restore-" + fixture + ".json")));
@@ -158,7 +158,7 @@ final class SessionWorld {
     }
 
     /** Restores the source the way the fixture's request did (moto copies the table as it is now). */
-    void restore(JsonNode event) {
+    public void restore(JsonNode event) {
         String target = event.at("/detail/requestParameters/targetTableName").asText();
         dynamo.restoreTableToPointInTime(r -> r.sourceTableName(SOURCE).targetTableName(target).useLatestRestorableTime(true));
     }
@@ -176,7 +176,7 @@ final class SessionWorld {
         return input;
     }
 
-    static Map<String, Object> map(JsonNode node) {
+    public static Map<String, Object> map(JsonNode node) {
         return JSON.convertValue(node, new TypeReference<Map<String, Object>>() { });
     }
 

@@ -197,6 +197,22 @@ class WorkflowServiceMotoTest {
     }
 
     @Test
+    void autoscalingIsNotCopiedToATargetRestoredOnDemand() {
+        ObjectNode event = SessionWorld.restoreEvent("by-name", secondsAgo(5));
+        world.restore(event);
+        world.dynamo.updateTable(r -> r.tableName("orders-restored-latest")
+                .billingMode(software.amazon.awssdk.services.dynamodb.model.BillingMode.PAY_PER_REQUEST));
+        register("s1", event);
+
+        @SuppressWarnings("unchecked")
+        Map<String, String> applied = (Map<String, String>) run("copySettings", "s1", Map.of()).get("settings_applied");
+
+        assertThat(applied).containsEntry("autoscaling", "not copied (target is on-demand)");
+        assertThat(world.autoscaling.describeScalableTargets(r -> r.serviceNamespace(ServiceNamespace.DYNAMODB)
+                .resourceIds("table/orders-restored-latest")).scalableTargets()).isEmpty();
+    }
+
+    @Test
     void switchedOffSettingsAreReportedAndLeftAlone() {
         ObjectNode copy = (ObjectNode) world.config.get("copy_settings");
         List.of("stream", "ttl", "pitr", "tags", "deletion_protection", "autoscaling", "resource_policy")

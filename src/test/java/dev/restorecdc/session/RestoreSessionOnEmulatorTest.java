@@ -1,0 +1,299 @@
+package dev.restorecdc.session;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.restorecdc.aws.SessionStore;
+import dev.restorecdc.moto.MotoServer;
+import dev.restorecdc.moto.Templates;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
+import software.amazon.awssdk.services.iam.IamClient;
+import software.amazon.awssdk.services.sfn.SfnClient;
+import software.amazon.awssdk.services.sfn.model.DescribeExecutionResponse;
+import software.amazon.awssdk.services.sfn.model.ExecutionStatus;
+import software.amazon.awssdk.services.sfn.model.HistoryEvent;
+import software.amazon.awssdk.services.sns.SnsClient;
+import software.amazon.awssdk.services.sqs.model.Message;
+import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The real state machine, rendered as Terraform renders it, on the project's emulator launcher,
+ * from a CloudTrail-shaped event to the end. Its workflow tasks run {@link WorkflowService} in this
+ * JVM (see {@link WorkflowInvoker}); capture and replay do not run (that is the local Lambda
+ * service's part), so the queue stays empty and capture never reports a lag.
+ */
+class RestoreSessionOnEmulatorTest {
+
+    private WorkflowInvoker invoker;
+    private MotoServer moto;
+    private SessionWorld world;
+    private SfnClient sfn;
+    private SessionStore store;
+    private String sessionEvents;
+    private String notifications;
+    private String machine;
+
+    @BeforeEach
+    void deploy() {
+        invoker = new WorkflowInvoker();
+        moto = MotoServer.startLauncher(Map.of("RCDC_LAMBDA_INVOKE_URL", invoker.url()));
+        world = new SessionWorld(moto);
+        invoker.serve(world.service());
+        sfn = moto.client(SfnClient.builder());
+        store = new SessionStore(world.dynamo, SessionWorld.CONTROL, SessionWorld.SOURCE);
+        // Seconds instead of minutes; capture never runs here, so one second of grace is its lag.
+        world.config.put("caught_up_lag_seconds", 1).put("max_session_seconds", 120);
+
+        notifications = queue("notifications");
+        try (SnsClient sns = moto.client(SnsClient.builder())) {
+            String topic = sns.createTopic(r -> r.name("rcdc-orders")).topicArn();
+            sns.subscribe(r -> r.topicArn(topic).protocol("sqs").endpoint(arn(notifications)));
+            world.config.put("sns_topic_arn", topic);
+        }
+        sessionEvents = queue("session-events");
+        try (EventBridgeClient bridge = moto.client(EventBridgeClient.builder())) {
+            bridge.putRule(r -> r.name("session-events").eventPattern("{\"source\":[\"dynamodb-restore-cdc\"]}"));
+            bridge.putTargets(r -> r.rule("session-events").targets(t -> t.id("q").arn(arn(sessionEvents))));
+        }
+    }
+
+    private void createMachine() {
+        String role;
+        try (IamClient iam = moto.client(IamClient.builder().region(software.amazon.awssdk.regions.Region.AWS_GLOBAL))) {
+            role = iam.createRole(r -> r.roleName("rcdc-orders-session").assumeRolePolicyDocument("{}")).role().arn();
+        }
+        String definition = Templates.stateMachine(SessionWorld.map(world.config));
+        machine = sfn.createStateMachine(r -> r.name("rcdc-orders-session").definition(definition).roleArn(role))
+                .stateMachineArn();
+    }
+
+    @AfterEach
+    void stop() {
+        moto.close();
+        invoker.close();
+    }
+
+    @Test
+    void copyFromCloudTrailEventToCaughtUpAndFinishedByTheOperator() {
+        createMachine();
+        ObjectNode event = SessionWorld.restoreEvent("by-name", now().minusSeconds(5));
+        world.restore(event);
+
+        String execution = start("copy", event);
+        String token = awaitTaskToken("copy");
+
+        Map<String, AttributeValue> waiting = store.session("copy").orElseThrow();
+        assertThat(waiting.get("status").s()).isEqualTo("CAUGHT_UP");
+        assertThat(waiting.get("replay_from_rule").s()).isEqualTo("auto:restore_point");
+        assertThat(waiting.get("settings_applied").m()).containsKeys("stream", "ttl", "pitr", "tags",
+                "deletion_protection", "autoscaling", "resource_policy");
+        assertThat(waiting).containsKey("caught_up_figures");
+        assertThat(store.activeSessionId()).contains("copy");
+        assertThat(mapping(world.captureMappingUuid)).isEqualTo("Enabled");
+        assertThat(mapping(world.replayMappingUuid)).isEqualTo("Enabled");
+
+        sfn.sendTaskSuccess(r -> r.taskToken(token).output("{}"));
+        Run run = await(execution);
+
+        assertThat(run.status()).as("failed tasks: %s", run.failures()).isEqualTo(ExecutionStatus.SUCCEEDED);
+        assertThat(run.states()).containsSubsequence("Configuration", "Register", "Registered", "EnableCapture",
+                "MarkRestoring", "DescribeTarget", "RestoreStatus", "SettleReplayFrom", "CopySettings", "EnableReplay",
+                "MarkReplaying", "CheckCaughtUp", "IsCaughtUp", "WaitCaughtUp", "CheckCaughtUp", "NotifyReady",
+                "PublishReadyEvent", "AwaitFinish", "MarkFinishing", "DisableCapture", "CheckDrained", "IsDrained",
+                "DisableReplay", "Finish", "NotifyFinished", "PublishFinishedEvent", "Finished");
+        Map<String, AttributeValue> finished = store.session("copy").orElseThrow();
+        assertThat(finished.get("status").s()).isEqualTo("FINISHED");
+        assertThat(finished.get("reason").s()).isEqualTo("finished by operator");
+        assertThat(store.activeSessionId()).isEmpty();
+        assertThat(mapping(world.captureMappingUuid)).isEqualTo("Disabled");
+        assertThat(mapping(world.replayMappingUuid)).isEqualTo("Disabled");
+        assertThat(sessionEventTypes()).containsExactly("Restore session ready for cutover", "Restore session finished");
+        List<JsonNode> mails = received(notifications);
+        assertThat(mails).extracting(m -> m.get("Subject").asText()).containsExactly(
+                "dynamodb-restore-cdc: restored table ready for cutover", "dynamodb-restore-cdc: restore session finished");
+        JsonNode ready = json(mails.get(0).get("Message").asText());
+        assertThat(ready.get("event").asText()).isEqualTo("ready_for_cutover");
+        assertThat(ready.get("source_table").asText()).isEqualTo("orders");
+        assertThat(ready.get("target_table").asText()).isEqualTo("orders-restored-latest");
+        assertThat(ready.at("/figures/consecutive").asInt()).isEqualTo(2);
+    }
+
+    @Test
+    void theMaximumDurationFinishesTheSessionToo() {
+        world.config.put("max_session_seconds", 2);
+        createMachine();
+        ObjectNode event = SessionWorld.restoreEvent("by-arn", now().minusSeconds(5));
+        world.restore(event);
+
+        Run run = await(start("undo", event));
+
+        assertThat(run.status()).as("failed tasks: %s", run.failures()).isEqualTo(ExecutionStatus.SUCCEEDED);
+        assertThat(run.states()).containsSubsequence("AwaitFinish", "FinishedByMaxDuration", "MarkFinishing", "Finish");
+        Map<String, AttributeValue> finished = store.session("undo").orElseThrow();
+        assertThat(finished.get("status").s()).isEqualTo("FINISHED");
+        assertThat(finished.get("reason").s()).isEqualTo("finished by max_session_seconds");
+        assertThat(finished.get("replay_from_rule").s()).isEqualTo("auto:restore_requested");
+        assertThat(store.activeSessionId()).isEmpty();
+    }
+
+    @Test
+    void aSecondRestoreWhileOneIsActiveIsRefusedWithoutTouchingTheActiveSession() {
+        createMachine();
+        ObjectNode first = SessionWorld.restoreEvent("by-name", now().minusSeconds(10));
+        world.restore(first);
+        String firstExecution = start("first", first);
+        String token = awaitTaskToken("first");
+        ObjectNode second = SessionWorld.restoreEvent("by-arn", now().minusSeconds(1));
+        world.restore(second);
+
+        Run refused = await(start("second", second));
+
+        assertThat(refused.status()).isEqualTo(ExecutionStatus.FAILED);
+        assertThat(refused.error()).isEqualTo("SessionRefused");
+        assertThat(refused.states()).containsExactly("Configuration", "Register", "Registered", "NotifyRefused",
+                "PublishRefusedEvent", "Refused");
+        assertThat(store.session("second").orElseThrow().get("reason").s()).contains("another restore session (first)");
+        assertThat(store.activeSessionId()).contains("first");
+        assertThat(mapping(world.captureMappingUuid)).isEqualTo("Enabled");
+        assertThat(mapping(world.replayMappingUuid)).isEqualTo("Enabled");
+
+        sfn.sendTaskSuccess(r -> r.taskToken(token).output("{}"));
+        assertThat(await(firstExecution).status()).isEqualTo(ExecutionStatus.SUCCEEDED);
+    }
+
+    @Test
+    void aTargetOutsideThePatternFailsTheSessionAndCleansUp() {
+        world.config.put("target_table_pattern", "orders-copy-*");
+        createMachine();
+        ObjectNode event = SessionWorld.restoreEvent("by-name", now().minusSeconds(5));
+        world.restore(event);
+
+        Run run = await(start("outside", event));
+
+        assertThat(run.status()).isEqualTo(ExecutionStatus.FAILED);
+        assertThat(run.states()).containsSubsequence("SettleReplayFrom", "FailDisableCapture", "FailDisableReplay",
+                "MarkFailed", "NotifyFailed", "PublishFailedEvent", "SessionFailed");
+        assertThat(run.states()).doesNotContain("FailureNoticeFallback");
+        Map<String, AttributeValue> failed = store.session("outside").orElseThrow();
+        assertThat(failed.get("status").s()).isEqualTo("FAILED");
+        assertThat(failed.get("reason").s()).contains("orders-restored-latest is outside target_table_pattern 'orders-copy-*'");
+        assertThat(store.activeSessionId()).isEmpty();
+        assertThat(mapping(world.captureMappingUuid)).isEqualTo("Disabled");
+        assertThat(mapping(world.replayMappingUuid)).isEqualTo("Disabled");
+        assertThat(sessionEventTypes()).containsExactly("Restore session failed");
+    }
+
+    @Test
+    void aRestoreWhoseTableNeverAppearsFailsTheSession() {
+        createMachine();
+        ObjectNode event = SessionWorld.restoreEvent("by-name", now().minusSeconds(5));
+
+        Run run = await(start("gone", event));
+
+        assertThat(run.status()).isEqualTo(ExecutionStatus.FAILED);
+        assertThat(run.states()).containsSubsequence("EnableCapture", "DescribeTarget", "RestoreGone", "FailDisableCapture", "MarkFailed");
+        assertThat(store.session("gone").orElseThrow().get("reason").s())
+                .isEqualTo("RestoreFailed: restored table orders-restored-latest does not exist: the restore failed or the table was deleted");
+        assertThat(store.activeSessionId()).isEmpty();
+        assertThat(mapping(world.captureMappingUuid)).isEqualTo("Disabled");
+    }
+
+    record Run(ExecutionStatus status, String error, List<String> states, List<String> failures) {
+    }
+
+    private static Instant now() {
+        return Instant.now().truncatedTo(ChronoUnit.SECONDS);
+    }
+
+    /** Starts an execution as EventBridge would, with the whole event as input; its name is the session id. */
+    private String start(String name, ObjectNode event) {
+        return sfn.startExecution(r -> r.stateMachineArn(machine).name(name).input(event.toString())).executionArn();
+    }
+
+    private String awaitTaskToken(String sessionId) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+        while (System.nanoTime() < deadline) {
+            Optional<String> token = store.session(sessionId).flatMap(item -> SessionStore.string(item, "task_token"));
+            if (token.isPresent()) {
+                return token.get();
+            }
+            sleep(250);
+        }
+        throw new AssertionError("no task_token for session " + sessionId + " within 90 s: " + store.session(sessionId));
+    }
+
+    private Run await(String execution) {
+        DescribeExecutionResponse described;
+        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+        do {
+            sleep(250);
+            described = sfn.describeExecution(r -> r.executionArn(execution));
+        } while (described.status() == ExecutionStatus.RUNNING && System.nanoTime() < deadline);
+        List<HistoryEvent> history = sfn.getExecutionHistory(r -> r.executionArn(execution).maxResults(1000)).events();
+        List<String> states = new ArrayList<>();
+        history.stream().filter(e -> e.stateEnteredEventDetails() != null).forEach(e -> states.add(e.stateEnteredEventDetails().name()));
+        List<String> failures = history.stream().filter(e -> e.taskFailedEventDetails() != null)
+                .map(e -> e.taskFailedEventDetails().error() + ": " + e.taskFailedEventDetails().cause()).toList();
+        return new Run(described.status(), described.error(), states, failures);
+    }
+
+    private String mapping(String uuid) {
+        return world.lambda.getEventSourceMapping(r -> r.uuid(uuid)).state();
+    }
+
+    private List<String> sessionEventTypes() {
+        return received(sessionEvents).stream().map(e -> e.get("detail-type").asText()).toList();
+    }
+
+    /** Everything the queue holds, oldest first (standard queues do not promise order; moto keeps it). */
+    private List<JsonNode> received(String queueUrl) {
+        List<JsonNode> bodies = new ArrayList<>();
+        List<Message> messages;
+        do {
+            messages = world.sqs.receiveMessage(r -> r.queueUrl(queueUrl).maxNumberOfMessages(10).waitTimeSeconds(1)).messages();
+            for (Message m : messages) {
+                bodies.add(json(m.body()));
+            }
+        } while (!messages.isEmpty());
+        return bodies;
+    }
+
+    private String queue(String name) {
+        return world.sqs.createQueue(r -> r.queueName(name)).queueUrl();
+    }
+
+    private String arn(String queueUrl) {
+        return world.sqs.getQueueAttributes(r -> r.queueUrl(queueUrl).attributeNames(QueueAttributeName.QUEUE_ARN))
+                .attributes().get(QueueAttributeName.QUEUE_ARN);
+    }
+
+    private static JsonNode json(String text) {
+        try {
+            return SessionWorld.JSON.readTree(text);
+        } catch (IOException e) {
+            throw new IllegalStateException(text, e);
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

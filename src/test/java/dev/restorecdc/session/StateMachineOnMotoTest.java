@@ -1,0 +1,200 @@
+package dev.restorecdc.session;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.restorecdc.aws.SessionStore;
+import dev.restorecdc.moto.MotoServer;
+import dev.restorecdc.moto.Templates;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
+import software.amazon.awssdk.services.iam.IamClient;
+import software.amazon.awssdk.services.sfn.SfnClient;
+import software.amazon.awssdk.services.sfn.model.DescribeExecutionResponse;
+import software.amazon.awssdk.services.sfn.model.ExecutionStatus;
+import software.amazon.awssdk.services.sfn.model.HistoryEvent;
+import software.amazon.awssdk.services.sns.SnsClient;
+import software.amazon.awssdk.services.sqs.model.Message;
+import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The real state machine file, rendered as Terraform renders it, on moto's Step Functions executor.
+ * moto cannot run the workflow function (it would need Docker) until the project's local Lambda
+ * service routes its invocations, so these runs cover the states that need no function: the
+ * configuration, the mappings, the status writes, the restore wait, the failure path and the
+ * notifications. One moto server per execution (plain moto runs only the first one per server).
+ */
+class StateMachineOnMotoTest {
+
+    private MotoServer moto;
+    private SessionWorld world;
+    private SfnClient sfn;
+    private String notifications;
+    private String events;
+
+    @BeforeEach
+    void startMoto() {
+        moto = MotoServer.start();
+        moto.executeStateMachines();
+        world = new SessionWorld(moto);
+        sfn = moto.client(SfnClient.builder());
+
+        notifications = queue("notifications");
+        try (SnsClient sns = moto.client(SnsClient.builder())) {
+            String topic = sns.createTopic(r -> r.name("rcdc-orders")).topicArn();
+            sns.subscribe(r -> r.topicArn(topic).protocol("sqs").endpoint(arn(notifications)).attributes(Map.of("RawMessageDelivery", "true")));
+            world.config.put("sns_topic_arn", topic);
+        }
+        events = queue("session-events");
+        try (EventBridgeClient bridge = moto.client(EventBridgeClient.builder())) {
+            bridge.putRule(r -> r.name("session-events").eventPattern("{\"source\":[\"dynamodb-restore-cdc\"]}"));
+            bridge.putTargets(r -> r.rule("session-events").targets(t -> t.id("q").arn(arn(events))));
+        }
+    }
+
+    @AfterEach
+    void stopMoto() {
+        moto.close();
+    }
+
+    @Test
+    void withoutAWorkflowFunctionTheSessionFailsCleanlyAndNotifies() {
+        ObjectNode event = SessionWorld.restoreEvent("by-name", Instant.now().truncatedTo(ChronoUnit.SECONDS));
+
+        Run run = execute(Templates.stateMachine(SessionWorld.map(world.config)), event);
+
+        assertThat(run.status()).isEqualTo(ExecutionStatus.FAILED);
+        assertThat(run.states()).as("states; failed tasks: %s", run.failures()).containsExactly("Configuration", "Register", "RegisterFailed", "MarkFailed",
+                "FailureNoticeFallback", "NotifyFailed", "PublishFailedEvent", "SessionFailed");
+        assertThat(mappingState(world.captureMappingUuid)).isEqualTo("Disabled");
+        JsonNode notice = json(receiveOne(notifications));
+        assertThat(notice.get("event").asText()).isEqualTo("session_failed");
+        assertThat(notice.get("session_id").asText()).isEqualTo(run.name());
+        JsonNode published = json(receiveOne(events));
+        assertThat(published.get("detail-type").asText()).isEqualTo("Restore session failed");
+        assertThat(published.at("/detail/error/Error").asText()).isNotEmpty();
+    }
+
+    @Test
+    void fromEnableCaptureTheRestoreWaitReachesTheActiveTargetAndTheFailurePathDisablesBothMappings() {
+        Instant requested = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+        ObjectNode event = SessionWorld.restoreEvent("by-name", requested);
+        world.restore(event);
+        world.lambda.updateEventSourceMapping(r -> r.uuid(world.replayMappingUuid).enabled(true));
+        SessionStore store = new SessionStore(world.dynamo, SessionWorld.CONTROL, SessionWorld.SOURCE);
+        ObjectNode input = event.deepCopy();
+        ObjectNode session = input.putObject("session");
+        session.put("session_id", "s1").put("target_table", "orders-restored-latest")
+                .put("restore_deadline", requested.plus(Duration.ofMinutes(5)).toString());
+        session.set("record_key", SessionWorld.JSON.valueToTree(Map.of("pk", Map.of("S", "TABLE#orders"), "sk", Map.of("S", "SESSION#s1"))));
+
+        // A sub-graph of the real file: start where registration would have continued.
+        ObjectNode definition = (ObjectNode) json(Templates.stateMachine(SessionWorld.map(world.config)));
+        definition.put("StartAt", "EnableCapture");
+        input.set("config", definition.at("/States/Configuration/Result"));
+        Run run = execute(definition.toString(), input);
+
+        assertThat(run.states()).as("states; failed tasks: %s", run.failures()).startsWith("EnableCapture", "MarkRestoring", "DescribeTarget", "RestoreStatus",
+                "SettleReplayFrom", "FailDisableCapture", "FailDisableReplay", "MarkFailed");
+        assertThat(run.status()).isEqualTo(ExecutionStatus.FAILED);
+        assertThat(store.session("s1").orElseThrow()).containsEntry("status", AttributeValue.fromS("RESTORING"));
+        assertThat(mappingState(world.captureMappingUuid)).isEqualTo("Disabled");
+        assertThat(mappingState(world.replayMappingUuid)).isEqualTo("Disabled");
+        assertThat(json(receiveOne(events)).get("detail-type").asText()).isEqualTo("Restore session failed");
+    }
+
+    @Test
+    void aRestoredTableThatDoesNotExistFailsTheSessionWithTheRestoreGoneReason() {
+        ObjectNode event = SessionWorld.restoreEvent("by-name", Instant.now().truncatedTo(ChronoUnit.SECONDS));
+        ObjectNode input = event.deepCopy();
+        ObjectNode session = input.putObject("session");
+        session.put("session_id", "s1").put("target_table", "orders-never-created")
+                .put("restore_deadline", Instant.now().plusSeconds(300).toString());
+        session.set("record_key", SessionWorld.JSON.valueToTree(Map.of("pk", Map.of("S", "TABLE#orders"), "sk", Map.of("S", "SESSION#s1"))));
+        ObjectNode definition = (ObjectNode) json(Templates.stateMachine(SessionWorld.map(world.config)));
+        definition.put("StartAt", "DescribeTarget");
+        input.set("config", definition.at("/States/Configuration/Result"));
+
+        Run run = execute(definition.toString(), input);
+
+        assertThat(run.states()).as("states; failed tasks: %s", run.failures()).startsWith("DescribeTarget", "RestoreGone", "FailDisableCapture");
+        JsonNode published = json(receiveOne(events));
+        assertThat(published.at("/detail/error/Error").asText()).isEqualTo("RestoreFailed");
+        assertThat(published.at("/detail/error/Cause").asText())
+                .isEqualTo("restored table orders-never-created does not exist: the restore failed or the table was deleted");
+    }
+
+    /** @param failures the failed tasks' error and cause, in order (shown when an assertion fails) */
+    record Run(String name, ExecutionStatus status, List<String> states, List<String> failures, List<HistoryEvent> history) {
+    }
+
+    private Run execute(String definition, JsonNode input) {
+        String role;
+        try (IamClient iam = moto.client(IamClient.builder().region(software.amazon.awssdk.regions.Region.AWS_GLOBAL))) {
+            role = iam.createRole(r -> r.roleName("rcdc-orders-session").assumeRolePolicyDocument("{}")).role().arn();
+        }
+        String machine = sfn.createStateMachine(r -> r.name("rcdc-orders-session").definition(definition).roleArn(role))
+                .stateMachineArn();
+        String name = "exec-" + System.nanoTime();
+        String execution = sfn.startExecution(r -> r.stateMachineArn(machine).name(name).input(input.toString())).executionArn();
+        DescribeExecutionResponse described;
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        do {
+            sleep(200);
+            described = sfn.describeExecution(r -> r.executionArn(execution));
+        } while (described.status() == ExecutionStatus.RUNNING && System.nanoTime() < deadline);
+        List<HistoryEvent> history = sfn.getExecutionHistory(r -> r.executionArn(execution).maxResults(1000)).events();
+        List<String> states = new ArrayList<>();
+        history.stream().filter(e -> e.stateEnteredEventDetails() != null)
+                .forEach(e -> states.add(e.stateEnteredEventDetails().name()));
+        List<String> failures = history.stream().filter(e -> e.taskFailedEventDetails() != null)
+                .map(e -> e.taskFailedEventDetails().error() + ": " + e.taskFailedEventDetails().cause()).toList();
+        return new Run(name, described.status(), states, failures, history);
+    }
+
+    private String mappingState(String uuid) {
+        return world.lambda.getEventSourceMapping(r -> r.uuid(uuid)).state();
+    }
+
+    private String queue(String name) {
+        return world.sqs.createQueue(r -> r.queueName(name)).queueUrl();
+    }
+
+    private String arn(String queueUrl) {
+        return world.sqs.getQueueAttributes(r -> r.queueUrl(queueUrl).attributeNames(QueueAttributeName.QUEUE_ARN))
+                .attributes().get(QueueAttributeName.QUEUE_ARN);
+    }
+
+    private String receiveOne(String queueUrl) {
+        List<Message> messages = world.sqs.receiveMessage(r -> r.queueUrl(queueUrl).waitTimeSeconds(5).maxNumberOfMessages(10)).messages();
+        assertThat(messages).hasSize(1);
+        return messages.get(0).body();
+    }
+
+    private static JsonNode json(String text) {
+        try {
+            return SessionWorld.JSON.readTree(text);
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(text, e);
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
