@@ -32,6 +32,14 @@ public class FakeRuntime {
                 payload = new String(in.readAllBytes(), StandardCharsets.UTF_8);
             }
             System.out.println("fake runtime got " + requestId + " " + payload);
+            String recordDir = System.getenv("FAKE_RECORD_DIR");
+            if (recordDir != null && payload.contains("\"Records\"")) {
+                // Stream/queue events: record what was delivered, answer as a batch handler would.
+                java.nio.file.Files.writeString(java.nio.file.Path.of(recordDir, System.getenv("AWS_LAMBDA_FUNCTION_NAME") + ".jsonl"),
+                        payload.replace("\n", " ") + "\n", java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+                post(api + "invocation/" + requestId + "/response", batchResponse(payload, recordDir));
+                continue;
+            }
             String sleep = field(payload, "sleep");
             if (sleep != null) {
                 Thread.sleep(Long.parseLong(sleep));
@@ -51,6 +59,25 @@ public class FakeRuntime {
                     + ",\"arn\":\"" + arn + "\",\"trace\":\"" + trace + "\",\"pid\":" + ProcessHandle.current().pid()
                     + ",\"env\":" + (value == null ? "null" : "\"" + value + "\"") + ",\"payload\":" + payload + "}");
         }
+    }
+
+    /** FAKE_FAIL_ONCE_AT=k: the first batch with more than k records reports its k-th (0-based) record failed; once. */
+    private static String batchResponse(String payload, String recordDir) throws Exception {
+        String failAt = System.getenv("FAKE_FAIL_ONCE_AT");
+        java.nio.file.Path marker = java.nio.file.Path.of(recordDir, System.getenv("AWS_LAMBDA_FUNCTION_NAME") + ".failed-once");
+        if (failAt != null && !java.nio.file.Files.exists(marker)) {
+            Matcher m = Pattern.compile("\"SequenceNumber\"\\s*:\\s*\"(\\d+)\"").matcher(payload);
+            java.util.List<String> sequences = new java.util.ArrayList<>();
+            while (m.find()) {
+                sequences.add(m.group(1));
+            }
+            int k = Integer.parseInt(failAt);
+            if (sequences.size() > k) {
+                java.nio.file.Files.writeString(marker, sequences.get(k));
+                return "{\"batchItemFailures\":[{\"itemIdentifier\":\"" + sequences.get(k) + "\"}]}";
+            }
+        }
+        return "{\"batchItemFailures\":[]}";
     }
 
     private static String field(String json, String name) {
