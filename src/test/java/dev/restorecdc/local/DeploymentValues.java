@@ -53,6 +53,9 @@ public final class DeploymentValues {
         ObjectNode copy = values.deepCopy();
         String[] parts = path.split("\\.");
         JsonNode parent = copy;
+        if (path.startsWith("copy_settings.") && !copy.has("copy_settings")) {
+            copy.putObject("copy_settings"); // Terraform defaults a missing section to all on
+        }
         for (int i = 0; i < parts.length - 1; i++) {
             parent = parent.get(parts[i]);
             if (parent == null || !parent.isObject()) {
