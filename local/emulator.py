@@ -1,0 +1,376 @@
+#!/usr/bin/env python3
+"""Start moto 5.2.1 on a loopback port with the fixes this project needs (shared/LOCAL-AWS.md).
+
+Usage: python3 local/emulator.py [--port N] [--host 127.0.0.1] [--verbose] [--without PATCH,...]
+
+Prints exactly one line `EMULATOR READY http://127.0.0.1:<port>` on stdout once the server answers
+and Step Functions execution is switched on, then runs until SIGTERM/SIGINT, or until stdin reaches
+end-of-file when stdin is a pipe (a parent process that dies closes the pipe, so no server leaks).
+
+Each patch below is small, names the moto behaviour it changes and why, and checks that the moto
+internals it relies on still exist, so an upgraded moto fails loudly instead of silently unpatched.
+`--without` switches patches off by name, for measuring what a patch is worth.
+
+Env RCDC_LAMBDA_INVOKE_URL (optional): moto's Lambda Invoke (the SDK Invoke API and Step Functions
+`lambda:invoke` / `.waitForTaskToken` tasks, which call that API) is forwarded by HTTP POST to
+`${RCDC_LAMBDA_INVOKE_URL}/2015-03-31/functions/<name>/invocations` instead of running Docker.
+"""
+
+import argparse
+import copy
+import json
+import logging
+import os
+import signal
+import socket
+import stat
+import sys
+import threading
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+
+import moto
+from moto.moto_server import threaded_moto_server
+from moto.server import ThreadedMotoServer
+
+EXPECTED_MOTO = "5.2.1"
+PATCHES = {}
+
+
+def patch(name):
+    """Registers a patch under a name that --without can refer to."""
+    def register(fn):
+        PATCHES[name] = fn
+        return fn
+    return register
+
+
+def require(owner, attribute):
+    if not hasattr(owner, attribute):
+        raise SystemExit(f"emulator: moto {moto.__version__} has no {owner.__name__}.{attribute}; "
+                         f"local/emulator.py was written against moto {EXPECTED_MOTO}")
+
+
+@patch("fifo-visibility")
+def visible_at_expiry():
+    # moto makes a message visible only when now > visible_at. After ChangeMessageVisibility(0)
+    # now can still equal visible_at, so the message stays in flight and later messages of its
+    # FIFO group overtake it. SQS makes it visible at once: compare with >=.
+    from moto.sqs import models
+    require(models.Message, "visible")
+
+    def visible(message):
+        return models.unix_time_millis() >= message.visible_at
+
+    models.Message.visible = property(visible)
+
+
+@patch("fifo-dedup-window")
+def deduplicate_for_five_minutes_after_send():
+    # SQS drops a FIFO message whose deduplication id was sent in the last five minutes, even if
+    # that earlier message was already received and deleted. moto only compares with messages still
+    # in the queue, so a stream record redelivered after its first copy was replayed would be queued
+    # twice. Remember every id's send time per queue, as SQS does.
+    from moto.sqs import models
+    require(models.Queue, "add_message")
+    require(models, "DEDUPLICATION_TIME_IN_SECONDS")
+    add_message = models.Queue.add_message
+
+    def add_once(queue, message):
+        if queue.fifo_queue and message.deduplication_id:
+            seen = queue.__dict__.setdefault("_rcdc_dedup_sent_ms", {})
+            now = message.sent_timestamp
+            window_ms = models.DEDUPLICATION_TIME_IN_SECONDS * 1000
+            first = seen.get(message.deduplication_id)
+            if first is not None and now - first < window_ms:
+                return
+            if len(seen) > 100_000:
+                for dedup_id, sent in list(seen.items()):
+                    if now - sent >= window_ms:
+                        del seen[dedup_id]
+            seen[message.deduplication_id] = now
+        add_message(queue, message)
+
+    models.Queue.add_message = add_once
+
+
+@patch("sqs-clock")
+def cheap_sqs_clock():
+    # Every SendMessage builds the queue's attributes, which re-checks the visibility of every
+    # queued message through moto's datetime-based clock: sends slow down as the queue grows.
+    # time.time() gives the same epoch seconds far more cheaply. Explicit datetimes still use moto's.
+    from moto.sqs import models
+    require(models, "unix_time")
+    require(models, "unix_time_millis")
+    moto_unix_time = models.unix_time
+
+    def unix_time(dt=None):
+        return time.time() if dt is None else moto_unix_time(dt)
+
+    def unix_time_millis(dt=None):
+        return unix_time(dt) * 1000.0
+
+    models.unix_time = unix_time
+    models.unix_time_millis = unix_time_millis
+
+    # The queue scans behind those attributes read the clock twice per message; one reading per
+    # scan and plain comparisons cost a fraction. (Visible means now >= visible_at here, the rule
+    # of fifo-visibility; delayed means now < delayed_until, as in moto.)
+    Queue = models.Queue
+    for name in ("messages", "approximate_number_of_messages",
+                 "approximate_number_of_messages_not_visible", "approximate_number_of_messages_delayed"):
+        require(Queue, name)
+
+    def ready(queue):
+        now = unix_time_millis()
+        return [m for m in queue._messages if now >= m.visible_at and now >= m.delayed_until]
+
+    def not_visible(queue):
+        now = unix_time_millis()
+        return sum(1 for m in queue._messages if now < m.visible_at)
+
+    def delayed(queue):
+        now = unix_time_millis()
+        return sum(1 for m in queue._messages if now < m.delayed_until)
+
+    Queue.messages = property(ready)
+    Queue.approximate_number_of_messages = property(lambda queue: len(ready(queue)))
+    Queue.approximate_number_of_messages_not_visible = property(not_visible)
+    Queue.approximate_number_of_messages_delayed = property(delayed)
+
+
+@patch("sqs-send-attributes")
+def sends_read_one_queue_attribute():
+    # A SendMessage reads only ContentBasedDeduplication from queue.attributes, but moto builds
+    # all of them each time (four times per message), counting every queued message: sends still
+    # slow down with depth after the clock fix. While a send runs (thread-local flag), the
+    # property returns just that attribute; every other caller gets the full set as before.
+    from moto.sqs import models
+    require(models.Queue, "attributes")
+    require(models.SQSBackend, "send_message")
+    require(models.SQSBackend, "send_message_batch")
+    all_attributes = models.Queue.attributes.fget
+    sending = threading.local()
+
+    def attributes(queue):
+        if not getattr(sending, "active", False):
+            return all_attributes(queue)
+        if not queue.fifo_queue:
+            return {}
+        return {"ContentBasedDeduplication": str(bool(queue.content_based_deduplication)).lower()}
+
+    def while_sending(send):
+        def wrapper(*args, **kwargs):
+            outer = getattr(sending, "active", False)  # send_message_batch calls send_message
+            sending.active = True
+            try:
+                return send(*args, **kwargs)
+            finally:
+                sending.active = outer
+        return wrapper
+
+    models.Queue.attributes = property(attributes)
+    models.SQSBackend.send_message = while_sending(models.SQSBackend.send_message)
+    models.SQSBackend.send_message_batch = while_sending(models.SQSBackend.send_message_batch)
+
+
+@patch("tcp-nodelay")
+def no_delay_on_accepted_sockets():
+    # werkzeug writes headers and body with separate send() calls; with Nagle on the server and
+    # delayed ACK on the client, larger responses stall ~40 ms. Clients should set TCP_NODELAY too
+    # (botocore/urllib3 do by default).
+    require(threaded_moto_server, "make_server")
+    make_server = threaded_moto_server.make_server
+
+    def make_server_without_nagle(*args, **kwargs):
+        server = make_server(*args, **kwargs)
+        accept = server.get_request
+
+        def get_request():
+            conn, address = accept()
+            conn.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+            return conn, address
+
+        server.get_request = get_request
+        return server
+
+    threaded_moto_server.make_server = make_server_without_nagle
+
+
+@patch("sfn-deepcopy")
+def state_machine_copy_shares_backend():
+    # StartExecution deep-copies the StateMachine, including its backend and running executions
+    # (which hold locks): every StartExecution after the first fails with "cannot pickle
+    # '_thread.RLock'". An execution only needs a snapshot of the definition and settings.
+    from moto.stepfunctions.models import StateMachine
+    shared = {"backend"}
+    shallow = {"executions", "versions", "aliases", "latest_version"}
+
+    def deepcopy_state_machine(self, memo):
+        clone = StateMachine.__new__(StateMachine)
+        memo[id(self)] = clone
+        for key, value in self.__dict__.items():
+            if key in shared:
+                clone.__dict__[key] = value
+            elif key in shallow:
+                clone.__dict__[key] = copy.copy(value)
+            else:
+                clone.__dict__[key] = copy.deepcopy(value, memo)
+        return clone
+
+    StateMachine.__deepcopy__ = deepcopy_state_machine
+
+
+@patch("no-moto-esm-delivery")
+def detach_moto_event_source_mappings():
+    # moto delivers to a mapping's function itself, synchronously inside SendMessage / PutItem,
+    # one message per call, even for a disabled DynamoDB mapping, and clears the stream's records
+    # afterwards. The project's local Lambda service polls with AWS semantics instead, so moto's
+    # mappings stay API-only records (Create/Get/Update/List/Delete still work).
+    from moto.awslambda.models import LambdaBackend
+    from moto.dynamodb.models import dynamodb_backends
+    from moto.kinesis.models import kinesis_backends
+    from moto.sqs.models import sqs_backends
+    require(LambdaBackend, "create_event_source_mapping")
+    create = LambdaBackend.create_event_source_mapping
+
+    def create_detached(self, spec):
+        esm = create(self, spec)
+        sources = [
+            *sqs_backends[self.account_id][self.region_name].queues.values(),
+            *dynamodb_backends[self.account_id][self.region_name].tables.values(),
+            *kinesis_backends[self.account_id][self.region_name].streams.values(),
+        ]
+        for source in sources:
+            mappings = source.lambda_event_source_mappings
+            for key in [k for k, v in mappings.items() if v is esm]:
+                del mappings[key]
+        return esm
+
+    LambdaBackend.create_event_source_mapping = create_detached
+
+
+@patch("lambda-invoke-url")
+def forward_invoke_to_local_lambda_service():
+    # moto runs functions in Docker, which we don't have. With RCDC_LAMBDA_INVOKE_URL set, Invoke
+    # is forwarded to the project's local Lambda service in the Invoke API's own shape. Step
+    # Functions lambda:invoke tasks call this same API (through moto's HTTP endpoint), so they are
+    # covered too. The function must exist in moto (CreateFunction), as in AWS.
+    from moto.awslambda.models import LambdaBackend
+    from moto.core.exceptions import JsonRESTError
+    require(LambdaBackend, "invoke")
+    moto_invoke = LambdaBackend.invoke
+    forwarded_headers = ("X-Amz-Invocation-Type", "X-Amz-Client-Context", "X-Amz-Log-Type")
+
+    def invoke(self, function_name, qualifier, body, headers, response_headers):
+        base_url = os.environ.get("RCDC_LAMBDA_INVOKE_URL")
+        if not base_url:
+            return moto_invoke(self, function_name, qualifier, body, headers, response_headers)
+        fn = self.get_function(function_name, qualifier)
+        url = f"{base_url.rstrip('/')}/2015-03-31/functions/{urllib.parse.quote(fn.function_name)}/invocations"
+        if qualifier:
+            url += "?" + urllib.parse.urlencode({"Qualifier": qualifier})
+        data = body.encode("utf-8") if isinstance(body, str) else (body or b"")
+        request = urllib.request.Request(url, data=data, method="POST")
+        request.add_header("Content-Type", "application/json")
+        for name in forwarded_headers:
+            if headers and headers.get(name):
+                request.add_header(name, headers.get(name))
+        try:
+            # A function may run up to its own timeout; allow a little more for start-up.
+            with urllib.request.urlopen(request, timeout=float(fn.timeout or 3) + 30) as response:
+                payload = response.read()
+                function_error = response.headers.get("X-Amz-Function-Error")
+        except urllib.error.HTTPError as error:
+            raise JsonRESTError(error.headers.get("X-Amzn-ErrorType", "ServiceException"),
+                                f"local Lambda service answered {error.code} for {url}: "
+                                f"{error.read().decode('utf-8', 'replace')}")
+        except OSError as error:
+            raise JsonRESTError("ServiceException", f"local Lambda service at {url} failed: {error}")
+        if function_error:
+            response_headers["x-amz-function-error"] = function_error
+        response_headers["Content-Length"] = str(len(payload))
+        return payload
+
+    LambdaBackend.invoke = invoke
+
+
+def switch_on_state_machine_execution(endpoint, deadline):
+    """Also the readiness probe: moto answers its own API only once it is serving."""
+    body = json.dumps({"stepfunctions": {"execute_state_machine": True}}).encode()
+    while True:
+        try:
+            request = urllib.request.Request(f"{endpoint}/moto-api/config", data=body, method="POST")
+            request.add_header("Content-Type", "application/json")
+            with urllib.request.urlopen(request, timeout=5) as response:
+                response.read()
+                return
+        except OSError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.05)
+
+
+def stop_when_stdin_closes(stop):
+    # Only a pipe: a terminal or /dev/null as stdin must not stop the server.
+    mode = os.fstat(sys.stdin.fileno()).st_mode
+    if not (stat.S_ISFIFO(mode) or stat.S_ISSOCK(mode)):
+        return
+
+    def watch():
+        while sys.stdin.buffer.read1(4096):
+            pass
+        stop.set()
+
+    threading.Thread(target=watch, name="stdin-watch", daemon=True).start()
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=0, help="default: a free port")
+    parser.add_argument("--verbose", action="store_true", help="log every request to stderr")
+    parser.add_argument("--without", default="", help=f"patches to leave out: {','.join(PATCHES)}")
+    args = parser.parse_args(argv)
+
+    if moto.__version__ != EXPECTED_MOTO:
+        print(f"emulator: warning: written for moto {EXPECTED_MOTO}, found {moto.__version__}",
+              file=sys.stderr)
+    left_out = {name for name in args.without.split(",") if name}
+    unknown = left_out - PATCHES.keys()
+    if unknown:
+        parser.error(f"unknown patch {sorted(unknown)}; known: {sorted(PATCHES)}")
+    for name, apply in PATCHES.items():
+        if name not in left_out:
+            apply()
+    if not args.verbose:
+        logging.getLogger("werkzeug").setLevel(logging.WARNING)
+
+    stop = threading.Event()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, lambda *_: stop.set())
+    stop_when_stdin_closes(stop)
+
+    server = ThreadedMotoServer(ip_address=args.host, port=args.port, verbose=False)
+    server.start()  # port 0: the OS picks a free one, no race with other launchers
+    port = server.get_host_and_port()[1]
+    # moto's Step Functions tasks call http://localhost:$MOTO_PORT, read at call time; nothing can
+    # start an execution before this line, since nobody knows the port yet.
+    os.environ["MOTO_PORT"] = str(port)
+    endpoint = f"http://{args.host}:{port}"
+    switch_on_state_machine_execution(endpoint, time.monotonic() + 30)
+    print(f"EMULATOR READY {endpoint}", flush=True)
+
+    while not stop.wait(1):
+        pass
+    server.stop()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    # Running Step Functions executions may wait forever (task tokens); don't wait for them.
+    os._exit(0)
+
+
+if __name__ == "__main__":
+    main()

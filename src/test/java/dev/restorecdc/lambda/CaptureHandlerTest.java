@@ -1,0 +1,214 @@
+package dev.restorecdc.lambda;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.restorecdc.cdc.ItemKey;
+import dev.restorecdc.local.ChangePathResource;
+import dev.restorecdc.local.FaultProxy;
+import dev.restorecdc.local.Sessions;
+import dev.restorecdc.local.StreamEvents;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+import io.restassured.response.ValidatableResponse;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.sqs.model.Message;
+import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static dev.restorecdc.local.ChangePathResource.CONTROL_TABLE;
+import static dev.restorecdc.local.ChangePathResource.SOURCE_TABLE;
+import static dev.restorecdc.local.StreamEvents.JSON;
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.empty;
+import static org.hamcrest.Matchers.equalTo;
+
+@QuarkusTest
+@TestProfile(CaptureProfile.class)
+@WithTestResource(ChangePathResource.class)
+class CaptureHandlerTest {
+
+    private static final Instant NOW = Instant.parse("2026-11-25T12:00:00Z");
+
+    @BeforeEach
+    void clean() {
+        ChangePathResource.reset();
+    }
+
+    static ValidatableResponse invoke(JsonNode event) {
+        return given().contentType("application/json").accept("application/json").body(event.toString())
+                .when().post().then().statusCode(200);
+    }
+
+    private static JsonNode body(Message message) {
+        try {
+            return JSON.readTree(message.body());
+        } catch (Exception e) {
+            throw new AssertionError(message.body(), e);
+        }
+    }
+
+    @Test
+    void eachRecordBecomesOneMessageGroupedByItemAndDeduplicatedByEventId() {
+        ObjectNode event = StreamEvents.fixture("dynamodb-stream-mixed.json");
+
+        invoke(event).body("batchItemFailures", empty());
+
+        List<Message> messages = Queue.drain();
+        assertThat(messages).hasSize(4);
+        String customer1 = ItemKey.of((ObjectNode) JSON.createObjectNode().set("pk", JSON.createObjectNode().put("S", "customer#1"))).groupId();
+        List<Message> ofCustomer1 = messages.stream()
+                .filter(m -> m.attributes().get(MessageSystemAttributeName.MESSAGE_GROUP_ID).equals(customer1)).toList();
+        assertThat(ofCustomer1).extracting(m -> body(m).get("eventName").asText()).containsExactly("INSERT", "MODIFY");
+        assertThat(ofCustomer1).extracting(m -> m.attributes().get(MessageSystemAttributeName.MESSAGE_DEDUPLICATION_ID))
+                .containsExactly("7de3041dd709b024af6f29e4fa13d34c", "0c1b2a3d4e5f60718293a4b5c6d7e8f9");
+        JsonNode insert = body(ofCustomer1.get(0));
+        assertThat(insert.has("oldImage")).isFalse();
+        assertThat(insert.get("sourceTableArn").asText()).isEqualTo("arn:aws:dynamodb:us-east-1:123456789012:table/source");
+        assertThat(insert.get("approximateCreationDateTime").asText()).isEqualTo("2026-11-25T09:46:40Z");
+        assertThat(insert.get("newImage")).isEqualTo(event.get("Records").get(0).get("dynamodb").get("NewImage"));
+        JsonNode remove = messages.stream().map(CaptureHandlerTest::body)
+                .filter(b -> b.get("eventName").asText().equals("REMOVE")).findFirst().orElseThrow();
+        assertThat(remove.has("newImage")).isFalse();
+    }
+
+    @Test
+    void binaryAndNumberKeysKeepOneItemInOneGroupWhateverTheAttributeOrder() {
+        invoke(StreamEvents.fixture("dynamodb-stream-binary-number-key.json")).body("batchItemFailures", empty());
+
+        List<Message> messages = Queue.drain();
+        assertThat(messages).hasSize(2);
+        assertThat(messages).extracting(m -> m.attributes().get(MessageSystemAttributeName.MESSAGE_GROUP_ID)).containsOnly(
+                messages.get(0).attributes().get(MessageSystemAttributeName.MESSAGE_GROUP_ID));
+        assertThat(messages).extracting(m -> body(m).get("newImage").get("payload").get("S").asText())
+                .containsExactly("first", "second");
+    }
+
+    @Test
+    void redeliveredStreamRecordIsQueuedOnce() {
+        StreamEvents events = StreamEvents.builder()
+                .put("a", image("v1"), NOW).put("b", image("v1"), NOW).repeat(0);
+
+        invoke(events.build()).body("batchItemFailures", empty());
+        invoke(events.build()).body("batchItemFailures", empty());
+
+        assertThat(Queue.drain()).hasSize(2);
+    }
+
+    @Test
+    void refusedEntryStopsItsItemAndIsReportedWhileOtherItemsGoOn() {
+        StreamEvents events = StreamEvents.builder()
+                .put("a", image("a1"), NOW).put("b", image("b1"), NOW)
+                .put("a", image("a2"), NOW).put("b", image("b2"), NOW).put("a", image("a3"), NOW);
+        ObjectNode event = events.build();
+        String firstOfB = event.get("Records").get(1).get("dynamodb").get("SequenceNumber").asText();
+        ChangePathResource.proxy().on("AmazonSQS.SendMessageBatch", refuseEntriesContaining("\"b1\""));
+
+        invoke(event).body("batchItemFailures[0].itemIdentifier", equalTo(firstOfB));
+
+        List<Message> queued = Queue.drain();
+        assertThat(queued).extracting(m -> body(m).get("newImage").get("value").get("S").asText())
+                .containsExactly("a1", "a2", "a3");
+
+        // Lambda retries from the reported record: b's changes arrive in order, a's are deduplicated.
+        ChangePathResource.proxy().reset();
+        ObjectNode retry = event.deepCopy();
+        retry.withArray("Records").remove(0);
+        invoke(retry).body("batchItemFailures", empty());
+        assertThat(Queue.drain()).extracting(m -> body(m).get("newImage").get("value").get("S").asText())
+                .containsExactly("b1", "b2");
+    }
+
+    @Test
+    void changesBeforeTheCaptureFloorAreDroppedAndTheSessionIsStamped() {
+        Sessions.activate(ChangePathResource.dynamo(), CONTROL_TABLE, SOURCE_TABLE, "s-capture", null, null,
+                NOW.plusMillis(500));
+        ObjectNode event = StreamEvents.builder()
+                .put("old", image("x"), NOW.minusSeconds(1))
+                .put("same-second", image("y"), NOW)
+                .put("new", image("z"), NOW.plusSeconds(3)).build();
+
+        invoke(event).body("batchItemFailures", empty());
+
+        assertThat(Queue.drain()).extracting(m -> body(m).get("keys").get("pk").get("S").asText())
+                .containsExactlyInAnyOrder("same-second", "new");
+        var session = Sessions.read(ChangePathResource.dynamo(), CONTROL_TABLE, SOURCE_TABLE, "s-capture");
+        assertThat(Sessions.counter(session, "captured")).isEqualTo(2);
+        assertThat(Sessions.counter(session, "skipped_window")).isEqualTo(1);
+        assertThat(session.get("capture_newest_at").s()).isEqualTo("2026-11-25T12:00:03.000Z");
+        assertThat(Instant.parse(session.get("capture_ran_at").s())).isAfter(Instant.now().minusSeconds(60));
+    }
+
+    @Test
+    void itemOf400KbGoesThroughCompressed() {
+        ObjectNode big = JSON.createObjectNode();
+        big.putObject("value").put("S", "\"quoted\"".repeat(50_000));
+        ObjectNode event = StreamEvents.builder().put("big", big, NOW).put("small", image("s"), NOW).build();
+
+        invoke(event).body("batchItemFailures", empty());
+
+        List<Message> messages = Queue.drain();
+        assertThat(messages).hasSize(2);
+        assertThat(messages).anySatisfy(m -> assertThat(body(m).get("encoding").asText()).isEqualTo("gzip+base64"));
+    }
+
+    @Test
+    void unreadableRecordIsReportedAndOthersAreQueued() {
+        ObjectNode event = StreamEvents.builder().put("a", image("a1"), NOW).put("b", image("b1"), NOW).build();
+        ObjectNode broken = (ObjectNode) event.get("Records").get(1);
+        broken.put("eventName", "UPSERT");
+
+        invoke(event).body("batchItemFailures[0].itemIdentifier",
+                equalTo(broken.get("dynamodb").get("SequenceNumber").asText()));
+
+        assertThat(Queue.drain()).hasSize(1);
+    }
+
+    static ObjectNode image(String value) {
+        ObjectNode image = JSON.createObjectNode();
+        image.putObject("value").put("S", value);
+        return image;
+    }
+
+    /** Makes SQS refuse the entries whose body contains {@code marker}, as a partial batch failure. */
+    static FaultProxy.Rule refuseEntriesContaining(String marker) {
+        return (requestBody, upstream) -> {
+            try {
+                ObjectNode request = (ObjectNode) JSON.readTree(requestBody);
+                List<JsonNode> refused = new ArrayList<>();
+                var kept = JSON.createArrayNode();
+                for (JsonNode entry : request.get("Entries")) {
+                    if (entry.get("MessageBody").asText().contains(marker)) {
+                        refused.add(entry);
+                    } else {
+                        kept.add(entry);
+                    }
+                }
+                ObjectNode reply;
+                if (kept.isEmpty()) {
+                    reply = JSON.createObjectNode();
+                    reply.putArray("Successful");
+                } else {
+                    request.set("Entries", kept);
+                    FaultProxy.Reply forwarded = upstream.send(request.toString());
+                    reply = (ObjectNode) JSON.readTree(forwarded.body());
+                }
+                var failed = reply.putArray("Failed");
+                for (JsonNode entry : refused) {
+                    failed.addObject().put("Id", entry.get("Id").asText()).put("SenderFault", false)
+                            .put("Code", "InternalError").put("Message", "injected by the test");
+                }
+                return new FaultProxy.Reply(200, reply.toString());
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        };
+    }
+
+}

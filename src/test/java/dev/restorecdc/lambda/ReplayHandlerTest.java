@@ -1,0 +1,240 @@
+package dev.restorecdc.lambda;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.restorecdc.local.ChangePathResource;
+import dev.restorecdc.local.FaultProxy;
+import dev.restorecdc.local.Sessions;
+import dev.restorecdc.local.StreamEvents;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+import io.restassured.response.ValidatableResponse;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static dev.restorecdc.local.ChangePathResource.CONTROL_TABLE;
+import static dev.restorecdc.local.ChangePathResource.SOURCE_TABLE;
+import static dev.restorecdc.local.ChangePathResource.TARGET_TABLE;
+import static dev.restorecdc.local.StreamEvents.JSON;
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.containsInAnyOrder;
+import static org.hamcrest.Matchers.empty;
+
+@QuarkusTest
+@TestProfile(ReplayProfile.class)
+@WithTestResource(ChangePathResource.class)
+class ReplayHandlerTest {
+
+    private static final String BATCH_WRITE = "DynamoDB_20120810.BatchWriteItem";
+    private static final String SESSION = "s-replay";
+    private static final String ORDER_1_PUT = "059f36b4-87a3-44ab-83d2-661975830a7d";
+    private static final String ORDER_1_UPDATE = "2e1424d4-f796-459a-8184-9c92662be6da";
+    private static final String ORDER_2_DELETE = "7a5c7a4e-1c4b-4e0b-9a77-3f1d2f2a9c10";
+
+    @BeforeEach
+    void clean() {
+        ChangePathResource.reset();
+    }
+
+    private static ValidatableResponse invoke(JsonNode event) {
+        return given().contentType("application/json").accept("application/json").body(event.toString())
+                .when().post().then().statusCode(200);
+    }
+
+    private static void activeSession(Instant replayFrom) {
+        Sessions.activate(ChangePathResource.dynamo(), CONTROL_TABLE, SOURCE_TABLE, SESSION, TARGET_TABLE, replayFrom, null);
+    }
+
+    private static Map<String, AttributeValue> target(String pk) {
+        return ChangePathResource.dynamo().getItem(b -> b.tableName(TARGET_TABLE).consistentRead(true)
+                .key(Map.of("pk", AttributeValue.fromS(pk)))).item();
+    }
+
+    private static void putTarget(String pk, String state) {
+        ChangePathResource.dynamo().putItem(b -> b.tableName(TARGET_TABLE)
+                .item(Map.of("pk", AttributeValue.fromS(pk), "state", AttributeValue.fromS(state))));
+    }
+
+    @Test
+    void lastChangePerKeyWinsInOneBatchWriteWithDeleteByKey() {
+        activeSession(null);
+        putTarget("order#2", "OLD");
+
+        invoke(StreamEvents.fixture("sqs-fifo-changes.json")).body("batchItemFailures", empty());
+
+        assertThat(target("order#1").get("state").s()).isEqualTo("PAID");
+        assertThat(target("order#2")).isEmpty();
+        List<String> writes = ChangePathResource.proxy().requests(BATCH_WRITE).stream()
+                .filter(body -> body.contains(TARGET_TABLE)).toList();
+        assertThat(writes).hasSize(1);
+        JsonNode requests = json(writes.get(0)).get("RequestItems").get(TARGET_TABLE);
+        assertThat(requests).hasSize(2);
+        assertThat(requests.findValues("DeleteRequest")).singleElement()
+                .satisfies(delete -> assertThat(delete.get("Key").get("pk").get("S").asText()).isEqualTo("order#2"));
+    }
+
+    @Test
+    void changesBeforeReplayFromAreSkippedButItsWholeSecondIsReplayed() {
+        activeSession(Instant.parse("2026-11-25T10:00:01.700Z"));
+        ObjectNode event = StreamEvents.fixture("sqs-fifo-changes.json");
+        // Keep only order#1's first change (10:00:00, before the window) and order#2's delete (10:00:02).
+        ((ArrayNode) event.get("Records")).remove(1);
+        putTarget("order#1", "UNTOUCHED");
+
+        invoke(event).body("batchItemFailures", empty());
+
+        assertThat(target("order#1").get("state").s()).isEqualTo("UNTOUCHED");
+        var session = Sessions.read(ChangePathResource.dynamo(), CONTROL_TABLE, SOURCE_TABLE, SESSION);
+        assertThat(Sessions.counter(session, "skipped_window")).isEqualTo(1);
+        assertThat(Sessions.counter(session, "replayed_deletes")).isEqualTo(1);
+    }
+
+    @Test
+    void sameSecondAsReplayFromIsInsideTheWindow() {
+        activeSession(Instant.parse("2026-11-25T10:00:01.700Z"));
+
+        invoke(StreamEvents.fixture("sqs-fifo-changes.json")).body("batchItemFailures", empty());
+
+        assertThat(target("order#1").get("state").s()).isEqualTo("PAID");
+    }
+
+    @Test
+    void unprocessedItemsAreRetriedWithBackoffUntilWritten() {
+        activeSession(null);
+        AtomicInteger calls = new AtomicInteger();
+        ChangePathResource.proxy().on(BATCH_WRITE, (body, upstream) -> {
+            if (body.contains(TARGET_TABLE) && calls.incrementAndGet() <= 2) {
+                return new FaultProxy.Reply(200, "{\"UnprocessedItems\":" + json(body).get("RequestItems") + "}");
+            }
+            return upstream.send(body);
+        });
+
+        invoke(StreamEvents.fixture("sqs-fifo-changes.json")).body("batchItemFailures", empty());
+
+        assertThat(target("order#1").get("state").s()).isEqualTo("PAID");
+        assertThat(calls.get()).isEqualTo(3);
+        var session = Sessions.read(ChangePathResource.dynamo(), CONTROL_TABLE, SOURCE_TABLE, SESSION);
+        assertThat(Sessions.counter(session, "retries")).isEqualTo(2);
+    }
+
+    @Test
+    void throttlingErrorIsRetriedNotDropped() {
+        activeSession(null);
+        AtomicInteger calls = new AtomicInteger();
+        ChangePathResource.proxy().on(BATCH_WRITE, (body, upstream) -> {
+            if (body.contains(TARGET_TABLE) && calls.incrementAndGet() <= 4) {
+                return new FaultProxy.Reply(400, "{\"__type\":\"com.amazonaws.dynamodb.v20120810#ProvisionedThroughputExceededException\","
+                        + "\"message\":\"The level of configured provisioned throughput for the table was exceeded.\"}");
+            }
+            return upstream.send(body);
+        });
+
+        invoke(StreamEvents.fixture("sqs-fifo-changes.json")).body("batchItemFailures", empty());
+
+        assertThat(target("order#1").get("state").s()).isEqualTo("PAID");
+    }
+
+    @Test
+    void keyStillThrottledAtTheDeadlineFailsItsGroupOnly() {
+        activeSession(null);
+        putTarget("order#2", "OLD");
+        ChangePathResource.proxy().on(BATCH_WRITE, (body, upstream) -> {
+            if (!body.contains(TARGET_TABLE)) {
+                return upstream.send(body);
+            }
+            ObjectNode request = (ObjectNode) json(body);
+            ArrayNode writes = (ArrayNode) request.get("RequestItems").get(TARGET_TABLE);
+            ArrayNode kept = JSON.createArrayNode();
+            ArrayNode held = JSON.createArrayNode();
+            writes.forEach(w -> (w.toString().contains("order#1") ? held : kept).add(w));
+            if (!kept.isEmpty()) {
+                ((ObjectNode) request.get("RequestItems")).set(TARGET_TABLE, kept);
+                upstream.send(request.toString());
+            }
+            ObjectNode reply = JSON.createObjectNode();
+            if (!held.isEmpty()) {
+                reply.putObject("UnprocessedItems").set(TARGET_TABLE, held);
+            } else {
+                reply.putObject("UnprocessedItems");
+            }
+            return new FaultProxy.Reply(200, reply.toString());
+        });
+
+        invoke(StreamEvents.fixture("sqs-fifo-changes.json"))
+                .body("batchItemFailures.itemIdentifier", containsInAnyOrder(ORDER_1_PUT, ORDER_1_UPDATE));
+
+        assertThat(target("order#1")).isEmpty();
+        assertThat(target("order#2")).isEmpty();
+    }
+
+    @Test
+    void unreadableBodyFailsItselfAndTheRestOfItsGroupOnly() {
+        activeSession(null);
+        ObjectNode event = StreamEvents.fixture("sqs-fifo-changes.json");
+        ((ObjectNode) event.get("Records").get(0)).put("body", "{\"v\":1,\"eventName\":\"INSERT\",\"keys\":");
+        putTarget("order#2", "OLD");
+
+        invoke(event).body("batchItemFailures.itemIdentifier", containsInAnyOrder(ORDER_1_PUT, ORDER_1_UPDATE));
+
+        assertThat(target("order#1")).isEmpty();
+        assertThat(target("order#2")).isEmpty();
+    }
+
+    @Test
+    void unknownSchemaVersionIsReportedFailed() {
+        activeSession(null);
+        ObjectNode event = StreamEvents.fixture("sqs-fifo-changes.json");
+        ObjectNode last = (ObjectNode) event.get("Records").get(2);
+        last.put("body", last.get("body").asText().replace("{\"v\":1,", "{\"v\":9,"));
+
+        invoke(event).body("batchItemFailures.itemIdentifier", containsInAnyOrder(ORDER_2_DELETE));
+
+        assertThat(target("order#1").get("state").s()).isEqualTo("PAID");
+    }
+
+    @Test
+    void withoutATargetEveryMessageIsReportedFailed() {
+        invoke(StreamEvents.fixture("sqs-fifo-changes.json"))
+                .body("batchItemFailures.itemIdentifier", containsInAnyOrder(ORDER_1_PUT, ORDER_1_UPDATE, ORDER_2_DELETE));
+    }
+
+    @Test
+    void sessionCountersAndKeyLogAreWritten() {
+        activeSession(null);
+
+        invoke(StreamEvents.fixture("sqs-fifo-changes.json")).body("batchItemFailures", empty());
+
+        var session = Sessions.read(ChangePathResource.dynamo(), CONTROL_TABLE, SOURCE_TABLE, SESSION);
+        assertThat(Sessions.counter(session, "replayed_puts")).isEqualTo(1);
+        assertThat(Sessions.counter(session, "replayed_deletes")).isEqualTo(1);
+        assertThat(Sessions.counter(session, "failed")).isZero();
+        assertThat(session.get("replay_newest_at").s()).isEqualTo("2026-11-25T10:00:02.000Z");
+        List<Map<String, AttributeValue>> keyLog = ChangePathResource.dynamo().query(b -> b.tableName(CONTROL_TABLE)
+                .keyConditionExpression("pk = :pk").expressionAttributeValues(Map.of(":pk", AttributeValue.fromS("SESSION#" + SESSION))))
+                .items();
+        assertThat(keyLog).hasSize(2);
+        assertThat(keyLog).allSatisfy(entry -> {
+            assertThat(entry.get("sk").s()).startsWith("KEY#");
+            assertThat(Long.parseLong(entry.get("expires_at").n())).isGreaterThan(Instant.now().getEpochSecond());
+        });
+        assertThat(keyLog).extracting(entry -> entry.get("last_op").s() + " " + json(entry.get("key").s()).get("pk").get("S").asText())
+                .containsExactlyInAnyOrder("PUT order#1", "DELETE order#2");
+    }
+
+    private static JsonNode json(String text) {
+        try {
+            return JSON.readTree(text);
+        } catch (Exception e) {
+            throw new AssertionError(text, e);
+        }
+    }
+}

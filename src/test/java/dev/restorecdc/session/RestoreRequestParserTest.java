@@ -1,0 +1,73 @@
+package dev.restorecdc.session;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.IntNode;
+import com.fasterxml.jackson.databind.node.TextNode;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Optional;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class RestoreRequestParserTest {
+
+    static final String ARN = "arn:aws:dynamodb:us-east-1:123456789012:table/orders";
+
+    static JsonNode detail(String fixture) throws IOException {
+        return new ObjectMapper().readTree(Files.readString(Path.of("src/test/resources/events/cloudtrail-restore-" + fixture + ".json")))
+                .get("detail");
+    }
+
+    @Test
+    void latestRestorableRestoreByName() throws IOException {
+        RestoreRequest request = RestoreRequestParser.parse(detail("by-name"), "orders", ARN);
+
+        assertThat(request.latestRestorable()).isTrue();
+        assertThat(request.requestedAt()).isEqualTo(Instant.parse("2026-11-25T13:00:05Z"));
+        assertThat(request.targetTable()).isEqualTo("orders-restored-latest");
+        assertThat(request.restorePoint()).isEmpty();
+        assertThat(request.eventId()).isEqualTo("0b9a7f3c-5a1e-4d2b-8c6f-1e2d3c4b5a61");
+    }
+
+    @Test
+    void explicitPointRestoreByArnReadsCloudTrailsDateFormat() throws IOException {
+        RestoreRequest request = RestoreRequestParser.parse(detail("by-arn"), "orders", ARN);
+
+        assertThat(request.latestRestorable()).isFalse();
+        assertThat(request.targetTable()).isEqualTo("orders-restored-undo");
+        assertThat(request.restorePoint()).contains(Instant.parse("2026-11-25T12:30:00Z"));
+    }
+
+    @Test
+    void restorePointAlsoReadsIsoAndEpochSecondsAndGivesUpOnOtherText() {
+        assertThat(RestoreRequestParser.parseLenient(new TextNode("2026-11-25T12:30:00.250Z")))
+                .contains(Instant.parse("2026-11-25T12:30:00.250Z"));
+        assertThat(RestoreRequestParser.parseLenient(new IntNode(1_795_000_000))).contains(Instant.ofEpochSecond(1_795_000_000));
+        assertThat(RestoreRequestParser.parseLenient(new TextNode("1795000000.5"))).contains(Instant.ofEpochSecond(1_795_000_000, 500_000_000));
+        assertThat(RestoreRequestParser.parseLenient(new TextNode("yesterday"))).isEqualTo(Optional.empty());
+    }
+
+    @Test
+    void anotherTablesRestoreIsRejectedNamingBothTables() throws IOException {
+        assertThatThrownBy(() -> RestoreRequestParser.parse(detail("other-table"), "orders", ARN))
+                .hasMessageContaining("orders-archive").hasMessageContaining("not orders");
+    }
+
+    @Test
+    void aFailedCallIsRejected() throws IOException {
+        assertThatThrownBy(() -> RestoreRequestParser.parse(detail("failed"), "orders", ARN))
+                .hasMessageContaining("TableAlreadyExistsException");
+    }
+
+    @Test
+    void anotherApiIsRejected() throws IOException {
+        assertThatThrownBy(() -> RestoreRequestParser.parse(detail("other-api"), "orders", ARN))
+                .hasMessageContaining("RestoreTableFromBackup");
+    }
+}

@@ -1,0 +1,93 @@
+package dev.restorecdc.session;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.restorecdc.moto.MotoServer;
+import dev.restorecdc.moto.Templates;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
+import software.amazon.awssdk.services.eventbridge.model.PutEventsRequestEntry;
+import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.Message;
+import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The rendered EventBridge pattern on a real matcher (moto's): a rule with the pattern and an SQS
+ * target receives exactly the CloudTrail events of successful restores of this table.
+ */
+class RestoreRequestedPatternTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String TABLE = "orders";
+    private static final String TABLE_ARN = "arn:aws:dynamodb:us-east-1:123456789012:table/orders";
+
+    private static MotoServer moto;
+    private static EventBridgeClient events;
+    private static SqsClient sqs;
+
+    @BeforeAll
+    static void startMoto() {
+        moto = MotoServer.start();
+        events = moto.client(EventBridgeClient.builder());
+        sqs = moto.client(SqsClient.builder());
+    }
+
+    @AfterAll
+    static void stopMoto() {
+        moto.close();
+    }
+
+    @Test
+    void onlySuccessfulRestoresOfThisTableByNameOrArnMatch() throws IOException {
+        String queueUrl = sqs.createQueue(r -> r.queueName("restore-requested")).queueUrl();
+        String queueArn = sqs.getQueueAttributes(r -> r.queueUrl(queueUrl).attributeNames(QueueAttributeName.QUEUE_ARN))
+                .attributes().get(QueueAttributeName.QUEUE_ARN);
+        events.putRule(r -> r.name("restore-requested").eventPattern(Templates.pattern(TABLE, TABLE_ARN)));
+        events.putTargets(r -> r.rule("restore-requested").targets(t -> t.id("queue").arn(queueArn)));
+
+        List<String> fixtures = List.of("by-name", "by-arn", "other-table", "failed", "other-api");
+        for (String fixture : fixtures) {
+            JsonNode event = JSON.readTree(Files.readString(Path.of("src/test/resources/events/cloudtrail-restore-" + fixture + ".json")));
+            String detail = JSON.writeValueAsString(event.get("detail"));
+            var result = events.putEvents(r -> r.entries(PutEventsRequestEntry.builder()
+                    .source(event.get("source").asText())
+                    .detailType(event.get("detail-type").asText())
+                    .detail(detail)
+                    .build()));
+            assertThat(result.failedEntryCount()).as(fixture).isZero();
+        }
+
+        List<String> arrivedTargets = new ArrayList<>();
+        List<Message> messages;
+        do {
+            messages = sqs.receiveMessage(r -> r.queueUrl(queueUrl).maxNumberOfMessages(10).waitTimeSeconds(1)).messages();
+            for (Message m : messages) {
+                arrivedTargets.add(JSON.readTree(m.body()).at("/detail/requestParameters/targetTableName").asText());
+            }
+        } while (!messages.isEmpty());
+
+        assertThat(arrivedTargets).containsExactlyInAnyOrder("orders-restored-latest", "orders-restored-undo");
+    }
+
+    @Test
+    void renderedPatternNamesTheTableByNameAndArnAndNothingElse() throws IOException {
+        JsonNode pattern = JSON.readTree(Templates.pattern(TABLE, TABLE_ARN));
+
+        assertThat(pattern.at("/detail/$or/0/requestParameters/sourceTableName").toString())
+                .isEqualTo("[\"orders\",\"" + TABLE_ARN + "\"]");
+        assertThat(pattern.at("/detail/$or/1/requestParameters/sourceTableArn").toString()).isEqualTo("[\"" + TABLE_ARN + "\"]");
+        assertThat(pattern.at("/detail/errorCode/0/exists").asBoolean(true)).isFalse();
+        assertThat(Files.readString(Templates.PATTERN)).contains("${source_table_name}", "${source_table_arn}")
+                .doesNotContain("${configuration}");
+    }
+}

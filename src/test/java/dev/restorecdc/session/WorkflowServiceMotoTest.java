@@ -1,0 +1,314 @@
+package dev.restorecdc.session;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.restorecdc.aws.SessionStore;
+import dev.restorecdc.moto.MotoServer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.applicationautoscaling.model.ServiceNamespace;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.PointInTimeRecoveryStatus;
+import software.amazon.awssdk.services.dynamodb.model.StreamViewType;
+import software.amazon.awssdk.services.dynamodb.model.TableDescription;
+import software.amazon.awssdk.services.dynamodb.model.TimeToLiveStatus;
+
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** The workflow steps against moto, one AWS-shaped world per test. */
+class WorkflowServiceMotoTest {
+
+    private static MotoServer moto;
+    private SessionWorld world;
+    private WorkflowService workflow;
+    private SessionStore store;
+
+    @BeforeAll
+    static void startMoto() {
+        moto = MotoServer.start();
+    }
+
+    @AfterAll
+    static void stopMoto() {
+        moto.close();
+    }
+
+    @BeforeEach
+    void freshWorld() {
+        moto.reset();
+        world = new SessionWorld(moto);
+        workflow = world.service();
+        store = new SessionStore(world.dynamo, SessionWorld.CONTROL, SessionWorld.SOURCE);
+    }
+
+    private Map<String, Object> run(String action, String sessionId, Map<String, Object> extra) {
+        return workflow.run(world.input(action, sessionId, extra));
+    }
+
+    private Map<String, Object> register(String sessionId, ObjectNode event) {
+        return run("register", sessionId, Map.of("event", SessionWorld.map(event.get("detail"))));
+    }
+
+    private Map<String, AttributeValue> record(String sessionId) {
+        return store.session(sessionId).orElseThrow();
+    }
+
+    private static Instant secondsAgo(long seconds) {
+        return Instant.now().truncatedTo(ChronoUnit.SECONDS).minusSeconds(seconds);
+    }
+
+    @Test
+    void registerTakesTheLockAndStartsTheSessionWithTheCaptureFloor() {
+        Instant requested = secondsAgo(5);
+
+        Map<String, Object> out = register("s1", SessionWorld.restoreEvent("by-name", requested));
+
+        assertThat(out).containsEntry("registered", true).containsEntry("target_table", "orders-restored-latest")
+                .containsEntry("capture_floor", requested.minusSeconds(15 * 60).toString())
+                .containsEntry("record_key", Map.of("pk", Map.of("S", "TABLE#orders"), "sk", Map.of("S", "SESSION#s1")));
+        assertThat(store.activeSessionId()).contains("s1");
+        assertThat(record("s1")).containsEntry("status", AttributeValue.fromS("REQUESTED"))
+                .containsEntry("requested_at", AttributeValue.fromS(requested.toString()))
+                .containsEntry("target_table", AttributeValue.fromS("orders-restored-latest"));
+    }
+
+    @Test
+    void secondRestoreWhileOneIsActiveIsRefusedAndLeavesTheActiveSessionAlone() {
+        register("s1", SessionWorld.restoreEvent("by-name", secondsAgo(60)));
+
+        Map<String, Object> out = register("s2", SessionWorld.restoreEvent("by-arn", secondsAgo(5)));
+
+        assertThat(out).containsEntry("registered", false).containsEntry("active_session_id", "s1");
+        assertThat((String) out.get("reason")).contains("another restore session (s1) is active for table orders");
+        assertThat(out.get("notice")).asInstanceOf(org.assertj.core.api.InstanceOfAssertFactories.MAP)
+                .containsEntry("event", "session_refused");
+        assertThat(store.activeSessionId()).contains("s1");
+        assertThat(record("s1")).containsEntry("status", AttributeValue.fromS("REQUESTED"));
+        assertThat(record("s2")).containsEntry("status", AttributeValue.fromS("FAILED"));
+    }
+
+    @Test
+    void registerRetriedForTheSameSessionIsStillRegistered() {
+        ObjectNode event = SessionWorld.restoreEvent("by-name", secondsAgo(5));
+        register("s1", event);
+
+        assertThat(register("s1", event)).containsEntry("registered", true);
+    }
+
+    @Test
+    void copyReplaysFromTheRestoredTablesRestoreDateTime() {
+        ObjectNode event = SessionWorld.restoreEvent("by-name", secondsAgo(5));
+        world.restore(event);
+        register("s1", event);
+        Instant restoreDateTime = world.dynamo.describeTable(r -> r.tableName("orders-restored-latest")).table()
+                .restoreSummary().restoreDateTime();
+
+        Map<String, Object> out = run("settleReplayFrom", "s1", Map.of("event", SessionWorld.map(event.get("detail"))));
+
+        assertThat(out).containsEntry("replay_from", restoreDateTime.toString()).containsEntry("replay_from_rule", "auto:restore_point");
+        assertThat(record("s1")).containsEntry("status", AttributeValue.fromS("CONFIGURING"))
+                .containsEntry("replay_from", AttributeValue.fromS(restoreDateTime.toString()))
+                .containsEntry("replay_from_rule", AttributeValue.fromS("auto:restore_point"));
+    }
+
+    @Test
+    void undoReplaysFromTheRequestTime() {
+        Instant requested = secondsAgo(5);
+        ObjectNode event = SessionWorld.restoreEvent("by-arn", requested);
+        world.restore(event);
+        register("s1", event);
+
+        Map<String, Object> out = run("settleReplayFrom", "s1", Map.of("event", SessionWorld.map(event.get("detail"))));
+
+        assertThat(out).containsEntry("replay_from", requested.toString()).containsEntry("replay_from_rule", "auto:restore_requested");
+    }
+
+    @Test
+    void targetOutsideThePatternFailsTheStepWithAClearReason() {
+        world.config.put("target_table_pattern", "orders-copy-*");
+        ObjectNode event = SessionWorld.restoreEvent("by-arn", secondsAgo(5));
+        world.restore(event);
+        register("s1", event);
+
+        assertThatThrownBy(() -> run("settleReplayFrom", "s1", Map.of("event", SessionWorld.map(event.get("detail")))))
+                .isInstanceOf(SessionRefusedException.class)
+                .hasMessageContaining("orders-restored-undo is outside target_table_pattern 'orders-copy-*'");
+    }
+
+    @Test
+    void replayFromBeforeThePreviousSessionsCaptureEndIsRefused() {
+        Instant requested = secondsAgo(30);
+        Map<String, AttributeValue> previous = new HashMap<>(store.sessionKey("s0"));
+        previous.put("status", AttributeValue.fromS("FINISHED"));
+        previous.put("capture_newest_at", AttributeValue.fromS(requested.plusSeconds(10).toString()));
+        world.dynamo.putItem(r -> r.tableName(SessionWorld.CONTROL).item(previous));
+        ObjectNode event = SessionWorld.restoreEvent("by-arn", requested);
+        world.restore(event);
+        register("s1", event);
+
+        assertThatThrownBy(() -> run("settleReplayFrom", "s1", Map.of("event", SessionWorld.map(event.get("detail")))))
+                .isInstanceOf(SessionRefusedException.class)
+                .hasMessageContaining("previous session's capture end " + requested.plusSeconds(10));
+    }
+
+    @Test
+    void copySettingsReappliesEverySettingAndASecondRunChangesNothing() {
+        ObjectNode event = SessionWorld.restoreEvent("by-name", secondsAgo(5));
+        world.restore(event);
+        register("s1", event);
+        String target = "orders-restored-latest";
+        String targetArn = "arn:aws:dynamodb:us-east-1:123456789012:table/" + target;
+
+        @SuppressWarnings("unchecked")
+        Map<String, String> first = (Map<String, String>) run("copySettings", "s1", Map.of()).get("settings_applied");
+
+        assertThat(first).containsEntry("stream", "copied (NEW_AND_OLD_IMAGES)").containsEntry("ttl", "copied (expires_at)")
+                .containsEntry("pitr", "copied (35 days)").containsEntry("tags", "copied (2 of 2)")
+                .containsEntry("deletion_protection", "copied").containsEntry("resource_policy", "copied")
+                .containsEntry("autoscaling", "copied (2 scalable targets, 2 policies)");
+        TableDescription t = world.dynamo.describeTable(r -> r.tableName(target)).table();
+        assertThat(t.streamSpecification().streamViewType()).isEqualTo(StreamViewType.NEW_AND_OLD_IMAGES);
+        assertThat(t.deletionProtectionEnabled()).isTrue();
+        assertThat(world.dynamo.describeTimeToLive(r -> r.tableName(target)).timeToLiveDescription().timeToLiveStatus())
+                .isEqualTo(TimeToLiveStatus.ENABLED);
+        assertThat(world.dynamo.describeContinuousBackups(r -> r.tableName(target)).continuousBackupsDescription()
+                .pointInTimeRecoveryDescription().pointInTimeRecoveryStatus()).isEqualTo(PointInTimeRecoveryStatus.ENABLED);
+        assertThat(world.dynamo.listTagsOfResource(r -> r.resourceArn(targetArn)).tags()).hasSize(2);
+        assertThat(world.dynamo.getResourcePolicy(r -> r.resourceArn(targetArn)).policy())
+                .contains(targetArn + "\"", targetArn + "/index/*").doesNotContain(SessionWorld.SOURCE_ARN + "\"");
+        assertThat(world.autoscaling.describeScalableTargets(r -> r.serviceNamespace(ServiceNamespace.DYNAMODB)
+                .resourceIds("table/" + target, "table/" + target + "/index/by_status")).scalableTargets()).hasSize(2);
+        assertThat(record("s1").get("settings_applied").m()).containsEntry("pitr", AttributeValue.fromS("copied (35 days)"));
+
+        @SuppressWarnings("unchecked")
+        Map<String, String> second = (Map<String, String>) run("copySettings", "s1", Map.of()).get("settings_applied");
+
+        assertThat(second).containsEntry("stream", "already set").containsEntry("ttl", "already set")
+                .containsEntry("pitr", "already set").containsEntry("tags", "already set")
+                .containsEntry("deletion_protection", "already set").containsEntry("resource_policy", "already set");
+    }
+
+    @Test
+    void switchedOffSettingsAreReportedAndLeftAlone() {
+        ObjectNode copy = (ObjectNode) world.config.get("copy_settings");
+        List.of("stream", "ttl", "pitr", "tags", "deletion_protection", "autoscaling", "resource_policy")
+                .forEach(name -> copy.put(name, false));
+        ObjectNode event = SessionWorld.restoreEvent("by-name", secondsAgo(5));
+        world.restore(event);
+        register("s1", event);
+
+        @SuppressWarnings("unchecked")
+        Map<String, String> applied = (Map<String, String>) run("copySettings", "s1", Map.of()).get("settings_applied");
+
+        assertThat(applied).hasSize(7).allSatisfy((k, v) -> assertThat(v).isEqualTo("not copied (copy_settings off)"));
+        assertThat(world.dynamo.describeTable(r -> r.tableName("orders-restored-latest")).table().deletionProtectionEnabled())
+                .isNotEqualTo(Boolean.TRUE);
+    }
+
+    @Test
+    void caughtUpNeedsTwoGoodChecksInARowThenMarksCaughtUp() {
+        register("s1", SessionWorld.restoreEvent("by-name", secondsAgo(5)));
+        world.lambda.updateEventSourceMapping(r -> r.uuid(world.captureMappingUuid).enabled(true));
+        Instant now = Instant.now();
+        store.update("s1", Map.of("capture_newest_at", AttributeValue.fromS(now.minusSeconds(3).toString()),
+                "capture_ran_at", AttributeValue.fromS(now.toString())), now);
+
+        Map<String, Object> first = run("caughtUp", "s1", Map.of("consecutive", 0, "checks", 0));
+        Map<String, Object> second = run("caughtUp", "s1", Map.of("consecutive", first.get("consecutive"), "checks", first.get("checks")));
+
+        assertThat(first).containsEntry("ready", false).containsEntry("consecutive", 1).containsEntry("checks", 1)
+                .containsEntry("notice", null);
+        assertThat(second).containsEntry("ready", true).containsEntry("consecutive", 2).containsEntry("checks", 2);
+        assertThat(record("s1")).containsEntry("status", AttributeValue.fromS("CAUGHT_UP"));
+        assertThat(record("s1").get("caught_up_figures").m()).containsEntry("queue_visible", AttributeValue.fromN("0"))
+                .containsEntry("capture_lag_seconds", AttributeValue.fromN("3"));
+    }
+
+    @Test
+    void aBacklogAboveTheThresholdIsNotCaughtUp() {
+        register("s1", SessionWorld.restoreEvent("by-name", secondsAgo(5)));
+        world.lambda.updateEventSourceMapping(r -> r.uuid(world.captureMappingUuid).enabled(true));
+        world.config.put("caught_up_backlog", 2);
+        for (int i = 0; i < 3; i++) {
+            int n = i;
+            world.sqs.sendMessage(r -> r.queueUrl(world.queueUrl).messageBody("{}").messageGroupId("g" + n)
+                    .messageDeduplicationId("d" + n));
+        }
+
+        Map<String, Object> out = run("caughtUp", "s1", Map.of("consecutive", 1, "checks", 5));
+
+        assertThat(out).containsEntry("ready", false).containsEntry("consecutive", 0).containsEntry("checks", 6);
+        assertThat(out.get("unmet")).asList().contains("queue backlog 3 > caught_up_backlog 2");
+    }
+
+    @Test
+    void awaitFinishStoresTheTaskTokenForTheOperator() {
+        register("s1", SessionWorld.restoreEvent("by-name", secondsAgo(5)));
+
+        run("awaitFinish", "s1", Map.of("task_token", "AQCEAAAAKgAAAAMAAAAA-token"));
+
+        assertThat(record("s1")).containsEntry("task_token", AttributeValue.fromS("AQCEAAAAKgAAAAMAAAAA-token"));
+    }
+
+    @Test
+    void drainedOnlyOnceCaptureIsOffAndTheQueueIsEmpty() {
+        register("s1", SessionWorld.restoreEvent("by-name", secondsAgo(5)));
+        world.lambda.updateEventSourceMapping(r -> r.uuid(world.captureMappingUuid).enabled(true));
+
+        assertThat(run("drained", "s1", Map.of("checks", 0))).containsEntry("drained", false)
+                .containsEntry("capture_mapping_state", "Enabled");
+
+        world.lambda.updateEventSourceMapping(r -> r.uuid(world.captureMappingUuid).enabled(false));
+        world.sqs.sendMessage(r -> r.queueUrl(world.queueUrl).messageBody("{}").messageGroupId("g").messageDeduplicationId("d"));
+        assertThat(run("drained", "s1", Map.of("checks", 1))).containsEntry("drained", false).containsEntry("backlog", 1L);
+
+        world.sqs.purgeQueue(r -> r.queueUrl(world.queueUrl));
+        assertThat(run("drained", "s1", Map.of("checks", 2))).containsEntry("drained", true).containsEntry("checks", 3);
+    }
+
+    @Test
+    void finishMarksFinishedThenReleasesTheLockSoTheNextRestoreIsFollowed() {
+        register("s1", SessionWorld.restoreEvent("by-name", secondsAgo(60)));
+
+        Map<String, Object> out = run("finish", "s1", Map.of("finished_by", "max_session_seconds"));
+
+        assertThat(out).containsEntry("status", "FINISHED").containsEntry("lock_released", true);
+        assertThat(record("s1")).containsEntry("status", AttributeValue.fromS("FINISHED"))
+                .containsEntry("reason", AttributeValue.fromS("finished by max_session_seconds"));
+        assertThat(store.activeSessionId()).isEmpty();
+        assertThat(register("s2", SessionWorld.restoreEvent("by-arn", secondsAgo(5)))).containsEntry("registered", true);
+    }
+
+    @Test
+    void failRecordsTheReasonAndReleasesOnlyItsOwnLock() {
+        register("s1", SessionWorld.restoreEvent("by-name", secondsAgo(60)));
+        Map<String, Object> lambdaError = Map.of("Error", "SessionRefusedException",
+                "Cause", "{\"errorMessage\":\"target table x is outside target_table_pattern 'orders*'\",\"errorType\":\"SessionRefusedException\"}");
+
+        Map<String, Object> other = run("fail", "s2", Map.of("error", Map.of("Error", "States.Runtime")));
+
+        assertThat(other).containsEntry("lock_released", false);
+        assertThat(store.activeSessionId()).contains("s1");
+
+        Map<String, Object> own = run("fail", "s1", Map.of("error", lambdaError));
+
+        assertThat(own).containsEntry("lock_released", true)
+                .containsEntry("reason", "SessionRefusedException: target table x is outside target_table_pattern 'orders*'");
+        assertThat(record("s1")).containsEntry("status", AttributeValue.fromS("FAILED"));
+        assertThat(store.activeSessionId()).isEmpty();
+    }
+
+    @Test
+    void unknownActionIsRefusedNamingTheActions() {
+        assertThatThrownBy(() -> run("launch", "s1", Map.of())).hasMessageContaining("got 'launch'")
+                .hasMessageContaining("register, settleReplayFrom");
+    }
+}

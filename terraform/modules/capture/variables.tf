@@ -1,0 +1,157 @@
+variable "name_prefix" {
+  description = "Prefix of every name; the function and its role are <name_prefix>-capture."
+  type        = string
+
+  validation {
+    condition     = can(regex("^[A-Za-z0-9_-]{1,55}$", var.name_prefix))
+    error_message = "name_prefix must be 1-55 letters, digits, '-' or '_' (Lambda and IAM role names are limited to 64 characters); got \"${var.name_prefix}\"."
+  }
+}
+
+variable "function_package" {
+  description = "The one Quarkus artefact: runtime, handler, zip path and its base64 SHA-256, plus environment variables every function gets. QUARKUS_LAMBDA_HANDLER is added by this module."
+  type = object({
+    runtime          = string
+    handler          = string
+    filename         = string
+    source_code_hash = string
+    architecture     = string
+    environment      = map(string)
+  })
+
+  validation {
+    condition     = contains(["provided.al2023", "java21"], var.function_package.runtime)
+    error_message = "function_package.runtime must be provided.al2023 (native) or java21 (JVM); got \"${var.function_package.runtime}\"."
+  }
+}
+
+variable "memory_mb" {
+  description = "Memory of the capture function in MB."
+  type        = number
+
+  validation {
+    condition     = var.memory_mb >= 128 && var.memory_mb <= 10240
+    error_message = "memory_mb must be between 128 and 10240; got ${var.memory_mb}."
+  }
+}
+
+variable "timeout_seconds" {
+  description = "Timeout of the capture function in seconds."
+  type        = number
+
+  validation {
+    condition     = var.timeout_seconds >= 1 && var.timeout_seconds <= 900
+    error_message = "timeout_seconds must be between 1 and 900; got ${var.timeout_seconds}."
+  }
+}
+
+variable "stream_arn" {
+  description = "ARN of the source table's stream (the latest stream of the table)."
+  type        = string
+
+  validation {
+    condition     = can(regex("^arn:[^:]+:dynamodb:[^:]+:[0-9]{12}:table/[^/]+/stream/.+$", var.stream_arn))
+    error_message = "stream_arn must be a DynamoDB stream ARN (arn:...:table/<name>/stream/<label>); got \"${var.stream_arn}\". Is the table's stream enabled?"
+  }
+}
+
+variable "queue_arn" {
+  description = "ARN of the changes FIFO queue capture sends to."
+  type        = string
+}
+
+variable "control_table_arn" {
+  description = "ARN of the control table (capture reads the session and adds its counters)."
+  type        = string
+}
+
+variable "log_group_arn" {
+  description = "ARN of the function's log group /aws/lambda/<name_prefix>-capture (created by the observability module)."
+  type        = string
+}
+
+variable "batch_size" {
+  description = "Largest number of stream records per invocation."
+  type        = number
+
+  validation {
+    condition     = var.batch_size >= 1 && var.batch_size <= 10000
+    error_message = "batch_size must be between 1 and 10000 for a DynamoDB stream; got ${var.batch_size}."
+  }
+}
+
+variable "maximum_batching_window_seconds" {
+  description = "Seconds the mapping may gather records before it invokes the function."
+  type        = number
+
+  validation {
+    condition     = var.maximum_batching_window_seconds >= 0 && var.maximum_batching_window_seconds <= 300
+    error_message = "maximum_batching_window_seconds must be between 0 and 300; got ${var.maximum_batching_window_seconds}."
+  }
+}
+
+variable "parallelization_factor" {
+  description = "Batches processed concurrently per shard (order per item holds: Lambda keeps one partition key in one batch stream)."
+  type        = number
+
+  validation {
+    condition     = var.parallelization_factor >= 1 && var.parallelization_factor <= 10
+    error_message = "parallelization_factor must be between 1 and 10; got ${var.parallelization_factor}."
+  }
+}
+
+variable "starting_position" {
+  description = "Where a newly enabled mapping starts; TRIM_HORIZON so a session enabled after the restore point still sees every change of the last 24 hours."
+  type        = string
+  default     = "TRIM_HORIZON"
+
+  validation {
+    condition     = var.starting_position == "TRIM_HORIZON"
+    error_message = "starting_position must be TRIM_HORIZON: with LATEST the changes made between the restore point and the session's start would be lost."
+  }
+}
+
+variable "maximum_retry_attempts" {
+  description = "Retries of a failing batch; -1 (until the record expires from the stream) so no change is ever skipped."
+  type        = number
+  default     = -1
+
+  validation {
+    condition     = var.maximum_retry_attempts == -1
+    error_message = "maximum_retry_attempts must be -1: a finite value lets Lambda skip records, which would lose changes. Iterator age is alarmed instead."
+  }
+}
+
+variable "maximum_record_age_seconds" {
+  description = "Maximum age of a record sent to the function; -1 (no limit) so no change is skipped."
+  type        = number
+  default     = -1
+
+  validation {
+    condition     = var.maximum_record_age_seconds == -1
+    error_message = "maximum_record_age_seconds must be -1: a limit lets Lambda skip old records, which would lose changes."
+  }
+}
+
+variable "bisect_batch_on_function_error" {
+  description = "Split a failing batch in two and retry, to isolate a bad record."
+  type        = bool
+  default     = true
+}
+
+variable "function_response_types" {
+  description = "Response types of the mapping; ReportBatchItemFailures lets capture return the earliest failed record."
+  type        = list(string)
+  default     = ["ReportBatchItemFailures"]
+
+  validation {
+    condition     = contains(var.function_response_types, "ReportBatchItemFailures")
+    error_message = "function_response_types must contain ReportBatchItemFailures: capture reports partial batch failures."
+  }
+}
+
+variable "tags" {
+  description = "Tags for the function and its role."
+  type        = map(string)
+  default     = {}
+}

@@ -1,0 +1,29 @@
+output "function_name" {
+  description = "Name of the replay function."
+  value       = aws_lambda_function.this.function_name
+}
+
+output "function_arn" {
+  description = "ARN of the replay function."
+  value       = aws_lambda_function.this.arn
+}
+
+output "role_arn" {
+  description = "ARN of the replay function's role."
+  value       = aws_iam_role.this.arn
+}
+
+output "mapping_uuid" {
+  description = "UUID of the SQS event source mapping (the session enables and disables it)."
+  value       = aws_lambda_event_source_mapping.this.uuid
+}
+
+output "mapping_arn" {
+  description = "ARN of the SQS event source mapping (scopes the state machine's permission)."
+  value       = aws_lambda_event_source_mapping.this.arn
+}
+
+output "policy_statements" {
+  description = "The statements of the function's policy, as data (tests assert on them)."
+  value       = local.policy_statements
+}

@@ -1,0 +1,113 @@
+variable "name_prefix" {
+  description = "Prefix of every name; the function and its role are <name_prefix>-replay."
+  type        = string
+
+  validation {
+    condition     = can(regex("^[A-Za-z0-9_-]{1,55}$", var.name_prefix))
+    error_message = "name_prefix must be 1-55 letters, digits, '-' or '_' (Lambda and IAM role names are limited to 64 characters); got \"${var.name_prefix}\"."
+  }
+}
+
+variable "function_package" {
+  description = "The one Quarkus artefact: runtime, handler, zip path and its base64 SHA-256, plus environment variables every function gets. QUARKUS_LAMBDA_HANDLER is added by this module."
+  type = object({
+    runtime          = string
+    handler          = string
+    filename         = string
+    source_code_hash = string
+    architecture     = string
+    environment      = map(string)
+  })
+
+  validation {
+    condition     = contains(["provided.al2023", "java21"], var.function_package.runtime)
+    error_message = "function_package.runtime must be provided.al2023 (native) or java21 (JVM); got \"${var.function_package.runtime}\"."
+  }
+}
+
+variable "memory_mb" {
+  description = "Memory of the replay function in MB."
+  type        = number
+
+  validation {
+    condition     = var.memory_mb >= 128 && var.memory_mb <= 10240
+    error_message = "memory_mb must be between 128 and 10240; got ${var.memory_mb}."
+  }
+}
+
+variable "timeout_seconds" {
+  description = "Timeout of the replay function in seconds."
+  type        = number
+
+  validation {
+    condition     = var.timeout_seconds >= 1 && var.timeout_seconds <= 900
+    error_message = "timeout_seconds must be between 1 and 900; got ${var.timeout_seconds}."
+  }
+}
+
+variable "queue_arn" {
+  description = "ARN of the changes FIFO queue the mapping reads."
+  type        = string
+}
+
+variable "source_table_arn" {
+  description = "ARN of the source table; replay is explicitly denied writing to it even when target_table_pattern would match it."
+  type        = string
+}
+
+variable "target_table_arn_pattern" {
+  description = "ARN pattern of the restored tables replay may write to (arn:...:table/<target_table_pattern>)."
+  type        = string
+
+  validation {
+    condition     = can(regex("^arn:[^:]+:dynamodb:[^:]+:[0-9]{12}:table/[A-Za-z0-9_.-]{3,}[A-Za-z0-9_.*?-]*$", var.target_table_arn_pattern))
+    error_message = "target_table_arn_pattern must be a table ARN whose name starts with at least 3 literal characters; got \"${var.target_table_arn_pattern}\"."
+  }
+}
+
+variable "control_table_arn" {
+  description = "ARN of the control table (replay reads the session, adds counters and writes the key log)."
+  type        = string
+}
+
+variable "log_group_arn" {
+  description = "ARN of the function's log group /aws/lambda/<name_prefix>-replay (created by the observability module)."
+  type        = string
+}
+
+variable "batch_size" {
+  description = "Messages per invocation; Lambda gives at most 10 per batch from a FIFO queue."
+  type        = number
+
+  validation {
+    condition     = var.batch_size >= 1 && var.batch_size <= 10
+    error_message = "batch_size must be between 1 and 10 for a FIFO queue; got ${var.batch_size}."
+  }
+}
+
+variable "maximum_concurrency" {
+  description = "Most concurrent replay invocations the SQS mapping starts; protects the restored table's capacity."
+  type        = number
+
+  validation {
+    condition     = var.maximum_concurrency >= 2 && var.maximum_concurrency <= 1000
+    error_message = "maximum_concurrency must be between 2 and 1000 (Lambda's range for SQS mappings); got ${var.maximum_concurrency}."
+  }
+}
+
+variable "function_response_types" {
+  description = "Response types of the mapping; ReportBatchItemFailures lets replay fail one message group without failing the batch."
+  type        = list(string)
+  default     = ["ReportBatchItemFailures"]
+
+  validation {
+    condition     = contains(var.function_response_types, "ReportBatchItemFailures")
+    error_message = "function_response_types must contain ReportBatchItemFailures: replay reports partial batch failures."
+  }
+}
+
+variable "tags" {
+  description = "Tags for the function and its role."
+  type        = map(string)
+  default     = {}
+}

@@ -1,0 +1,311 @@
+# Three roles: the workflow function, the state machine and EventBridge (to start the machine).
+# Statements are kept as data (locals) so tests can assert that no action is "*" or a wildcard.
+
+locals {
+  settings_write_actions = [
+    "dynamodb:UpdateTable",
+    "dynamodb:UpdateTimeToLive",
+    "dynamodb:UpdateContinuousBackups",
+    "dynamodb:TagResource",
+    "dynamodb:PutResourcePolicy",
+  ]
+  settings_read_actions = [
+    "dynamodb:DescribeTable",
+    "dynamodb:DescribeTimeToLive",
+    "dynamodb:DescribeContinuousBackups",
+    "dynamodb:ListTagsOfResource",
+    "dynamodb:GetResourcePolicy",
+  ]
+
+  function_policy_statements = [
+    {
+      sid        = "ReadSourceSettings"
+      effect     = "Allow"
+      actions    = local.settings_read_actions
+      resources  = [var.source_table_arn]
+      conditions = []
+    },
+    {
+      sid        = "CopySettingsToRestoredTable"
+      effect     = "Allow"
+      actions    = concat(local.settings_read_actions, local.settings_write_actions)
+      resources  = [local.target_table_arn_pattern]
+      conditions = []
+    },
+    {
+      # The default pattern "<table>*" also matches the source table itself: never change it.
+      sid        = "NeverChangeSource"
+      effect     = "Deny"
+      actions    = local.settings_write_actions
+      resources  = [var.source_table_arn]
+      conditions = []
+    },
+    {
+      # Application Auto Scaling's Describe actions take no resource-level permissions: AWS only
+      # accepts "*" as their resource. They are read-only.
+      sid        = "ReadAutoscaling"
+      effect     = "Allow"
+      actions    = ["application-autoscaling:DescribeScalableTargets", "application-autoscaling:DescribeScalingPolicies"]
+      resources  = ["*"]
+      conditions = []
+    },
+    {
+      # Register/PutScalingPolicy only take "*" as resource as well; the service-namespace
+      # condition key limits them to DynamoDB scalable targets.
+      sid       = "CopyAutoscaling"
+      effect    = "Allow"
+      actions   = ["application-autoscaling:RegisterScalableTarget", "application-autoscaling:PutScalingPolicy"]
+      resources = ["*"]
+      conditions = [
+        { test = "StringEquals", variable = "application-autoscaling:service-namespace", values = ["dynamodb"] },
+      ]
+    },
+    {
+      # Target-tracking policies create CloudWatch alarms named TargetTracking-table/<table>-...
+      sid        = "TargetTrackingAlarms"
+      effect     = "Allow"
+      actions    = ["cloudwatch:PutMetricAlarm", "cloudwatch:DescribeAlarms"]
+      resources  = ["arn:${local.partition}:cloudwatch:${local.region}:${local.account_id}:alarm:TargetTracking-table/${var.target_table_pattern}*"]
+      conditions = []
+    },
+    {
+      # The first scalable DynamoDB target in an account creates Application Auto Scaling's
+      # service-linked role.
+      sid       = "AutoscalingServiceLinkedRole"
+      effect    = "Allow"
+      actions   = ["iam:CreateServiceLinkedRole"]
+      resources = ["arn:${local.partition}:iam::${local.account_id}:role/aws-service-role/dynamodb.application-autoscaling.amazonaws.com/AWSServiceRoleForApplicationAutoScaling_DynamoDBTable"]
+      conditions = [
+        { test = "StringEquals", variable = "iam:AWSServiceName", values = ["dynamodb.application-autoscaling.amazonaws.com"] },
+      ]
+    },
+    {
+      sid        = "ControlTable"
+      effect     = "Allow"
+      actions    = ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem", "dynamodb:Query"]
+      resources  = [aws_dynamodb_table.this.arn]
+      conditions = []
+    },
+    {
+      sid        = "QueueDepth"
+      effect     = "Allow"
+      actions    = ["sqs:GetQueueAttributes"]
+      resources  = [var.queue_arn, var.dlq_arn]
+      conditions = []
+    },
+    {
+      # The caught-up check reads the capture mapping's state and LastProcessingResult.
+      sid        = "ReadMappingStatus"
+      effect     = "Allow"
+      actions    = ["lambda:GetEventSourceMapping"]
+      resources  = [var.capture_mapping_arn, var.replay_mapping_arn]
+      conditions = []
+    },
+    {
+      sid        = "WriteLogs"
+      effect     = "Allow"
+      actions    = ["logs:CreateLogStream", "logs:PutLogEvents"]
+      resources  = ["${var.log_group_arn}:*"]
+      conditions = []
+    },
+  ]
+
+  state_machine_policy_statements = [
+    {
+      # Exactly the two mappings of this deployment.
+      sid        = "ToggleMappings"
+      effect     = "Allow"
+      actions    = ["lambda:UpdateEventSourceMapping", "lambda:GetEventSourceMapping"]
+      resources  = [var.capture_mapping_arn, var.replay_mapping_arn]
+      conditions = []
+    },
+    {
+      sid        = "ControlTable"
+      effect     = "Allow"
+      actions    = ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"]
+      resources  = [aws_dynamodb_table.this.arn]
+      conditions = []
+    },
+    {
+      sid        = "DescribeTables"
+      effect     = "Allow"
+      actions    = ["dynamodb:DescribeTable"]
+      resources  = [var.source_table_arn, local.target_table_arn_pattern]
+      conditions = []
+    },
+    {
+      sid        = "QueueDepth"
+      effect     = "Allow"
+      actions    = ["sqs:GetQueueAttributes"]
+      resources  = [var.queue_arn, var.dlq_arn]
+      conditions = []
+    },
+    {
+      sid        = "Notify"
+      effect     = "Allow"
+      actions    = ["sns:Publish"]
+      resources  = [aws_sns_topic.this.arn]
+      conditions = []
+    },
+    {
+      sid        = "ReadyForCutoverEvent"
+      effect     = "Allow"
+      actions    = ["events:PutEvents"]
+      resources  = [local.event_bus_arn]
+      conditions = []
+    },
+    {
+      sid        = "InvokeWorkflow"
+      effect     = "Allow"
+      actions    = ["lambda:InvokeFunction"]
+      resources  = [aws_lambda_function.this.arn, "${aws_lambda_function.this.arn}:*"]
+      conditions = []
+    },
+  ]
+
+  events_policy_statements = [
+    {
+      sid        = "StartSession"
+      effect     = "Allow"
+      actions    = ["states:StartExecution"]
+      resources  = [aws_sfn_state_machine.this.arn]
+      conditions = []
+    },
+  ]
+}
+
+data "aws_iam_policy_document" "lambda_assume" {
+  statement {
+    effect  = "Allow"
+    actions = ["sts:AssumeRole"]
+
+    principals {
+      type        = "Service"
+      identifiers = ["lambda.amazonaws.com"]
+    }
+  }
+}
+
+data "aws_iam_policy_document" "states_assume" {
+  statement {
+    effect  = "Allow"
+    actions = ["sts:AssumeRole"]
+
+    principals {
+      type        = "Service"
+      identifiers = ["states.amazonaws.com"]
+    }
+
+    condition {
+      test     = "StringEquals"
+      variable = "aws:SourceAccount"
+      values   = [local.account_id]
+    }
+  }
+}
+
+data "aws_iam_policy_document" "events_assume" {
+  statement {
+    effect  = "Allow"
+    actions = ["sts:AssumeRole"]
+
+    principals {
+      type        = "Service"
+      identifiers = ["events.amazonaws.com"]
+    }
+
+    condition {
+      test     = "StringEquals"
+      variable = "aws:SourceAccount"
+      values   = [local.account_id]
+    }
+  }
+}
+
+resource "aws_iam_role" "function" {
+  name               = "${var.name_prefix}-workflow"
+  description        = "dynamodb-restore-cdc workflow function"
+  assume_role_policy = data.aws_iam_policy_document.lambda_assume.json
+  tags               = var.tags
+}
+
+resource "aws_iam_role" "state_machine" {
+  name               = "${var.name_prefix}-states"
+  description        = "dynamodb-restore-cdc restore session state machine"
+  assume_role_policy = data.aws_iam_policy_document.states_assume.json
+  tags               = var.tags
+}
+
+resource "aws_iam_role" "events" {
+  name               = "${var.name_prefix}-events"
+  description        = "dynamodb-restore-cdc: EventBridge starts the restore session"
+  assume_role_policy = data.aws_iam_policy_document.events_assume.json
+  tags               = var.tags
+}
+
+data "aws_iam_policy_document" "function" {
+  dynamic "statement" {
+    for_each = local.function_policy_statements
+
+    content {
+      sid       = statement.value.sid
+      effect    = statement.value.effect
+      actions   = statement.value.actions
+      resources = statement.value.resources
+
+      dynamic "condition" {
+        for_each = statement.value.conditions
+
+        content {
+          test     = condition.value.test
+          variable = condition.value.variable
+          values   = condition.value.values
+        }
+      }
+    }
+  }
+}
+
+data "aws_iam_policy_document" "state_machine" {
+  dynamic "statement" {
+    for_each = local.state_machine_policy_statements
+
+    content {
+      sid       = statement.value.sid
+      effect    = statement.value.effect
+      actions   = statement.value.actions
+      resources = statement.value.resources
+    }
+  }
+}
+
+data "aws_iam_policy_document" "events" {
+  dynamic "statement" {
+    for_each = local.events_policy_statements
+
+    content {
+      sid       = statement.value.sid
+      effect    = statement.value.effect
+      actions   = statement.value.actions
+      resources = statement.value.resources
+    }
+  }
+}
+
+resource "aws_iam_role_policy" "function" {
+  name   = "workflow"
+  role   = aws_iam_role.function.id
+  policy = data.aws_iam_policy_document.function.json
+}
+
+resource "aws_iam_role_policy" "state_machine" {
+  name   = "restore-session"
+  role   = aws_iam_role.state_machine.id
+  policy = data.aws_iam_policy_document.state_machine.json
+}
+
+resource "aws_iam_role_policy" "events" {
+  name   = "start-restore-session"
+  role   = aws_iam_role.events.id
+  policy = data.aws_iam_policy_document.events.json
+}

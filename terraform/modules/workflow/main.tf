@@ -1,0 +1,160 @@
+# Workflow: the restore session (Step Functions) started by EventBridge when the source table is
+# restored, the workflow function it calls, the control table, the notification topic and,
+# optionally, the CloudTrail trail EventBridge needs to see the restore at all.
+
+data "aws_partition" "current" {}
+data "aws_region" "current" {}
+data "aws_caller_identity" "current" {}
+
+locals {
+  partition  = data.aws_partition.current.partition
+  region     = data.aws_region.current.region
+  account_id = data.aws_caller_identity.current.account_id
+
+  event_bus_name = "default"
+  event_bus_arn  = "arn:${local.partition}:events:${local.region}:${local.account_id}:event-bus/${local.event_bus_name}"
+
+  target_table_arn_pattern = "arn:${local.partition}:dynamodb:${local.region}:${local.account_id}:table/${var.target_table_pattern}"
+
+  # The Result of the state machine's first state (DESIGN.md "Contracts"); every later state reads
+  # these from $.config. tools/lint checks that these are exactly the DESIGN.md keys.
+  configuration = {
+    source_table_name     = var.source_table_name
+    source_table_arn      = var.source_table_arn
+    control_table_name    = aws_dynamodb_table.this.name
+    queue_url             = var.queue_url
+    dlq_url               = var.dlq_url
+    capture_mapping_uuid  = var.capture_mapping_uuid
+    replay_mapping_uuid   = var.replay_mapping_uuid
+    workflow_function_arn = aws_lambda_function.this.arn
+    sns_topic_arn         = aws_sns_topic.this.arn
+    event_bus_name        = local.event_bus_name
+    replay_from_mode      = var.replay_from_mode
+    target_table_pattern  = var.target_table_pattern
+    copy_settings = {
+      stream              = var.copy_settings.stream
+      ttl                 = var.copy_settings.ttl
+      pitr                = var.copy_settings.pitr
+      tags                = var.copy_settings.tags
+      deletion_protection = var.copy_settings.deletion_protection
+      autoscaling         = var.copy_settings.autoscaling
+      resource_policy     = var.copy_settings.resource_policy
+    }
+    restore_poll_seconds    = var.session_settings.restore_poll_seconds
+    restore_timeout_seconds = var.session_settings.restore_timeout_seconds
+    caught_up_poll_seconds  = var.session_settings.caught_up_poll_seconds
+    caught_up_backlog       = var.session_settings.caught_up_backlog
+    caught_up_lag_seconds   = var.session_settings.caught_up_lag_seconds
+    max_session_seconds     = var.session_settings.max_session_seconds
+    drain_poll_seconds      = var.session_settings.drain_poll_seconds
+  }
+
+  # Normalised through jsondecode/jsonencode so whitespace in the template never shows as a diff.
+  event_pattern = jsonencode(jsondecode(templatefile(var.event_pattern_template, {
+    source_table_name = var.source_table_name
+    source_table_arn  = var.source_table_arn
+  })))
+}
+
+# Control table: locks, sessions and the key log in one single-table layout (DESIGN.md).
+resource "aws_dynamodb_table" "this" {
+  name         = var.control_table_name
+  billing_mode = "PAY_PER_REQUEST"
+  hash_key     = "pk"
+  range_key    = "sk"
+
+  attribute {
+    name = "pk"
+    type = "S"
+  }
+
+  attribute {
+    name = "sk"
+    type = "S"
+  }
+
+  ttl {
+    attribute_name = "expires_at"
+    enabled        = true
+  }
+
+  point_in_time_recovery {
+    enabled = true
+  }
+
+  server_side_encryption {
+    enabled = true
+  }
+
+  # terraform destroy must remove everything it created.
+  deletion_protection_enabled = false
+
+  tags = var.tags
+}
+
+resource "aws_lambda_function" "this" {
+  function_name    = "${var.name_prefix}-workflow"
+  description      = "dynamodb-restore-cdc workflow steps of the restore session"
+  role             = aws_iam_role.function.arn
+  runtime          = var.function_package.runtime
+  handler          = var.function_package.handler
+  filename         = var.function_package.filename
+  source_code_hash = var.function_package.source_code_hash
+  architectures    = [var.function_package.architecture]
+  memory_size      = var.memory_mb
+  timeout          = var.timeout_seconds
+
+  environment {
+    variables = merge(var.function_package.environment, {
+      QUARKUS_LAMBDA_HANDLER = "workflow"
+    })
+  }
+
+  tags = var.tags
+
+  depends_on = [aws_iam_role_policy.function]
+}
+
+# No KMS key on purpose: with the AWS managed key alias/aws/sns, CloudWatch alarms cannot publish.
+resource "aws_sns_topic" "this" {
+  name = "${var.name_prefix}-notify"
+  tags = var.tags
+}
+
+resource "aws_sns_topic_subscription" "email" {
+  for_each = toset(var.notification_emails)
+
+  topic_arn = aws_sns_topic.this.arn
+  protocol  = "email"
+  endpoint  = each.value
+}
+
+resource "aws_sfn_state_machine" "this" {
+  name     = "${var.name_prefix}-session"
+  type     = "STANDARD"
+  role_arn = aws_iam_role.state_machine.arn
+
+  definition = templatefile(var.state_machine_template, {
+    configuration = jsonencode(local.configuration)
+  })
+
+  tags = var.tags
+
+  depends_on = [aws_iam_role_policy.state_machine]
+}
+
+resource "aws_cloudwatch_event_rule" "this" {
+  name           = "${var.name_prefix}-restore"
+  description    = "Successful RestoreTableToPointInTime of ${var.source_table_name} (needs a CloudTrail trail)"
+  event_bus_name = local.event_bus_name
+  event_pattern  = local.event_pattern
+  tags           = var.tags
+}
+
+resource "aws_cloudwatch_event_target" "this" {
+  rule           = aws_cloudwatch_event_rule.this.name
+  event_bus_name = local.event_bus_name
+  target_id      = "restore-session"
+  arn            = aws_sfn_state_machine.this.arn
+  role_arn       = aws_iam_role.events.arn
+}

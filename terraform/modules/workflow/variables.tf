@@ -1,0 +1,205 @@
+variable "name_prefix" {
+  description = "Prefix of every name; the function is <name_prefix>-workflow, the state machine <name_prefix>-session, the control table control_table_name."
+  type        = string
+
+  validation {
+    condition     = can(regex("^[A-Za-z0-9_-]{1,55}$", var.name_prefix))
+    error_message = "name_prefix must be 1-55 letters, digits, '-' or '_' (Lambda and IAM role names are limited to 64 characters); got \"${var.name_prefix}\"."
+  }
+}
+
+variable "function_package" {
+  description = "The one Quarkus artefact: runtime, handler, zip path and its base64 SHA-256, plus environment variables every function gets. QUARKUS_LAMBDA_HANDLER is added by this module."
+  type = object({
+    runtime          = string
+    handler          = string
+    filename         = string
+    source_code_hash = string
+    architecture     = string
+    environment      = map(string)
+  })
+
+  validation {
+    condition     = contains(["provided.al2023", "java21"], var.function_package.runtime)
+    error_message = "function_package.runtime must be provided.al2023 (native) or java21 (JVM); got \"${var.function_package.runtime}\"."
+  }
+}
+
+variable "memory_mb" {
+  description = "Memory of the workflow function in MB."
+  type        = number
+
+  validation {
+    condition     = var.memory_mb >= 128 && var.memory_mb <= 10240
+    error_message = "memory_mb must be between 128 and 10240; got ${var.memory_mb}."
+  }
+}
+
+variable "timeout_seconds" {
+  description = "Timeout of the workflow function in seconds."
+  type        = number
+
+  validation {
+    condition     = var.timeout_seconds >= 1 && var.timeout_seconds <= 900
+    error_message = "timeout_seconds must be between 1 and 900; got ${var.timeout_seconds}."
+  }
+}
+
+variable "log_group_arn" {
+  description = "ARN of the function's log group /aws/lambda/<name_prefix>-workflow (created by the observability module)."
+  type        = string
+}
+
+variable "source_table_name" {
+  description = "Name of the source table whose restores start a session."
+  type        = string
+}
+
+variable "source_table_arn" {
+  description = "ARN of the source table."
+  type        = string
+}
+
+variable "target_table_pattern" {
+  description = "Names a restored table may have (IAM wildcards * and ?); a session whose target falls outside it fails."
+  type        = string
+
+  validation {
+    condition     = can(regex("^[A-Za-z0-9_.-]{3,}[A-Za-z0-9_.*?-]*$", var.target_table_pattern))
+    error_message = "target_table_pattern must start with at least 3 literal table-name characters, then table-name characters or the wildcards * and ?; got \"${var.target_table_pattern}\"."
+  }
+}
+
+variable "control_table_name" {
+  description = "Name of the control table this module creates (locks, sessions, key log)."
+  type        = string
+}
+
+variable "queue_url" {
+  description = "URL of the changes FIFO queue."
+  type        = string
+}
+
+variable "queue_arn" {
+  description = "ARN of the changes FIFO queue."
+  type        = string
+}
+
+variable "dlq_url" {
+  description = "URL of the dead-letter FIFO queue."
+  type        = string
+}
+
+variable "dlq_arn" {
+  description = "ARN of the dead-letter FIFO queue."
+  type        = string
+}
+
+variable "capture_mapping_uuid" {
+  description = "UUID of the capture (stream) event source mapping."
+  type        = string
+}
+
+variable "capture_mapping_arn" {
+  description = "ARN of the capture (stream) event source mapping."
+  type        = string
+}
+
+variable "replay_mapping_uuid" {
+  description = "UUID of the replay (SQS) event source mapping."
+  type        = string
+}
+
+variable "replay_mapping_arn" {
+  description = "ARN of the replay (SQS) event source mapping."
+  type        = string
+}
+
+variable "state_machine_template" {
+  description = "Path of the state machine template (restore-session.asl.json) with its one placeholder $${configuration}."
+  type        = string
+}
+
+variable "event_pattern_template" {
+  description = "Path of the EventBridge pattern template (restore-requested.pattern.json) with $${source_table_name} and $${source_table_arn}."
+  type        = string
+}
+
+variable "replay_from_mode" {
+  description = "Which changes replay skips: auto, restore_requested (changes after the restore request) or restore_point (changes after the restore point)."
+  type        = string
+
+  validation {
+    condition     = contains(["auto", "restore_requested", "restore_point"], var.replay_from_mode)
+    error_message = "replay_from_mode must be auto, restore_requested or restore_point; got \"${var.replay_from_mode}\"."
+  }
+}
+
+variable "copy_settings" {
+  description = "Which settings the session re-applies to the restored table (a point-in-time restore does not carry them over)."
+  type = object({
+    stream              = bool
+    ttl                 = bool
+    pitr                = bool
+    tags                = bool
+    deletion_protection = bool
+    autoscaling         = bool
+    resource_policy     = bool
+  })
+}
+
+variable "session_settings" {
+  description = "Durations (seconds) and thresholds of the restore session."
+  type = object({
+    restore_poll_seconds    = number
+    restore_timeout_seconds = number
+    caught_up_poll_seconds  = number
+    caught_up_backlog       = number
+    caught_up_lag_seconds   = number
+    max_session_seconds     = number
+    drain_poll_seconds      = number
+  })
+
+  validation {
+    condition = alltrue([
+      var.session_settings.restore_poll_seconds >= 1,
+      var.session_settings.restore_timeout_seconds >= var.session_settings.restore_poll_seconds,
+      var.session_settings.caught_up_poll_seconds >= 1,
+      var.session_settings.caught_up_backlog >= 0,
+      var.session_settings.caught_up_lag_seconds >= 1,
+      var.session_settings.max_session_seconds >= 1,
+      var.session_settings.max_session_seconds <= 31536000,
+      var.session_settings.drain_poll_seconds >= 1,
+    ])
+    error_message = "session_settings: poll intervals and lags must be >= 1 s, restore_timeout_seconds >= restore_poll_seconds, caught_up_backlog >= 0, and max_session_seconds between 1 and 31536000 (a Standard state machine runs at most one year)."
+  }
+}
+
+variable "notification_emails" {
+  description = "E-mail addresses subscribed to the notification topic (each must confirm the subscription)."
+  type        = list(string)
+  default     = []
+}
+
+variable "create_trail" {
+  description = "Create a management-events CloudTrail trail with its own S3 bucket. EventBridge receives RestoreTableToPointInTime only when the account and region have a trail with logging on."
+  type        = bool
+  default     = false
+}
+
+variable "trail_retention_days" {
+  description = "Days the trail's bucket keeps log files (only with create_trail)."
+  type        = number
+  default     = 30
+
+  validation {
+    condition     = var.trail_retention_days >= 1
+    error_message = "trail_retention_days must be at least 1; got ${var.trail_retention_days}."
+  }
+}
+
+variable "tags" {
+  description = "Tags for every resource of the module."
+  type        = map(string)
+  default     = {}
+}
