@@ -151,7 +151,9 @@ final class LocalFunction implements AutoCloseable {
                     .redirectErrorStream(true)
                     .redirectOutput(Redirect.appendTo(logFile.toFile()));
             Map<String, String> env = builder.environment();
-            env.keySet().retainAll(List.of("PATH", "HOME", "JAVA_HOME", "LANG", "TMPDIR", "MAVEN_OPTS"));
+            // A clean environment as in Lambda, except what finds java and bin/lambda-runtime's own settings.
+            env.keySet().removeIf(key -> !List.of("PATH", "HOME", "JAVA_HOME", "LANG", "TMPDIR", "JAVA_OPTS").contains(key)
+                    && !key.startsWith("RCDC_"));
             env.putAll(configuration.environment() == null ? Map.of() : configuration.environment().variables());
             env.putAll(localEnvironment);
             env.put("AWS_LAMBDA_RUNTIME_API", next.runtimeApi());
