@@ -21,7 +21,7 @@ import java.util.Set;
  */
 public final class DeploymentValues {
 
-    public static final Path DEFAULTS = Path.of("config/deployment-defaults.json");
+    public static final Path DEFAULTS = Emulator.projectRoot().resolve("config/deployment-defaults.json");
     private static final ObjectMapper JSON = new ObjectMapper();
     /** Terraform variables with a computed default that the shared file does not hold. */
     private static final Set<String> TERRAFORM_ONLY = Set.of("target_table_pattern");

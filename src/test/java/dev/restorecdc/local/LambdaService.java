@@ -37,7 +37,7 @@ import java.util.concurrent.TimeoutException;
  */
 public final class LambdaService implements AutoCloseable {
 
-    public static final Path LOG_DIR = Path.of("target/local-lambda");
+    public static final Path LOG_DIR = Emulator.projectRoot().resolve("target/local-lambda");
     /** How long an invoke may wait for an environment to start, on top of the function's timeout. */
     private static final Duration START_ALLOWANCE = Duration.ofSeconds(120);
 
@@ -61,7 +61,8 @@ public final class LambdaService implements AutoCloseable {
 
     /** Starts the Invoke endpoint; {@link #attach} the emulator before invoking anything. */
     public static LambdaService start() {
-        return start(List.of(Path.of(System.getProperty("rcdc.lambda-runtime", "bin/lambda-runtime")).toAbsolutePath().toString()));
+        String runtime = System.getProperty("rcdc.lambda-runtime", Emulator.projectRoot().resolve("bin/lambda-runtime").toString());
+        return start(List.of(Path.of(runtime).toAbsolutePath().toString()));
     }
 
     /** With another runtime command (tests of the service itself use a tiny fake runtime). */

@@ -26,13 +26,13 @@ import java.util.Map;
  */
 public final class LocalAws implements AutoCloseable {
 
-    private final InterimEmulator emulator;
+    private final Emulator emulator;
     private final LocalClients clients;
     private final LambdaService lambdas;
     private final EventSourceMappings mappings;
     private final Map<String, RestoreEventHop> hops = new java.util.concurrent.ConcurrentHashMap<>();
 
-    private LocalAws(InterimEmulator emulator, LocalClients clients, LambdaService lambdas, EventSourceMappings mappings) {
+    private LocalAws(Emulator emulator, LocalClients clients, LambdaService lambdas, EventSourceMappings mappings) {
         this.emulator = emulator;
         this.clients = clients;
         this.lambdas = lambdas;
@@ -49,9 +49,10 @@ public final class LocalAws implements AutoCloseable {
     }
 
     private static LocalAws start(LambdaService lambdas) {
-        InterimEmulator emulator = null;
+        Emulator emulator = null;
         try {
-            emulator = InterimEmulator.start(Map.of("RCDC_LAMBDA_INVOKE_URL", lambdas.invokeUrl()));
+            // The launcher forwards Lambda Invoke (Step Functions tasks too) to the local Lambda service.
+            emulator = Emulator.start(Map.of("RCDC_LAMBDA_INVOKE_URL", lambdas.invokeUrl()));
             LocalClients clients = new LocalClients(emulator.endpoint());
             lambdas.attach(clients);
             return new LocalAws(emulator, clients, lambdas, EventSourceMappings.start(clients, lambdas));
@@ -66,6 +67,10 @@ public final class LocalAws implements AutoCloseable {
 
     public LocalClients clients() {
         return clients;
+    }
+
+    public Emulator emulator() {
+        return emulator;
     }
 
     public LambdaService lambdas() {

@@ -38,8 +38,8 @@ import java.util.zip.ZipOutputStream;
  */
 public final class LocalDeployment {
 
-    public static final Path STATE_MACHINE_TEMPLATE = Path.of("src/main/statemachine/restore-session.asl.json");
-    public static final Path PATTERN_TEMPLATE = Path.of("src/main/statemachine/restore-requested.pattern.json");
+    public static final Path STATE_MACHINE_TEMPLATE = Emulator.projectRoot().resolve("src/main/statemachine/restore-session.asl.json");
+    public static final Path PATTERN_TEMPLATE = Emulator.projectRoot().resolve("src/main/statemachine/restore-requested.pattern.json");
     /** What Terraform's jvm runtime sets: the function's handler is Quarkus' stream handler. */
     public static final String JVM_HANDLER = "io.quarkus.amazon.lambda.runtime.QuarkusStreamHandler::handleRequest";
     private static final String EVENT_BUS = "default";
