@@ -223,6 +223,21 @@ def state_machine_copy_shares_backend():
     StateMachine.__deepcopy__ = deepcopy_state_machine
 
 
+@patch("sfn-execution-name")
+def unnamed_executions_get_a_uuid():
+    # StartExecution's name is optional (AWS generates a UUID). moto's executing backend names an
+    # unnamed execution "None", so the second unnamed StartExecution fails ExecutionAlreadyExists.
+    import uuid
+    from moto.stepfunctions.parser.models import StepFunctionsParserBackend
+    require(StepFunctionsParserBackend, "start_execution")
+    start_execution = StepFunctionsParserBackend.start_execution
+
+    def start_named(self, state_machine_arn, name=None, *args, **kwargs):
+        return start_execution(self, state_machine_arn, name or str(uuid.uuid4()), *args, **kwargs)
+
+    StepFunctionsParserBackend.start_execution = start_named
+
+
 @patch("no-moto-esm-delivery")
 def detach_moto_event_source_mappings():
     # moto delivers to a mapping's function itself, synchronously inside SendMessage / PutItem,

@@ -7,72 +7,138 @@ import software.amazon.awssdk.core.client.builder.SdkSyncClientBuilder;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
+import java.io.BufferedReader;
 import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
+import java.io.InputStreamReader;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.Paths;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
- * The moto emulator on a free loopback port, for tests. Interim version: starts moto's own server;
- * the project launcher with its fixes replaces it.
+ * The moto emulator, started through the project's launcher {@code local/emulator.py} (which
+ * applies the fixes of shared/LOCAL-AWS.md) on a free loopback port. One per test class or suite:
+ * {@code try (Emulator emulator = Emulator.start()) { ... }}.
+ *
+ * <p>The launcher stops when its stdin closes, so an emulator never outlives a JVM that dies
+ * without calling {@link #close()}.
  */
 public final class Emulator implements AutoCloseable {
 
     public static final String REGION = "us-east-1";
+    public static final String ACCESS_KEY = "test";
+    public static final String SECRET_KEY = "test";
+
+    private static final String READY = "EMULATOR READY ";
+    /** Importing moto takes a few seconds; on a busy 2-core machine far more. */
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
 
     private final Process process;
-    private final int port;
+    private final URI endpoint;
+    private final Path log;
 
-    private Emulator(Process process, int port) {
+    private Emulator(Process process, URI endpoint, Path log) {
         this.process = process;
-        this.port = port;
+        this.endpoint = endpoint;
+        this.log = log;
     }
 
     public static Emulator start() {
-        int port = freePort();
+        return start(Map.of());
+    }
+
+    /** @param env extra environment for the launcher, e.g. {@code RCDC_LAMBDA_INVOKE_URL} */
+    public static Emulator start(Map<String, String> env) {
+        Path root = projectRoot();
+        Process process = null;
+        Path log = null;
         try {
-            Path log = Files.createTempFile("moto-", ".log");
-            Process process = new ProcessBuilder("python3", "local/emulator.py", "--port", Integer.toString(port))
-                    .redirectErrorStream(true).redirectOutput(log.toFile()).start();
-            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-            while (System.nanoTime() < deadline) {
-                try (Socket socket = new Socket()) {
-                    socket.connect(new InetSocketAddress("127.0.0.1", port), 200);
-                    return new Emulator(process, port);
-                } catch (IOException notYet) {
-                    if (!process.isAlive()) {
-                        throw new IllegalStateException("moto exited: " + Files.readString(log));
-                    }
-                    Thread.sleep(100);
-                }
-            }
-            process.destroyForcibly();
-            throw new IllegalStateException("moto did not answer on port " + port + " within 30 s: " + Files.readString(log));
+            Path logDir = Files.createDirectories(root.resolve("target/emulator"));
+            log = Files.createTempFile(logDir, "emulator-", ".log");
+            // stdout is read for the READY line; stderr (moto's log) goes to a file so it can
+            // never fill a pipe and stall the server. stdin stays an open pipe (see class doc).
+            ProcessBuilder builder = new ProcessBuilder("python3", root.resolve("local/emulator.py").toString())
+                    .directory(root.toFile())
+                    .redirectError(log.toFile());
+            builder.environment().putAll(env);
+            process = builder.start();
+            URI endpoint = awaitReady(process, log);
+            return new Emulator(process, endpoint, log);
         } catch (IOException e) {
-            throw new IllegalStateException("cannot start python3 -m moto.server", e);
+            stop(process);
+            throw new IllegalStateException("cannot start python3 local/emulator.py in " + root + ": " + e.getMessage()
+                    + tail(log), e);
+        } catch (RuntimeException e) {
+            stop(process);
+            throw e;
+        }
+    }
+
+    private static URI awaitReady(Process process, Path log) {
+        CompletableFuture<URI> ready = new CompletableFuture<>();
+        Thread reader = new Thread(() -> {
+            try (BufferedReader out = new BufferedReader(
+                    new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = out.readLine()) != null) {
+                    if (line.startsWith(READY)) {
+                        ready.complete(URI.create(line.substring(READY.length()).trim()));
+                    }
+                }
+                ready.completeExceptionally(new IllegalStateException(
+                        "emulator exited (code " + process.waitFor() + ") before it was ready"));
+            } catch (IOException | InterruptedException e) {
+                ready.completeExceptionally(e);
+            }
+        }, "emulator-stdout");
+        reader.setDaemon(true);
+        reader.start();
+        try {
+            return ready.get(START_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+        } catch (TimeoutException e) {
+            throw new IllegalStateException("emulator not ready within " + START_TIMEOUT.toSeconds() + " s" + tail(log));
+        } catch (ExecutionException e) {
+            throw new IllegalStateException(e.getCause().getMessage() + tail(log), e.getCause());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
+            throw new IllegalStateException("interrupted while starting the emulator", e);
         }
     }
 
     public URI endpoint() {
-        return URI.create("http://127.0.0.1:" + port);
+        return endpoint;
     }
 
     public int port() {
-        return port;
+        return endpoint.getPort();
     }
 
+    /** The launcher's stderr (moto's log), for a failing test's message. */
+    public Path log() {
+        return log;
+    }
+
+    /** Points an SDK v2 client builder at this emulator. */
     public <B extends AwsClientBuilder<B, ?> & SdkSyncClientBuilder<B, ?>> B configure(B builder) {
-        return builder.endpointOverride(endpoint()).region(Region.of(REGION))
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
+        return configure(builder, endpoint);
+    }
+
+    /** Points an SDK v2 client builder at an emulator, e.g. one known only from {@code emulator.endpoint}. */
+    public static <B extends AwsClientBuilder<B, ?> & SdkSyncClientBuilder<B, ?>> B configure(B builder, URI endpoint) {
+        return builder.endpointOverride(endpoint)
+                .region(Region.of(REGION))
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(ACCESS_KEY, SECRET_KEY)))
                 .httpClientBuilder(UrlConnectionHttpClient.builder());
     }
 
@@ -80,20 +146,74 @@ public final class Emulator implements AutoCloseable {
         return configure(DynamoDbClient.builder()).build();
     }
 
+    public DynamoDbStreamsClient dynamoStreams() {
+        return configure(DynamoDbStreamsClient.builder()).build();
+    }
+
     public SqsClient sqs() {
         return configure(SqsClient.builder()).build();
     }
 
-    @Override
-    public void close() {
-        process.destroy();
+    /** Environment that points a function process (the SDK's standard variables) at this emulator. */
+    public Map<String, String> awsEnvironment() {
+        return Map.of("AWS_ENDPOINT_URL", endpoint.toString(), "AWS_REGION", REGION,
+                "AWS_ACCESS_KEY_ID", ACCESS_KEY, "AWS_SECRET_ACCESS_KEY", SECRET_KEY);
     }
 
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
+    public boolean isAlive() {
+        return process.isAlive();
+    }
+
+    @Override
+    public void close() {
+        stop(process);
+    }
+
+    /** Closing stdin is the launcher's clean stop; SIGTERM and then SIGKILL only if it lingers. */
+    private static void stop(Process process) {
+        if (process == null) {
+            return;
         }
+        try {
+            process.getOutputStream().close();
+            if (!process.waitFor(10, TimeUnit.SECONDS)) {
+                process.destroy();
+                if (!process.waitFor(5, TimeUnit.SECONDS)) {
+                    process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+                }
+            }
+        } catch (IOException e) {
+            process.destroyForcibly();
+        } catch (InterruptedException e) {
+            process.destroyForcibly();
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static String tail(Path log) {
+        if (log == null || !Files.exists(log)) {
+            return "";
+        }
+        try {
+            List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
+            return "; launcher stderr (" + log + "):\n"
+                    + String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
+        } catch (IOException e) {
+            return "; launcher stderr unreadable: " + log;
+        }
+    }
+
+    /**
+     * The project root: the nearest directory at or above the working directory that holds
+     * {@code local/emulator.py}, so tests work from the root, a module directory or an IDE.
+     */
+    public static Path projectRoot() {
+        Path start = Paths.get("").toAbsolutePath();
+        for (Path dir = start; dir != null; dir = dir.getParent()) {
+            if (Files.isRegularFile(dir.resolve("local/emulator.py"))) {
+                return dir;
+            }
+        }
+        throw new IllegalStateException("no local/emulator.py in " + start + " or any directory above it");
     }
 }

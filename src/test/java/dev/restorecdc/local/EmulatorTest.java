@@ -1,0 +1,190 @@
+package dev.restorecdc.local;
+
+import com.sun.net.httpserver.HttpServer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.core.SdkBytes;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.iam.IamClient;
+import software.amazon.awssdk.services.lambda.LambdaClient;
+import software.amazon.awssdk.services.lambda.model.InvokeResponse;
+import software.amazon.awssdk.services.lambda.model.Runtime;
+import software.amazon.awssdk.services.sfn.SfnClient;
+import software.amazon.awssdk.services.sfn.model.DescribeExecutionResponse;
+import software.amazon.awssdk.services.sfn.model.ExecutionStatus;
+import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.Message;
+import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** The launcher's fixes, seen through the AWS SDK the project uses. One emulator for the class. */
+class EmulatorTest {
+
+    private static final String ROLE_POLICY = "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\","
+            + "\"Principal\":{\"Service\":\"lambda.amazonaws.com\"},\"Action\":\"sts:AssumeRole\"}]}";
+
+    /** Stands in for the project's local Lambda service: answers Invoke with the payload it got. */
+    private static HttpServer lambdaService;
+    private static final List<String> invocations = new CopyOnWriteArrayList<>();
+    private static Emulator emulator;
+
+    @BeforeAll
+    static void start() throws IOException {
+        lambdaService = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        lambdaService.createContext("/2015-03-31/functions/", exchange -> {
+            String payload = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+            invocations.add(exchange.getRequestURI().getPath() + " " + payload);
+            byte[] answer = ("{\"echo\":" + payload + "}").getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().add("Content-Type", "application/json");
+            exchange.sendResponseHeaders(200, answer.length);
+            exchange.getResponseBody().write(answer);
+            exchange.close();
+        });
+        lambdaService.start();
+        emulator = Emulator.start(Map.of("RCDC_LAMBDA_INVOKE_URL",
+                "http://127.0.0.1:" + lambdaService.getAddress().getPort()));
+    }
+
+    @AfterAll
+    static void stop() {
+        if (emulator != null) {
+            emulator.close();
+        }
+        lambdaService.stop(0);
+    }
+
+    @Test
+    void answersOnItsLoopbackEndpoint() {
+        try (DynamoDbClient dynamo = emulator.dynamo()) {
+            assertThat(dynamo.listTables().tableNames()).isNotNull();
+        }
+        assertThat(emulator.endpoint().getHost()).isEqualTo("127.0.0.1");
+        assertThat(emulator.port()).isPositive();
+    }
+
+    @Test
+    void runsMoreThanOneExecutionOfAStateMachine() {
+        try (SfnClient sfn = emulator.configure(SfnClient.builder()).build()) {
+            String machine = sfn.createStateMachine(b -> b.name("two-in-a-row").roleArn(role("sfn-role"))
+                    .definition("{\"StartAt\":\"Done\",\"States\":{\"Done\":{\"Type\":\"Pass\",\"End\":true}}}"))
+                    .stateMachineArn();
+            for (int i = 0; i < 2; i++) {
+                String input = "{\"run\":" + i + "}";
+                String execution = sfn.startExecution(b -> b.stateMachineArn(machine).input(input)).executionArn();
+                DescribeExecutionResponse done = awaitEnd(sfn, execution);
+                assertThat(done.status()).isEqualTo(ExecutionStatus.SUCCEEDED);
+                assertThat(compact(done.output())).isEqualTo(input);
+            }
+        }
+    }
+
+    @Test
+    void fifoMessageMadeVisibleAgainIsReceivableAtOnceAndKeepsItsPlace() {
+        try (SqsClient sqs = emulator.sqs()) {
+            String queue = sqs.createQueue(b -> b.queueName("visibility.fifo")
+                    .attributes(Map.of(QueueAttributeName.FIFO_QUEUE, "true"))).queueUrl();
+            for (String body : List.of("first", "second")) {
+                sqs.sendMessage(b -> b.queueUrl(queue).messageBody(body).messageGroupId("g").messageDeduplicationId(body));
+            }
+            Message first = sqs.receiveMessage(b -> b.queueUrl(queue).visibilityTimeout(30)).messages().get(0);
+            sqs.changeMessageVisibility(b -> b.queueUrl(queue).receiptHandle(first.receiptHandle()).visibilityTimeout(0));
+
+            List<Message> again = sqs.receiveMessage(b -> b.queueUrl(queue).maxNumberOfMessages(10)).messages();
+
+            assertThat(again).extracting(Message::body).containsExactly("first", "second");
+        }
+    }
+
+    @Test
+    void lambdaInvokeFromTheSdkAndFromAStateMachineReachesTheLocalLambdaService() throws IOException {
+        SdkBytes code = SdkBytes.fromByteArray(tinyZip());
+        try (LambdaClient lambda = emulator.configure(LambdaClient.builder()).build();
+             SfnClient sfn = emulator.configure(SfnClient.builder()).build()) {
+            String function = lambda.createFunction(b -> b.functionName("rcdc-test-workflow").runtime(Runtime.JAVA17)
+                    .role(role("lambda-role")).handler("unused").code(c -> c.zipFile(code)))
+                    .functionArn();
+
+            InvokeResponse direct = lambda.invoke(b -> b.functionName("rcdc-test-workflow")
+                    .payload(SdkBytes.fromUtf8String("{\"direct\":true}")));
+            assertThat(direct.payload().asUtf8String()).isEqualTo("{\"echo\":{\"direct\":true}}");
+
+            String machine = sfn.createStateMachine(b -> b.name("invokes").roleArn(role("sfn-invoke-role"))
+                    .definition("{\"StartAt\":\"Call\",\"States\":{\"Call\":{\"Type\":\"Task\","
+                            + "\"Resource\":\"arn:aws:states:::lambda:invoke\",\"Parameters\":{\"FunctionName\":\""
+                            + function + "\",\"Payload\":{\"step\":\"call\"}},\"OutputPath\":\"$.Payload\",\"End\":true}}}"))
+                    .stateMachineArn();
+            String execution = sfn.startExecution(b -> b.stateMachineArn(machine)).executionArn();
+
+            DescribeExecutionResponse done = awaitEnd(sfn, execution);
+            assertThat(done.status()).isEqualTo(ExecutionStatus.SUCCEEDED);
+            assertThat(compact(done.output())).isEqualTo("{\"echo\":{\"step\":\"call\"}}");
+            assertThat(invocations).map(EmulatorTest::compact)
+                    .contains("/2015-03-31/functions/rcdc-test-workflow/invocations{\"step\":\"call\"}");
+        }
+    }
+
+    @Test
+    void closeStopsTheLauncherAndFreesThePort() {
+        Emulator second = Emulator.start();
+        int port = second.port();
+
+        second.close();
+
+        assertThat(second.isAlive()).isFalse();
+        assertThatThrownBy(() -> new Socket("127.0.0.1", port).close()).isInstanceOf(IOException.class);
+    }
+
+    private static String role(String name) {
+        try (IamClient iam = emulator.configure(IamClient.builder()).build()) {
+            return iam.createRole(b -> b.roleName(name).assumeRolePolicyDocument(ROLE_POLICY)).role().arn();
+        }
+    }
+
+    private static DescribeExecutionResponse awaitEnd(SfnClient sfn, String executionArn) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        DescribeExecutionResponse execution;
+        do {
+            execution = sfn.describeExecution(b -> b.executionArn(executionArn));
+        } while (execution.status() == ExecutionStatus.RUNNING && System.nanoTime() < deadline && pause());
+        return execution;
+    }
+
+    /** moto's Step Functions writes JSON with spaces after separators; the values are what count. */
+    private static String compact(String json) {
+        return json.replace(" ", "");
+    }
+
+    private static boolean pause() {
+        try {
+            Thread.sleep(50);
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    private static byte[] tinyZip() throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (ZipOutputStream zip = new ZipOutputStream(bytes)) {
+            zip.putNextEntry(new ZipEntry("unused.txt"));
+            zip.write("moto needs a package; the local Lambda service runs the real one".getBytes(StandardCharsets.UTF_8));
+        }
+        return bytes.toByteArray();
+    }
+}

@@ -1,0 +1,266 @@
+package dev.restorecdc.local;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import software.amazon.awssdk.core.SdkBytes;
+import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
+import software.amazon.awssdk.services.dynamodb.model.BillingMode;
+import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
+import software.amazon.awssdk.services.dynamodb.model.KeyType;
+import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
+import software.amazon.awssdk.services.dynamodb.model.TableDescription;
+import software.amazon.awssdk.services.lambda.model.EventSourcePosition;
+import software.amazon.awssdk.services.lambda.model.FunctionResponseType;
+import software.amazon.awssdk.services.lambda.model.Runtime;
+import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
+
+/**
+ * Creates on the emulator what {@code terraform/} creates in AWS, with Terraform's names and the
+ * values of {@code config/deployment-defaults.json}: changes queue + DLQ, control table, the three
+ * functions, both mappings (disabled), topic, rule with the rendered pattern, state machine rendered
+ * from the template. The source table must exist with a stream, as Terraform requires.
+ */
+public final class LocalDeployment {
+
+    public static final Path STATE_MACHINE_TEMPLATE = Emulator.projectRoot().resolve("src/main/statemachine/restore-session.asl.json");
+    public static final Path PATTERN_TEMPLATE = Emulator.projectRoot().resolve("src/main/statemachine/restore-requested.pattern.json");
+    /** What Terraform's jvm runtime sets: the function's handler is Quarkus' stream handler. */
+    public static final String JVM_HANDLER = "io.quarkus.amazon.lambda.runtime.QuarkusStreamHandler::handleRequest";
+    private static final String EVENT_BUS = "default";
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final LocalClients aws;
+    private final DeploymentValues values;
+
+    private LocalDeployment(LocalClients aws, DeploymentValues values) {
+        this.aws = aws;
+        this.values = values;
+    }
+
+    public static Deployment deploy(LocalClients aws, String sourceTableName, DeploymentValues values) {
+        return new LocalDeployment(aws, values).deploy(sourceTableName);
+    }
+
+    /** Terraform's default name_prefix: "rcdc-" + the table name cut to 43 (dots → dashes) + "-" + 6 hex of its SHA-1. */
+    public static String namePrefix(String tableName) {
+        String cut = tableName.replace('.', '-');
+        cut = cut.substring(0, Math.min(43, cut.length()));
+        try {
+            byte[] sha1 = MessageDigest.getInstance("SHA-1").digest(tableName.getBytes(StandardCharsets.UTF_8));
+            return "rcdc-" + cut + "-" + HexFormat.of().formatHex(sha1).substring(0, 6);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private Deployment deploy(String sourceTableName) {
+        TableDescription source = aws.dynamo().describeTable(r -> r.tableName(sourceTableName)).table();
+        if (source.latestStreamArn() == null || source.streamSpecification() == null
+                || !Boolean.TRUE.equals(source.streamSpecification().streamEnabled())) {
+            throw new IllegalStateException("table " + sourceTableName + " has no stream; Terraform refuses it too "
+                    + "(enable StreamViewType NEW_AND_OLD_IMAGES first)");
+        }
+        String prefix = namePrefix(sourceTableName);
+
+        String dlqUrl = aws.sqs().createQueue(r -> r.queueName(prefix + "-changes-dlq.fifo").attributes(fifoAttributes(
+                values.integer("queue.dlq_message_retention_seconds")))).queueUrl();
+        String dlqArn = queueArn(dlqUrl);
+        Map<QueueAttributeName, String> queueAttributes = fifoAttributes(values.integer("queue.message_retention_seconds"));
+        queueAttributes.put(QueueAttributeName.VISIBILITY_TIMEOUT, String.valueOf(visibilityTimeoutSeconds()));
+        queueAttributes.put(QueueAttributeName.REDRIVE_POLICY, JSON.createObjectNode()
+                .put("deadLetterTargetArn", dlqArn)
+                .put("maxReceiveCount", values.integer("queue.max_receive_count")).toString());
+        String queueUrl = aws.sqs().createQueue(r -> r.queueName(prefix + "-changes.fifo").attributes(queueAttributes)).queueUrl();
+        String queueArn = queueArn(queueUrl);
+
+        String controlTable = prefix + "-control";
+        createControlTable(controlTable);
+
+        String role = aws.iam().createRole(r -> r.roleName(prefix + "-functions")
+                .assumeRolePolicyDocument(trustPolicy("lambda.amazonaws.com"))).role().arn();
+        Map<String, String> shared = Map.of(
+                "CDC_SOURCE_TABLE", sourceTableName,
+                "CDC_SESSION_TABLE", controlTable,
+                "CDC_QUEUE_URL", queueUrl,
+                // Terraform's jvm runtime: C1 only, for short-lived JVMs.
+                "JAVA_TOOL_OPTIONS", "-XX:+TieredCompilation -XX:TieredStopAtLevel=1");
+        createFunction(prefix + "-capture", "capture", role, shared);
+        createFunction(prefix + "-replay", "replay", role, shared);
+        String workflowArn = createFunction(prefix + "-workflow", "workflow", role, shared);
+
+        String captureUuid = aws.lambda().createEventSourceMapping(r -> r
+                .functionName(prefix + "-capture")
+                .eventSourceArn(source.latestStreamArn())
+                .enabled(false)
+                .startingPosition(EventSourcePosition.fromValue(values.text("capture.starting_position")))
+                .batchSize(values.integer("capture.batch_size"))
+                .maximumBatchingWindowInSeconds(values.integer("capture.maximum_batching_window_seconds"))
+                .parallelizationFactor(values.integer("capture.parallelization_factor"))
+                .bisectBatchOnFunctionError(values.flag("capture.bisect_batch_on_function_error"))
+                .maximumRetryAttempts(values.integer("capture.maximum_retry_attempts"))
+                .maximumRecordAgeInSeconds(values.integer("capture.maximum_record_age_seconds"))
+                .functionResponseTypes(responseTypes("capture.function_response_types"))).uuid();
+        String replayUuid = aws.lambda().createEventSourceMapping(r -> r
+                .functionName(prefix + "-replay")
+                .eventSourceArn(queueArn)
+                .enabled(false)
+                .batchSize(values.integer("replay.batch_size"))
+                .scalingConfig(s -> s.maximumConcurrency(values.integer("replay.maximum_concurrency")))
+                .functionResponseTypes(responseTypes("replay.function_response_types"))).uuid();
+
+        String topicArn = aws.sns().createTopic(r -> r.name(prefix + "-notify")).topicArn();
+
+        String ruleName = prefix + "-restore";
+        String pattern;
+        try {
+            // Terraform normalises the rendered pattern with jsonencode(jsondecode(...)).
+            pattern = JSON.writeValueAsString(JSON.readTree(TerraformTemplate.renderJson(PATTERN_TEMPLATE, Map.of(
+                    "source_table_name", sourceTableName,
+                    "source_table_arn", source.tableArn()))));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        String renderedPattern = pattern;
+        aws.events().putRule(r -> r.name(ruleName).eventBusName(EVENT_BUS).eventPattern(renderedPattern)
+                .description("Successful RestoreTableToPointInTime of " + sourceTableName + " (local: via " + ruleName + "-events)"));
+        String hopQueueUrl = aws.sqs().createQueue(r -> r.queueName(ruleName + "-events")).queueUrl();
+        aws.events().putTargets(r -> r.rule(ruleName).eventBusName(EVENT_BUS)
+                .targets(t -> t.id("restore-session").arn(queueArn(hopQueueUrl))));
+
+        ObjectNode configuration = configuration(sourceTableName, source.tableArn(), controlTable, queueUrl, dlqUrl,
+                captureUuid, replayUuid, workflowArn, topicArn);
+        String definition;
+        try {
+            definition = TerraformTemplate.renderJson(STATE_MACHINE_TEMPLATE,
+                    Map.of("configuration", JSON.writeValueAsString(configuration)));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        String sfnRole = aws.iam().createRole(r -> r.roleName(prefix + "-session")
+                .assumeRolePolicyDocument(trustPolicy("states.amazonaws.com"))).role().arn();
+        String stateMachineArn = aws.sfn().createStateMachine(r -> r.name(prefix + "-session")
+                .definition(definition).roleArn(sfnRole)).stateMachineArn();
+
+        return new Deployment(prefix, sourceTableName, source.tableArn(), source.latestStreamArn(),
+                queueUrl, queueArn, dlqUrl, dlqArn, controlTable,
+                prefix + "-capture", prefix + "-replay", prefix + "-workflow", workflowArn,
+                captureUuid, replayUuid, topicArn, ruleName, EVENT_BUS, hopQueueUrl, stateMachineArn, configuration);
+    }
+
+    /** Terraform: an explicit value wins; otherwise the larger of the shared value and 6 × the replay timeout. */
+    private int visibilityTimeoutSeconds() {
+        int shared = values.integer("queue.visibility_timeout_seconds");
+        return values.isOverridden("queue.visibility_timeout_seconds") ? shared
+                : Math.max(shared, 6 * values.integer("replay.timeout_seconds"));
+    }
+
+    private Map<QueueAttributeName, String> fifoAttributes(int retentionSeconds) {
+        Map<QueueAttributeName, String> attributes = new HashMap<>();
+        attributes.put(QueueAttributeName.FIFO_QUEUE, "true");
+        attributes.put(QueueAttributeName.CONTENT_BASED_DEDUPLICATION, String.valueOf(values.flag("queue.content_based_deduplication")));
+        attributes.put(QueueAttributeName.DEDUPLICATION_SCOPE, values.text("queue.deduplication_scope"));
+        attributes.put(QueueAttributeName.FIFO_THROUGHPUT_LIMIT, values.text("queue.fifo_throughput_limit"));
+        attributes.put(QueueAttributeName.MESSAGE_RETENTION_PERIOD, String.valueOf(retentionSeconds));
+        return attributes;
+    }
+
+    private String queueArn(String queueUrl) {
+        return aws.sqs().getQueueAttributes(r -> r.queueUrl(queueUrl).attributeNames(QueueAttributeName.QUEUE_ARN))
+                .attributes().get(QueueAttributeName.QUEUE_ARN);
+    }
+
+    private void createControlTable(String name) {
+        aws.dynamo().createTable(r -> r.tableName(name)
+                .billingMode(BillingMode.PAY_PER_REQUEST)
+                .attributeDefinitions(
+                        AttributeDefinition.builder().attributeName("pk").attributeType(ScalarAttributeType.S).build(),
+                        AttributeDefinition.builder().attributeName("sk").attributeType(ScalarAttributeType.S).build())
+                .keySchema(
+                        KeySchemaElement.builder().attributeName("pk").keyType(KeyType.HASH).build(),
+                        KeySchemaElement.builder().attributeName("sk").keyType(KeyType.RANGE).build()));
+        aws.dynamo().updateTimeToLive(r -> r.tableName(name).timeToLiveSpecification(t -> t.attributeName("expires_at").enabled(true)));
+        aws.dynamo().updateContinuousBackups(r -> r.tableName(name)
+                .pointInTimeRecoverySpecification(p -> p.pointInTimeRecoveryEnabled(true)));
+    }
+
+    private String createFunction(String name, String handler, String role, Map<String, String> shared) {
+        Map<String, String> environment = new LinkedHashMap<>(shared);
+        environment.put("QUARKUS_LAMBDA_HANDLER", handler);
+        environment.putAll(values.environment(handler));
+        return aws.lambda().createFunction(r -> r.functionName(name)
+                .runtime(Runtime.JAVA21)
+                .handler(JVM_HANDLER)
+                .role(role)
+                .memorySize(values.integer(handler + ".memory_mb"))
+                .timeout(values.integer(handler + ".timeout_seconds"))
+                .environment(e -> e.variables(environment))
+                // moto stores the code and never runs it; LambdaService runs bin/lambda-runtime instead.
+                .code(c -> c.zipFile(SdkBytes.fromByteArray(placeholderZip())))).functionArn();
+    }
+
+    private List<FunctionResponseType> responseTypes(String path) {
+        List<FunctionResponseType> types = new ArrayList<>();
+        values.node(path).forEach(t -> types.add(FunctionResponseType.fromValue(t.asText())));
+        return types;
+    }
+
+    /** The Configuration state's Result: exactly DESIGN.md's keys, as Terraform's workflow module builds it. */
+    private ObjectNode configuration(String sourceTable, String sourceTableArn, String controlTable, String queueUrl,
+            String dlqUrl, String captureUuid, String replayUuid, String workflowArn, String topicArn) {
+        ObjectNode c = JSON.createObjectNode();
+        c.put("source_table_name", sourceTable);
+        c.put("source_table_arn", sourceTableArn);
+        c.put("control_table_name", controlTable);
+        c.put("queue_url", queueUrl);
+        c.put("dlq_url", dlqUrl);
+        c.put("capture_mapping_uuid", captureUuid);
+        c.put("replay_mapping_uuid", replayUuid);
+        c.put("workflow_function_arn", workflowArn);
+        c.put("sns_topic_arn", topicArn);
+        c.put("event_bus_name", EVENT_BUS);
+        c.put("replay_from_mode", values.text("session.replay_from_mode"));
+        c.put("target_table_pattern", values.optionalText("target_table_pattern").orElse(sourceTable + "*"));
+        ObjectNode copy = c.putObject("copy_settings");
+        for (String setting : List.of("stream", "ttl", "pitr", "tags", "deletion_protection", "autoscaling", "resource_policy")) {
+            copy.put(setting, values.copySetting(setting));
+        }
+        for (String duration : List.of("restore_poll_seconds", "restore_timeout_seconds", "caught_up_poll_seconds",
+                "caught_up_backlog", "caught_up_lag_seconds", "max_session_seconds", "drain_poll_seconds")) {
+            c.put(duration, values.integer("session." + duration));
+        }
+        return c;
+    }
+
+    private static String trustPolicy(String service) {
+        return "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Principal\":{\"Service\":\""
+                + service + "\"},\"Action\":\"sts:AssumeRole\"}]}";
+    }
+
+    private static byte[] placeholderZip() {
+        try (ByteArrayOutputStream bytes = new ByteArrayOutputStream(); ZipOutputStream zip = new ZipOutputStream(bytes)) {
+            zip.putNextEntry(new ZipEntry("README"));
+            zip.write("local deployment: the code runs from dist/function-jvm.zip via bin/lambda-runtime\n".getBytes(StandardCharsets.UTF_8));
+            zip.closeEntry();
+            zip.finish();
+            return bytes.toByteArray();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,255 @@
+package dev.restorecdc.local;
+
+import software.amazon.awssdk.services.lambda.LambdaClient;
+import software.amazon.awssdk.services.lambda.model.FunctionConfiguration;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.ProcessBuilder.Redirect;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingDeque;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One function as Lambda runs it: invocations queue up, one execution environment at a time takes
+ * them through the Runtime API, the function's timeout is enforced (the environment is killed and
+ * replaced, as Lambda does), and an environment that dies is replaced on the next invocation.
+ * Concurrency is one environment: enough for tests, and the machine has two cores.
+ */
+final class LocalFunction implements AutoCloseable {
+
+    /** Lambda won't hammer a runtime that crashes at start; neither do we. */
+    private static final long MIN_RESTART_INTERVAL_MS = 500;
+
+    private final String name;
+    private final LambdaClient lambda;
+    private final Map<String, String> localEnvironment;
+    private final List<String> command;
+    private final Path logFile;
+    private final ScheduledExecutorService timer;
+    private final LinkedBlockingDeque<Invocation> pending = new LinkedBlockingDeque<>();
+    private FunctionInstance instance;
+    private int generations;
+    private long lastStartMs;
+    private boolean restartScheduled;
+    private volatile boolean closed;
+
+    LocalFunction(String name, LambdaClient lambda, Map<String, String> localEnvironment, List<String> command,
+            Path logFile, ScheduledExecutorService timer) {
+        this.name = name;
+        this.lambda = lambda;
+        this.localEnvironment = localEnvironment;
+        this.command = command;
+        this.logFile = logFile;
+        this.timer = timer;
+    }
+
+    String name() {
+        return name;
+    }
+
+    CompletableFuture<InvocationResult> submit(byte[] payload) {
+        Invocation invocation = new Invocation(payload);
+        if (closed) {
+            invocation.result.complete(InvocationResult.lambdaError("ServiceException", "the local Lambda service is closed"));
+            return invocation.result;
+        }
+        pending.add(invocation);
+        ensureInstance();
+        return invocation.result;
+    }
+
+    /** Runtime API GET next: blocks until there is an invocation, or returns null when the environment stops. */
+    Invocation next(FunctionInstance environment) {
+        try {
+            while (environment.alive() && !closed) {
+                Invocation invocation = pending.poll(200, TimeUnit.MILLISECONDS);
+                if (invocation == null || invocation.result.isDone()) {
+                    continue;
+                }
+                if (!environment.alive()) {
+                    pending.offerFirst(invocation);
+                    return null;
+                }
+                long timeoutMs = environment.configuration.timeout() * 1000L;
+                invocation.deadlineMs = System.currentTimeMillis() + timeoutMs;
+                environment.current = invocation;
+                environment.served++;
+                timer.schedule(() -> timedOut(environment, invocation), timeoutMs, TimeUnit.MILLISECONDS);
+                return invocation;
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return null;
+    }
+
+    Map<String, String> invocationHeaders(Invocation invocation) {
+        Map<String, String> headers = new LinkedHashMap<>();
+        headers.put("Lambda-Runtime-Aws-Request-Id", invocation.requestId);
+        headers.put("Lambda-Runtime-Deadline-Ms", String.valueOf(invocation.deadlineMs));
+        headers.put("Lambda-Runtime-Invoked-Function-Arn", instanceConfiguration().functionArn());
+        headers.put("Lambda-Runtime-Trace-Id", traceId());
+        return headers;
+    }
+
+    void completed(FunctionInstance environment, Invocation invocation, InvocationResult result) {
+        invocation.result.complete(result);
+    }
+
+    private void timedOut(FunctionInstance environment, Invocation invocation) {
+        double seconds = environment.configuration.timeout();
+        if (invocation.result.complete(InvocationResult.lambdaError("Sandbox.Timedout",
+                String.format("RequestId: %s Error: Task timed out after %.2f seconds", invocation.requestId, seconds)))) {
+            log("invocation " + invocation.requestId + " timed out after " + seconds + " s: killing environment " + environment.generation);
+            // Lambda does not reuse an environment whose invocation timed out.
+            environment.kill();
+        }
+    }
+
+    private synchronized FunctionConfiguration instanceConfiguration() {
+        return instance == null ? lambda.getFunction(r -> r.functionName(name)).configuration() : instance.configuration;
+    }
+
+    private synchronized void ensureInstance() {
+        if (closed || restartScheduled || (instance != null && !instance.stoppedOrDead())) {
+            return;
+        }
+        long wait = lastStartMs + MIN_RESTART_INTERVAL_MS - System.currentTimeMillis();
+        if (wait > 0) {
+            restartScheduled = true;
+            timer.schedule(() -> {
+                synchronized (this) {
+                    restartScheduled = false;
+                }
+                ensureInstance();
+            }, wait, TimeUnit.MILLISECONDS);
+            return;
+        }
+        start();
+    }
+
+    private void start() {
+        lastStartMs = System.currentTimeMillis();
+        FunctionInstance next = null;
+        try {
+            FunctionConfiguration configuration = lambda.getFunction(r -> r.functionName(name)).configuration();
+            next = new FunctionInstance(this, ++generations);
+            next.configuration = configuration;
+            ProcessBuilder builder = new ProcessBuilder(command)
+                    .redirectErrorStream(true)
+                    .redirectOutput(Redirect.appendTo(logFile.toFile()));
+            Map<String, String> env = builder.environment();
+            // A clean environment as in Lambda, except what finds java and bin/lambda-runtime's own settings.
+            env.keySet().removeIf(key -> !List.of("PATH", "HOME", "JAVA_HOME", "LANG", "TMPDIR", "JAVA_OPTS").contains(key)
+                    && !key.startsWith("RCDC_"));
+            env.putAll(configuration.environment() == null ? Map.of() : configuration.environment().variables());
+            env.putAll(localEnvironment);
+            env.put("AWS_LAMBDA_RUNTIME_API", next.runtimeApi());
+            env.put("AWS_LAMBDA_FUNCTION_NAME", name);
+            env.put("AWS_LAMBDA_FUNCTION_VERSION", "$LATEST");
+            env.put("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", String.valueOf(configuration.memorySize()));
+            env.put("AWS_LAMBDA_LOG_GROUP_NAME", "/aws/lambda/" + name);
+            env.put("AWS_LAMBDA_LOG_STREAM_NAME", "local/" + next.generation);
+            env.put("_HANDLER", configuration.handler());
+            env.put("TZ", ":UTC");
+            log("starting environment " + next.generation + " (" + String.join(" ", command) + ", runtime API " + next.runtimeApi() + ")");
+            Process process = builder.start();
+            next.attach(process);
+            instance = next;
+            FunctionInstance started = next;
+            process.onExit().thenRun(() -> exited(started));
+        } catch (IOException | RuntimeException e) {
+            if (next != null) {
+                next.kill();
+            }
+            log("cannot start environment: " + e);
+            // As Lambda answers an invoke whose environment cannot start: with the init failure.
+            Invocation head = pending.poll();
+            if (head != null) {
+                head.result.complete(InvocationResult.lambdaError("Runtime.InvalidEntrypoint", "cannot start " + command + ": " + e.getMessage()));
+            }
+            if (!pending.isEmpty()) {
+                ensureInstance();
+            }
+        }
+    }
+
+    private void exited(FunctionInstance environment) {
+        int status = environment.process().exitValue();
+        log("environment " + environment.generation + " exited with status " + status);
+        synchronized (this) {
+            Invocation running = environment.current;
+            InvocationResult failure = environment.initError != null ? environment.initError
+                    : InvocationResult.lambdaError("Runtime.ExitError", "Runtime exited with error: exit status " + status);
+            if (running != null) {
+                running.result.complete(failure);
+            } else if (environment.served == 0 && !closed) {
+                // Died while starting: the invoke that asked for this environment gets the failure, instead of a restart loop.
+                Invocation head = pending.poll();
+                if (head != null) {
+                    head.result.complete(failure);
+                }
+            }
+            environment.kill();
+            if (instance == environment) {
+                instance = null;
+            }
+            if (!pending.isEmpty()) {
+                ensureInstance();
+            }
+        }
+    }
+
+    void log(String line) {
+        try {
+            Files.writeString(logFile, "[local-lambda " + Instant.now() + "] " + name + ": " + line + System.lineSeparator(),
+                    StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static String traceId() {
+        ThreadLocalRandom random = ThreadLocalRandom.current();
+        byte[] id = new byte[12];
+        byte[] parent = new byte[8];
+        random.nextBytes(id);
+        random.nextBytes(parent);
+        return "Root=1-" + Long.toHexString(System.currentTimeMillis() / 1000) + "-" + HexFormat.of().formatHex(id)
+                + ";Parent=" + HexFormat.of().formatHex(parent) + ";Sampled=0";
+    }
+
+    @Override
+    public void close() {
+        FunctionInstance last;
+        synchronized (this) {
+            closed = true;
+            last = instance;
+            instance = null;
+        }
+        if (last != null) {
+            last.kill();
+            try {
+                last.process().onExit().get(10, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                log("environment " + last.generation + " did not exit within 10 s: " + e);
+            }
+        }
+        Invocation left;
+        while ((left = pending.poll()) != null) {
+            left.result.complete(InvocationResult.lambdaError("ServiceException", "the local Lambda service closed"));
+        }
+    }
+}

@@ -1,0 +1,69 @@
+package dev.restorecdc.local;
+
+import software.amazon.awssdk.services.lambda.model.FunctionResponseType;
+import software.amazon.awssdk.services.lambda.model.GetEventSourceMappingResponse;
+import software.amazon.awssdk.services.sqs.model.DeleteMessageBatchRequestEntry;
+import software.amazon.awssdk.services.sqs.model.Message;
+import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * SQS queue → function, as Lambda's SQS poller does it: receive up to the batch size (at most 10
+ * for FIFO), invoke, delete what succeeded. A failed message is left alone: it comes back after
+ * the queue's visibility timeout, and SQS itself moves it to the DLQ once its receive count passes
+ * maxReceiveCount (moto 5.2.1 does that on receive, as SQS does, so nothing here redrives).
+ */
+final class QueueMappingWorker extends MappingWorker {
+
+    private String queueUrl;
+
+    QueueMappingWorker(String uuid, LocalClients aws, LambdaService lambdas, ServiceLog log) {
+        super(uuid, aws, lambdas, log);
+    }
+
+    @Override
+    boolean poll(GetEventSourceMappingResponse mapping) {
+        if (queueUrl == null) {
+            String arn = mapping.eventSourceArn();
+            String[] parts = arn.split(":");
+            queueUrl = aws.sqs().getQueueUrl(r -> r.queueName(parts[5]).queueOwnerAWSAccountId(parts[4])).queueUrl();
+        }
+        int batchSize = Math.min(10, mapping.batchSize() == null ? 10 : mapping.batchSize());
+        List<Message> messages = aws.sqs().receiveMessage(r -> r.queueUrl(queueUrl)
+                .maxNumberOfMessages(batchSize)
+                .messageSystemAttributeNames(MessageSystemAttributeName.ALL)
+                .messageAttributeNames("All")).messages();
+        if (messages.isEmpty()) {
+            return false;
+        }
+        String event = SqsLambdaEvent.of(messages, mapping.eventSourceArn(), LocalClients.REGION.id());
+        InvocationResult result = lambdas.invoke(functionName(mapping), event);
+        boolean reportsFailures = mapping.functionResponseTypes().contains(FunctionResponseType.REPORT_BATCH_ITEM_FAILURES);
+        BatchOutcome outcome = BatchOutcome.read(result, reportsFailures, messages.stream().map(Message::messageId).toList());
+        List<DeleteMessageBatchRequestEntry> done = new ArrayList<>();
+        for (int i = 0; i < messages.size(); i++) {
+            Message message = messages.get(i);
+            boolean ok = switch (outcome.kind()) {
+                case SUCCESS -> true;
+                case PARTIAL -> !outcome.failedIds().contains(message.messageId());
+                case FAILED -> false;
+            };
+            if (ok) {
+                done.add(DeleteMessageBatchRequestEntry.builder().id(String.valueOf(i)).receiptHandle(message.receiptHandle()).build());
+            }
+        }
+        if (!done.isEmpty()) {
+            var deleted = aws.sqs().deleteMessageBatch(r -> r.queueUrl(queueUrl).entries(done));
+            if (deleted.hasFailed() && !deleted.failed().isEmpty()) {
+                log.log("mapping " + uuid + ": could not delete " + deleted.failed() + " (they will be delivered again)");
+            }
+        }
+        if (outcome.kind() != BatchOutcome.Kind.SUCCESS) {
+            log.log("mapping " + uuid + ": " + (messages.size() - done.size()) + " of " + messages.size()
+                    + " messages failed (" + outcome.reason() + "); they return after the visibility timeout");
+        }
+        return true;
+    }
+}

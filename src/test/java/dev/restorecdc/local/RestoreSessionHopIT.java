@@ -1,0 +1,200 @@
+package dev.restorecdc.local;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Disabled;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.sfn.model.ExecutionStatus;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Map;
+import java.util.function.Supplier;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * One restore session on the local AWS, started the way AWS starts it: a CloudTrail-shaped
+ * RestoreTableToPointInTime event put on the bus, matched by moto's EventBridge against the
+ * rendered pattern, forwarded by the hop to StartExecution of the rendered state machine, whose
+ * lambda:invoke tasks run the real workflow handler. The session scenarios are the session tests'.
+ */
+class RestoreSessionHopIT {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Duration PATIENCE = Duration.ofSeconds(150);
+    private static LocalAws aws;
+
+    @BeforeAll
+    static void start() {
+        aws = LocalAws.start();
+    }
+
+    @AfterAll
+    static void stop() {
+        aws.close();
+    }
+
+    @Test
+    void aCloudTrailRestoreEventStartsTheStateMachineWhoseTasksRunTheRealWorkflowHandler() throws Exception {
+        Deployment d = deploy("ledger");
+
+        String execution = restoreAndSendTheCloudTrailEvent(d);
+
+        assertThat(execution).as("the rule matched and the hop started the state machine").isNotNull();
+        String sessionId = execution.substring(execution.lastIndexOf(':') + 1);
+        Map<String, AttributeValue> registered = awaitItem(() -> session(d, sessionId));
+        assertThat(text(registered, "target_table")).as("Register (lambda:invoke → workflow) read the event").isEqualTo("ledger-restored");
+        JsonNode input = JSON.readTree(aws.clients().sfn().describeExecution(r -> r.executionArn(execution)).input());
+        assertThat(input.get("detail-type").asText()).isEqualTo("AWS API Call via CloudTrail");
+        assertThat(input.get("account").asText()).isEqualTo(LocalClients.ACCOUNT);
+        assertThat(input.at("/detail/requestParameters/sourceTableName").asText()).isEqualTo("ledger");
+    }
+
+    /**
+     * Disabled: moto 5.2.1's aws-sdk task for lambda:updateEventSourceMapping accepts the
+     * parameter only as "UUID" (fails with States.Runtime 'Uuid'), and the state machine sends
+     * "Uuid". With the template's "Uuid.$" changed to "UUID.$" this test passed (31 s) on
+     * 2026-11-25. Which spelling AWS accepts decides whether the template or the emulator changes.
+     */
+    @Disabled("moto accepts UUID, the template sends Uuid for lambda:updateEventSourceMapping; see the comment")
+    @Test
+    void aCloudTrailRestoreEventRunsTheSessionFromCaughtUpToFinished() throws Exception {
+        Deployment d = deploy("journal");
+        String execution = restoreAndSendTheCloudTrailEvent(d);
+        assertThat(execution).as("the rule matched and the hop started the state machine").isNotNull();
+        String sessionId = execution.substring(execution.lastIndexOf(':') + 1);
+        put("journal", "during", "1");
+        JsonNode caughtUp = await("session CAUGHT_UP with a task token", () -> {
+            Map<String, AttributeValue> s = session(d, sessionId);
+            return s != null && "CAUGHT_UP".equals(text(s, "status")) && s.containsKey("task_token") ? s : null;
+        }, execution);
+        assertThat(value("journal-restored", "during")).as("replayed into the restored table").isEqualTo("1");
+
+        aws.clients().sfn().sendTaskSuccess(r -> r.taskToken(caughtUp.get("task_token").asText()).output("{}"));
+        await("execution SUCCEEDED", () -> aws.clients().sfn().describeExecution(r -> r.executionArn(execution)).status()
+                == ExecutionStatus.SUCCEEDED ? JSON.createObjectNode() : null, execution);
+
+        assertThat(text(session(d, sessionId), "status")).isEqualTo("FINISHED");
+        assertThat(mappingState(d.captureMappingUuid())).isEqualTo("Disabled");
+        assertThat(mappingState(d.replayMappingUuid())).isEqualTo("Disabled");
+        assertThat(aws.clients().dynamo().getItem(r -> r.tableName(d.controlTableName()).key(Map.of(
+                "pk", AttributeValue.fromS("TABLE#journal"), "sk", AttributeValue.fromS("ACTIVE")))).item()).as("lock released").isEmpty();
+    }
+
+    /** Restores the deployment's source table and sends the CloudTrail event for it; returns the execution the hop started. */
+    private static String restoreAndSendTheCloudTrailEvent(Deployment d) throws Exception {
+        String table = d.sourceTableName();
+        put(table, "before", "1");
+        aws.clients().dynamo().restoreTableToPointInTime(r -> r.sourceTableName(table).targetTableName(table + "-restored")
+                .useLatestRestorableTime(true));
+        aws.restoreEvents(d).putCloudTrailEvent(restoreEvent(table, table + "-restored"));
+        return aws.restoreEvents(d).awaitExecution(Duration.ofSeconds(30));
+    }
+
+    private static Deployment deploy(String table) {
+        aws.createSourceTable(table, "pk");
+        DeploymentValues values = DeploymentValues.defaults()
+                .with("queue.visibility_timeout_seconds", 2)
+                .with("session.restore_poll_seconds", 1)
+                .with("session.restore_timeout_seconds", 120)
+                .with("session.caught_up_poll_seconds", 1)
+                .with("session.drain_poll_seconds", 1)
+                .with("session.max_session_seconds", 600);
+        for (String setting : new String[] {"stream", "ttl", "pitr", "tags", "deletion_protection", "autoscaling", "resource_policy"}) {
+            values = values.with("copy_settings." + setting, false); // the settings copy is the session tests' subject
+        }
+        return aws.deploy(table, values);
+    }
+
+    private static JsonNode restoreEvent(String source, String target) throws Exception {
+        ObjectNode event = (ObjectNode) JSON.readTree(Files.readString(Path.of("src/test/resources/events/cloudtrail-restore-by-name.json")));
+        ObjectNode detail = (ObjectNode) event.get("detail");
+        String now = Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
+        detail.put("eventTime", now);
+        ((ObjectNode) detail.get("requestParameters")).put("sourceTableName", source).put("targetTableName", target);
+        ObjectNode table = (ObjectNode) detail.at("/responseElements/tableDescription");
+        table.put("tableName", target).put("tableArn", "arn:aws:dynamodb:us-east-1:" + LocalClients.ACCOUNT + ":table/" + target);
+        return event;
+    }
+
+    /** The task failures in the execution's history, so a failed run says why. */
+    private static String failures(String execution) {
+        StringBuilder out = new StringBuilder();
+        aws.clients().sfn().getExecutionHistory(r -> r.executionArn(execution).maxResults(1000)).events().forEach(e -> {
+            if (e.taskFailedEventDetails() != null) {
+                out.append("\n  ").append(e.taskFailedEventDetails().resourceType()).append(':').append(e.taskFailedEventDetails().resource())
+                        .append(' ').append(e.taskFailedEventDetails().error()).append(' ').append(e.taskFailedEventDetails().cause());
+            }
+            if (e.lambdaFunctionFailedEventDetails() != null) {
+                out.append("\n  lambda ").append(e.lambdaFunctionFailedEventDetails().error()).append(' ').append(e.lambdaFunctionFailedEventDetails().cause());
+            }
+        });
+        return out.toString();
+    }
+
+    private static Map<String, AttributeValue> session(Deployment d, String sessionId) {
+        Map<String, AttributeValue> item = aws.clients().dynamo().getItem(r -> r.tableName(d.controlTableName()).consistentRead(true).key(Map.of(
+                "pk", AttributeValue.fromS("TABLE#" + d.sourceTableName()), "sk", AttributeValue.fromS("SESSION#" + sessionId)))).item();
+        return item == null || item.isEmpty() ? null : item;
+    }
+
+    private static String text(Map<String, AttributeValue> item, String name) {
+        return item == null || item.get(name) == null ? null : item.get(name).s();
+    }
+
+    private static String mappingState(String uuid) {
+        return aws.clients().lambda().getEventSourceMapping(r -> r.uuid(uuid)).state();
+    }
+
+    private static void put(String table, String pk, String value) {
+        aws.clients().dynamo().putItem(r -> r.tableName(table).item(Map.of("pk", AttributeValue.fromS(pk), "v", AttributeValue.fromS(value))));
+    }
+
+    private static String value(String table, String pk) {
+        Map<String, AttributeValue> item = aws.clients().dynamo().getItem(r -> r.tableName(table).consistentRead(true)
+                .key(Map.of("pk", AttributeValue.fromS(pk)))).item();
+        return item == null || item.isEmpty() ? null : item.get("v").s();
+    }
+
+    private static Map<String, AttributeValue> awaitItem(Supplier<Map<String, AttributeValue>> probe) throws InterruptedException {
+        Instant deadline = Instant.now().plus(PATIENCE);
+        while (Instant.now().isBefore(deadline)) {
+            Map<String, AttributeValue> item = probe.get();
+            if (item != null) {
+                return item;
+            }
+            Thread.sleep(500);
+        }
+        throw new AssertionError("timed out waiting for the session record; logs in " + LambdaService.LOG_DIR);
+    }
+
+    private static JsonNode await(String what, Supplier<Object> probe, String execution) throws InterruptedException {
+        Instant deadline = Instant.now().plus(PATIENCE);
+        while (Instant.now().isBefore(deadline)) {
+            Object found = probe.get();
+            if (found != null) {
+                if (found instanceof Map<?, ?> item) {
+                    ObjectNode node = JSON.createObjectNode();
+                    item.forEach((k, v) -> node.put((String) k, ((AttributeValue) v).s()));
+                    return node;
+                }
+                return (JsonNode) found;
+            }
+            var status = aws.clients().sfn().describeExecution(r -> r.executionArn(execution));
+            if (status.status() == ExecutionStatus.FAILED || status.status() == ExecutionStatus.ABORTED) {
+                throw new AssertionError("execution " + status.status() + " while waiting for " + what + ": " + status.error()
+                        + "; failures in its history: " + failures(execution));
+            }
+            Thread.sleep(500);
+        }
+        throw new AssertionError("timed out waiting for " + what + "; logs in " + LambdaService.LOG_DIR);
+    }
+}

@@ -1,0 +1,147 @@
+package dev.restorecdc.local;
+
+import software.amazon.awssdk.services.dynamodb.model.ExpiredIteratorException;
+import software.amazon.awssdk.services.dynamodb.model.GetRecordsResponse;
+import software.amazon.awssdk.services.dynamodb.model.Record;
+import software.amazon.awssdk.services.dynamodb.model.Shard;
+import software.amazon.awssdk.services.dynamodb.model.ShardIteratorType;
+import software.amazon.awssdk.services.dynamodb.model.StreamDescription;
+import software.amazon.awssdk.services.lambda.model.FunctionResponseType;
+import software.amazon.awssdk.services.lambda.model.GetEventSourceMappingResponse;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * DynamoDB stream → function, as Lambda's stream poller does it: shard by shard (a child only once
+ * its parent is read to the end), batches of up to the mapping's batch size from its starting
+ * position, checkpoint after each successful batch; a partial batch response moves the checkpoint
+ * to just before the earliest reported record, a function error retries the whole batch (halved
+ * when bisect-on-error is set); nothing is skipped unless maximum retry attempts is ≥ 0 and spent.
+ */
+final class StreamMappingWorker extends MappingWorker {
+
+    private static final long MAX_BACKOFF_MS = 2_000;
+
+    private final Map<String, ShardCursor> cursors = new HashMap<>();
+
+    StreamMappingWorker(String uuid, LocalClients aws, LambdaService lambdas, ServiceLog log) {
+        super(uuid, aws, lambdas, log);
+    }
+
+    @Override
+    boolean poll(GetEventSourceMappingResponse mapping) {
+        List<Shard> shards = shards(mapping.eventSourceArn());
+        Set<String> known = shards.stream().map(Shard::shardId).collect(Collectors.toSet());
+        boolean worked = false;
+        for (Shard shard : shards) {
+            ShardCursor cursor = cursors.computeIfAbsent(shard.shardId(), ShardCursor::new);
+            String parent = shard.parentShardId();
+            boolean parentUnread = parent != null && known.contains(parent)
+                    && (cursors.get(parent) == null || !cursors.get(parent).finished);
+            if (cursor.finished || parentUnread || System.currentTimeMillis() < cursor.retryAtMs) {
+                continue;
+            }
+            worked |= readBatch(mapping, shard, cursor);
+        }
+        return worked;
+    }
+
+    private List<Shard> shards(String streamArn) {
+        List<Shard> shards = new ArrayList<>();
+        String start = null;
+        do {
+            String from = start;
+            StreamDescription description = aws.streams().describeStream(r -> r.streamArn(streamArn).exclusiveStartShardId(from)).streamDescription();
+            shards.addAll(description.shards());
+            start = description.lastEvaluatedShardId();
+        } while (start != null);
+        return shards;
+    }
+
+    private boolean readBatch(GetEventSourceMappingResponse mapping, Shard shard, ShardCursor cursor) {
+        int batchSize = mapping.batchSize() == null ? 100 : mapping.batchSize();
+        if (cursor.limit <= 0) {
+            cursor.limit = batchSize;
+        }
+        GetRecordsResponse read;
+        try {
+            String iterator = cursor.iterator != null ? cursor.iterator : iterator(mapping, cursor);
+            read = aws.streams().getRecords(r -> r.shardIterator(iterator).limit(cursor.limit));
+        } catch (ExpiredIteratorException e) {
+            cursor.iterator = null;
+            return false;
+        }
+        List<Record> records = read.records();
+        if (records.isEmpty()) {
+            cursor.iterator = read.nextShardIterator();
+            cursor.finished = read.nextShardIterator() == null;
+            return false;
+        }
+        List<String> sequences = records.stream().map(r -> r.dynamodb().sequenceNumber()).toList();
+        String event = StreamLambdaEvent.of(records, mapping.eventSourceArn(), LocalClients.REGION.id());
+        InvocationResult result = lambdas.invoke(functionName(mapping), event);
+        boolean reportsFailures = mapping.functionResponseTypes().contains(FunctionResponseType.REPORT_BATCH_ITEM_FAILURES);
+        BatchOutcome outcome = BatchOutcome.read(result, reportsFailures, sequences);
+        switch (outcome.kind()) {
+            case SUCCESS -> succeeded(cursor, sequences, read.nextShardIterator(), batchSize);
+            case PARTIAL -> {
+                // Lambda resumes from the earliest reported record; everything before it is done.
+                int first = sequences.indexOf(outcome.failedIds().stream()
+                        .min((a, b) -> new java.math.BigInteger(a).compareTo(new java.math.BigInteger(b))).orElseThrow());
+                failed(mapping, cursor, sequences, first, batchSize, outcome.reason(), false);
+            }
+            case FAILED -> failed(mapping, cursor, sequences, 0, batchSize, outcome.reason(), true);
+        }
+        return true;
+    }
+
+    private String iterator(GetEventSourceMappingResponse mapping, ShardCursor cursor) {
+        ShardIteratorType type = switch (cursor.from) {
+            case START -> ShardIteratorType.fromValue(mapping.startingPositionAsString() == null ? "TRIM_HORIZON" : mapping.startingPositionAsString());
+            case AT -> ShardIteratorType.AT_SEQUENCE_NUMBER;
+            case AFTER -> ShardIteratorType.AFTER_SEQUENCE_NUMBER;
+        };
+        return aws.streams().getShardIterator(r -> r.streamArn(mapping.eventSourceArn()).shardId(cursor.shardId)
+                .shardIteratorType(type).sequenceNumber(cursor.from == ShardCursor.From.START ? null : cursor.sequenceNumber)).shardIterator();
+    }
+
+    private void succeeded(ShardCursor cursor, List<String> sequences, String next, int batchSize) {
+        cursor.moveAfter(sequences.get(sequences.size() - 1));
+        cursor.iterator = next;
+        cursor.finished = next == null;
+        cursor.failedAttempts = 0;
+        cursor.limit = batchSize;
+    }
+
+    private void failed(GetEventSourceMappingResponse mapping, ShardCursor cursor, List<String> sequences, int firstFailed,
+            int batchSize, String reason, boolean wholeBatch) {
+        if (firstFailed > 0) {
+            cursor.moveAfter(sequences.get(firstFailed - 1));
+        } else {
+            cursor.moveAt(sequences.get(0));
+        }
+        cursor.iterator = null;
+        cursor.failedAttempts++;
+        Integer maxRetries = mapping.maximumRetryAttempts();
+        if (maxRetries != null && maxRetries >= 0 && cursor.failedAttempts > maxRetries) {
+            // Only with a finite retry limit (the project sets -1): Lambda then drops the batch.
+            log.log("mapping " + uuid + " shard " + cursor.shardId + ": retries spent, discarding records "
+                    + sequences.get(firstFailed) + ".." + sequences.get(sequences.size() - 1));
+            succeeded(cursor, sequences, null, batchSize);
+            cursor.finished = false;
+            return;
+        }
+        if (wholeBatch && Boolean.TRUE.equals(mapping.bisectBatchOnFunctionError()) && sequences.size() > 1) {
+            cursor.limit = Math.max(1, sequences.size() / 2);
+        }
+        long backoff = Math.min(MAX_BACKOFF_MS, 100L << Math.min(cursor.failedAttempts, 5));
+        cursor.retryAtMs = System.currentTimeMillis() + backoff;
+        log.log("mapping " + uuid + " shard " + cursor.shardId + ": batch of " + sequences.size() + " failed (" + reason
+                + "); attempt " + cursor.failedAttempts + ", retrying from " + cursor + " in " + backoff + " ms");
+    }
+}

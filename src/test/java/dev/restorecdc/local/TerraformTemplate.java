@@ -1,0 +1,61 @@
+package dev.restorecdc.local;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * Renders a Terraform {@code templatefile} template the way Terraform does for the project's two
+ * templates: {@code ${name}} becomes the variable's value, {@code $${} and {@code %%{} are the
+ * escapes for a literal {@code ${} and {@code %{}. An unknown variable or a directive fails, as
+ * Terraform would fail (or render something else), so a template change cannot pass locally only.
+ */
+public final class TerraformTemplate {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private TerraformTemplate() {
+    }
+
+    /** Renders and checks that the result is JSON (both templates are JSON documents). */
+    public static String renderJson(Path template, Map<String, String> variables) {
+        try {
+            String rendered = render(template.toString(), Files.readString(template), variables);
+            JSON.readTree(rendered);
+            return rendered;
+        } catch (IOException e) {
+            throw new UncheckedIOException("rendering " + template, e);
+        }
+    }
+
+    static String render(String name, String text, Map<String, String> variables) {
+        StringBuilder out = new StringBuilder(text.length());
+        int i = 0;
+        while (i < text.length()) {
+            if (text.startsWith("$${", i)) {
+                out.append("${");
+                i += 3;
+            } else if (text.startsWith("%%{", i)) {
+                out.append("%{");
+                i += 3;
+            } else if (text.startsWith("${", i)) {
+                int end = text.indexOf('}', i);
+                String variable = end < 0 ? "" : text.substring(i + 2, end).trim();
+                if (!variables.containsKey(variable)) {
+                    throw new IllegalArgumentException(name + ": template expression ${" + variable + "} is not one of " + variables.keySet());
+                }
+                out.append(variables.get(variable));
+                i = end + 1;
+            } else if (text.startsWith("%{", i)) {
+                throw new IllegalArgumentException(name + ": template directives (%{...}) are not supported by the local renderer");
+            } else {
+                out.append(text.charAt(i++));
+            }
+        }
+        return out.toString();
+    }
+}
