@@ -152,32 +152,17 @@ locals {
   ]
 }
 
-data "aws_iam_policy_document" "states_assume" {
+# Step Functions and EventBridge may assume their roles only on behalf of this account.
+data "aws_iam_policy_document" "assume_role" {
+  for_each = toset(["states", "events"])
+
   statement {
     effect  = "Allow"
     actions = ["sts:AssumeRole"]
 
     principals {
       type        = "Service"
-      identifiers = ["states.amazonaws.com"]
-    }
-
-    condition {
-      test     = "StringEquals"
-      variable = "aws:SourceAccount"
-      values   = [local.account_id]
-    }
-  }
-}
-
-data "aws_iam_policy_document" "events_assume" {
-  statement {
-    effect  = "Allow"
-    actions = ["sts:AssumeRole"]
-
-    principals {
-      type        = "Service"
-      identifiers = ["events.amazonaws.com"]
+      identifiers = ["${each.key}.amazonaws.com"]
     }
 
     condition {
@@ -191,14 +176,14 @@ data "aws_iam_policy_document" "events_assume" {
 resource "aws_iam_role" "state_machine" {
   name               = "${var.name_prefix}-states"
   description        = "dynamodb-restore-cdc restore session state machine"
-  assume_role_policy = data.aws_iam_policy_document.states_assume.json
+  assume_role_policy = data.aws_iam_policy_document.assume_role["states"].json
   tags               = var.tags
 }
 
 resource "aws_iam_role" "events" {
   name               = "${var.name_prefix}-events"
   description        = "dynamodb-restore-cdc: EventBridge starts the restore session"
-  assume_role_policy = data.aws_iam_policy_document.events_assume.json
+  assume_role_policy = data.aws_iam_policy_document.assume_role["events"].json
   tags               = var.tags
 }
 
