@@ -9,16 +9,10 @@ variable "name_prefix" {
 }
 
 variable "function" {
-  description = "The workflow function, handed to modules/function, which validates it: package (the one Quarkus artefact, see that module), memory_mb, timeout_seconds, and log_group_arn (/aws/lambda/<name_prefix>-workflow, created by the observability module)."
+  description = "The workflow function, handed to modules/function, which validates it: package (the one Quarkus artefact: runtime, handler, filename, source_code_hash, architecture, environment), memory_mb, timeout_seconds, and log_group_arn (/aws/lambda/<name_prefix>-workflow, created by the observability module)."
   type = object({
-    package = object({
-      runtime          = string
-      handler          = string
-      filename         = string
-      source_code_hash = string
-      architecture     = string
-      environment      = map(string)
-    })
+    # The package's shape is modules/function's variable "package"; one definition, checked there.
+    package         = any
     memory_mb       = number
     timeout_seconds = number
     log_group_arn   = string
