@@ -115,7 +115,7 @@ variable "function_response_types" {
 }
 
 variable "tags" {
-  description = "Tags for the function and its role."
+  description = "Tags for the function, its role and the mapping."
   type        = map(string)
   default     = {}
 }
