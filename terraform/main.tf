@@ -26,10 +26,6 @@ locals {
     replay   = "${local.name_prefix}-replay"
     workflow = "${local.name_prefix}-workflow"
   }
-  log_group_arns = {
-    for role, name in local.function_names :
-    role => "arn:${local.partition}:logs:${local.region}:${local.account_id}:log-group:/aws/lambda/${name}"
-  }
 
   control_table_name = "${local.name_prefix}-control"
   control_table_arn  = "arn:${local.partition}:dynamodb:${local.region}:${local.account_id}:table/${local.control_table_name}"
@@ -67,6 +63,22 @@ locals {
       CDC_SESSION_TABLE = local.control_table_name
       CDC_QUEUE_URL     = module.queue.queue_url
     })
+  }
+
+  # What the capture, replay and workflow modules each hand to modules/function: the one package,
+  # the function's own memory and timeout, and its log group (created by the observability module).
+  function_settings = {
+    capture  = local.capture_settings
+    replay   = local.replay_settings
+    workflow = local.workflow_settings
+  }
+  functions = {
+    for role, name in local.function_names : role => {
+      package         = local.function_package
+      memory_mb       = local.function_settings[role].memory_mb
+      timeout_seconds = local.function_settings[role].timeout_seconds
+      log_group_arn   = "arn:${local.partition}:logs:${local.region}:${local.account_id}:log-group:/aws/lambda/${name}"
+    }
   }
 
   # Explicit variables win over the shared file.
@@ -136,13 +148,10 @@ module "capture" {
   source = "./modules/capture"
 
   name_prefix                     = local.name_prefix
-  function_package                = local.function_package
-  memory_mb                       = local.capture_settings.memory_mb
-  timeout_seconds                 = local.capture_settings.timeout_seconds
+  function                        = local.functions.capture
   stream_arn                      = data.aws_dynamodb_table.source.stream_arn
   queue_arn                       = module.queue.queue_arn
   control_table_arn               = local.control_table_arn
-  log_group_arn                   = local.log_group_arns.capture
   batch_size                      = local.capture_settings.batch_size
   maximum_batching_window_seconds = local.capture_settings.maximum_batching_window_seconds
   parallelization_factor          = local.capture_settings.parallelization_factor
@@ -158,14 +167,11 @@ module "replay" {
   source = "./modules/replay"
 
   name_prefix              = local.name_prefix
-  function_package         = local.function_package
-  memory_mb                = local.replay_settings.memory_mb
-  timeout_seconds          = local.replay_settings.timeout_seconds
+  function                 = local.functions.replay
   queue_arn                = module.queue.queue_arn
   source_table_arn         = data.aws_dynamodb_table.source.arn
   target_table_arn_pattern = local.target_table_arn_pattern
   control_table_arn        = local.control_table_arn
-  log_group_arn            = local.log_group_arns.replay
   batch_size               = local.replay_settings.batch_size
   maximum_concurrency      = local.replay_settings.maximum_concurrency
   function_response_types  = local.replay_settings.function_response_types
@@ -176,10 +182,7 @@ module "workflow" {
   source = "./modules/workflow"
 
   name_prefix            = local.name_prefix
-  function_package       = local.function_package
-  memory_mb              = local.workflow_settings.memory_mb
-  timeout_seconds        = local.workflow_settings.timeout_seconds
-  log_group_arn          = local.log_group_arns.workflow
+  function               = local.functions.workflow
   source_table_name      = var.table_name
   source_table_arn       = data.aws_dynamodb_table.source.arn
   target_table_pattern   = local.target_table_pattern

@@ -39,31 +39,44 @@ run "log_groups_alarms_and_dashboard" {
 
   assert {
     condition = (
-      aws_cloudwatch_metric_alarm.dlq_depth.threshold == 0 &&
-      aws_cloudwatch_metric_alarm.dlq_depth.comparison_operator == "GreaterThanThreshold" &&
-      aws_cloudwatch_metric_alarm.dlq_depth.dimensions["QueueName"] == var.dlq_name &&
-      contains(aws_cloudwatch_metric_alarm.dlq_depth.alarm_actions, var.sns_topic_arn)
+      aws_cloudwatch_metric_alarm.this["dlq-not-empty"].threshold == 0 &&
+      aws_cloudwatch_metric_alarm.this["dlq-not-empty"].comparison_operator == "GreaterThanThreshold" &&
+      aws_cloudwatch_metric_alarm.this["dlq-not-empty"].dimensions["QueueName"] == var.dlq_name &&
+      contains(aws_cloudwatch_metric_alarm.this["dlq-not-empty"].alarm_actions, var.sns_topic_arn)
     )
     error_message = "A DLQ holding any message must alarm to the topic."
   }
 
   assert {
     condition = (
-      aws_cloudwatch_metric_alarm.iterator_age.metric_name == "IteratorAge" &&
-      aws_cloudwatch_metric_alarm.iterator_age.dimensions["FunctionName"] == var.function_names["capture"] &&
-      aws_cloudwatch_metric_alarm.iterator_age.threshold == 43200 * 1000
+      aws_cloudwatch_metric_alarm.this["capture-iterator-age"].metric_name == "IteratorAge" &&
+      aws_cloudwatch_metric_alarm.this["capture-iterator-age"].dimensions["FunctionName"] == var.function_names["capture"] &&
+      aws_cloudwatch_metric_alarm.this["capture-iterator-age"].threshold == 43200 * 1000
     )
     error_message = "Capture's iterator age (milliseconds) must alarm below the stream's 24 h retention."
   }
 
   assert {
-    condition     = aws_cloudwatch_metric_alarm.oldest_message_age.metric_name == "ApproximateAgeOfOldestMessage" && aws_cloudwatch_metric_alarm.oldest_message_age.dimensions["QueueName"] == var.queue_name
+    condition     = aws_cloudwatch_metric_alarm.this["oldest-change-age"].metric_name == "ApproximateAgeOfOldestMessage" && aws_cloudwatch_metric_alarm.this["oldest-change-age"].dimensions["QueueName"] == var.queue_name
     error_message = "The age of the oldest change in the queue must be alarmed."
   }
 
   assert {
-    condition     = length(aws_cloudwatch_metric_alarm.function_errors) == 3
+    condition = alltrue([
+      for role, name in var.function_names :
+      aws_cloudwatch_metric_alarm.this["${role}-errors"].dimensions["FunctionName"] == name
+    ])
     error_message = "Each function's errors must be alarmed."
+  }
+
+  assert {
+    condition = alltrue([
+      for alarm in aws_cloudwatch_metric_alarm.this :
+      startswith(alarm.alarm_name, "${var.name_prefix}-") &&
+      length(alarm.alarm_actions) == 1 && contains(alarm.alarm_actions, var.sns_topic_arn) &&
+      length(alarm.ok_actions) == 1 && contains(alarm.ok_actions, var.sns_topic_arn)
+    ])
+    error_message = "Every alarm must be named <name_prefix>-<what> and notify the topic when it fires and when it clears."
   }
 
   assert {

@@ -6,21 +6,23 @@ mock_provider "aws" {
 
 variables {
   name_prefix = "rcdc-orders-0a1b2c"
-  function_package = {
-    runtime          = "provided.al2023"
-    handler          = "bootstrap"
-    filename         = "function-native.zip"
-    source_code_hash = "bW9jaw=="
-    architecture     = "x86_64"
-    environment      = { CDC_SOURCE_TABLE = "orders" }
+  function = {
+    package = {
+      runtime          = "provided.al2023"
+      handler          = "bootstrap"
+      filename         = "function-native.zip"
+      source_code_hash = "bW9jaw=="
+      architecture     = "x86_64"
+      environment      = { CDC_SOURCE_TABLE = "orders" }
+    }
+    memory_mb       = 512
+    timeout_seconds = 60
+    log_group_arn   = "arn:aws:logs:eu-west-1:123456789012:log-group:/aws/lambda/rcdc-orders-0a1b2c-replay"
   }
-  memory_mb                = 512
-  timeout_seconds          = 60
   queue_arn                = "arn:aws:sqs:eu-west-1:123456789012:rcdc-orders-0a1b2c-changes.fifo"
   source_table_arn         = "arn:aws:dynamodb:eu-west-1:123456789012:table/orders"
   target_table_arn_pattern = "arn:aws:dynamodb:eu-west-1:123456789012:table/orders*"
   control_table_arn        = "arn:aws:dynamodb:eu-west-1:123456789012:table/rcdc-orders-0a1b2c-control"
-  log_group_arn            = "arn:aws:logs:eu-west-1:123456789012:log-group:/aws/lambda/rcdc-orders-0a1b2c-replay"
   batch_size               = 10
   maximum_concurrency      = 10
 }
@@ -47,18 +49,19 @@ run "sqs_mapping_is_disabled_and_bounded" {
     error_message = "The replay mapping must read the changes queue in batches of at most 10 with bounded concurrency and partial batch responses."
   }
 
+  # modules/function names the function after the handler it runs (tests/function.tftest.hcl).
   assert {
-    condition     = aws_lambda_function.this.environment[0].variables["QUARKUS_LAMBDA_HANDLER"] == "replay"
-    error_message = "The replay function must run QUARKUS_LAMBDA_HANDLER=replay."
+    condition     = output.function_name == "rcdc-orders-0a1b2c-replay"
+    error_message = "The replay function must be <name_prefix>-replay, which runs QUARKUS_LAMBDA_HANDLER=replay."
   }
 
   assert {
-    condition     = alltrue([for s in local.policy_statements : alltrue([for a in s.actions : !strcontains(a, "*")])])
+    condition     = alltrue([for s in output.policy_statements : alltrue([for a in s.actions : !strcontains(a, "*")])])
     error_message = "No statement of the replay policy may use a wildcard action."
   }
 
   assert {
-    condition     = alltrue([for s in local.policy_statements : !contains(s.resources, "*")])
+    condition     = alltrue([for s in output.policy_statements : !contains(s.resources, "*")])
     error_message = "Every replay statement must name concrete ARNs or the target pattern."
   }
 }

@@ -19,17 +19,19 @@ mock_provider "aws" {
 
 variables {
   name_prefix = "rcdc-orders-0a1b2c"
-  function_package = {
-    runtime          = "provided.al2023"
-    handler          = "bootstrap"
-    filename         = "function-native.zip"
-    source_code_hash = "bW9jaw=="
-    architecture     = "x86_64"
-    environment      = { CDC_SOURCE_TABLE = "orders" }
+  function = {
+    package = {
+      runtime          = "provided.al2023"
+      handler          = "bootstrap"
+      filename         = "function-native.zip"
+      source_code_hash = "bW9jaw=="
+      architecture     = "x86_64"
+      environment      = { CDC_SOURCE_TABLE = "orders" }
+    }
+    memory_mb       = 512
+    timeout_seconds = 120
+    log_group_arn   = "arn:aws:logs:eu-west-1:123456789012:log-group:/aws/lambda/rcdc-orders-0a1b2c-workflow"
   }
-  memory_mb              = 512
-  timeout_seconds        = 120
-  log_group_arn          = "arn:aws:logs:eu-west-1:123456789012:log-group:/aws/lambda/rcdc-orders-0a1b2c-workflow"
   source_table_name      = "orders"
   source_table_arn       = "arn:aws:dynamodb:eu-west-1:123456789012:table/orders"
   target_table_pattern   = "orders*"
@@ -165,7 +167,7 @@ run "iam_names_actions_and_scopes_wildcard_resources" {
   assert {
     condition = alltrue([
       for a in flatten([
-        [for s in local.function_policy_statements : s.actions],
+        [for s in output.function_policy_statements : s.actions],
         [for s in local.state_machine_policy_statements : s.actions],
         [for s in local.events_policy_statements : s.actions],
       ]) : !strcontains(a, "*")
@@ -175,7 +177,7 @@ run "iam_names_actions_and_scopes_wildcard_resources" {
 
   assert {
     condition = alltrue([
-      for s in local.function_policy_statements :
+      for s in output.function_policy_statements :
       s.sid == "ReadAutoscaling" || length(s.conditions) > 0 if contains(s.resources, "*")
     ])
     error_message = "A \"*\" resource is only allowed for read-only Describe actions or with a scoping condition."
@@ -192,7 +194,7 @@ run "iam_names_actions_and_scopes_wildcard_resources" {
 
   assert {
     condition = anytrue([
-      for s in local.function_policy_statements :
+      for s in output.function_policy_statements :
       s.effect == "Deny" && contains(s.resources, var.source_table_arn) && contains(s.actions, "dynamodb:UpdateTable")
     ])
     error_message = "The settings copy must be denied changing the source table."

@@ -1,34 +1,26 @@
 # Capture: reads the source table's stream and sends each record to the changes FIFO queue.
 
-resource "aws_lambda_function" "this" {
-  function_name    = "${var.name_prefix}-capture"
-  description      = "dynamodb-restore-cdc capture: source stream -> changes FIFO queue"
-  role             = aws_iam_role.this.arn
-  runtime          = var.function_package.runtime
-  handler          = var.function_package.handler
-  filename         = var.function_package.filename
-  source_code_hash = var.function_package.source_code_hash
-  architectures    = [var.function_package.architecture]
-  memory_size      = var.memory_mb
-  timeout          = var.timeout_seconds
+module "function" {
+  source = "../function"
 
-  environment {
-    variables = merge(var.function_package.environment, {
-      QUARKUS_LAMBDA_HANDLER = "capture"
-    })
-  }
-
-  tags = var.tags
-
-  # The role must be able to write its logs before the first invocation.
-  depends_on = [aws_iam_role_policy.this]
+  name_prefix       = var.name_prefix
+  handler_name      = "capture"
+  description       = "dynamodb-restore-cdc capture: source stream -> changes FIFO queue"
+  package           = var.function.package
+  memory_mb         = var.function.memory_mb
+  timeout_seconds   = var.function.timeout_seconds
+  log_group_arn     = var.function.log_group_arn
+  policy_statements = local.policy_statements
+  tags              = var.tags
 }
 
 # Declared disabled: a restore session enables it and disables it at the end, so an idle
 # deployment holds none of the stream's two reader slots. Terraform must not fight the session
 # over `enabled`, hence ignore_changes.
 resource "aws_lambda_event_source_mapping" "this" {
-  function_name                      = aws_lambda_function.this.arn
+  # Lambda checks the role's stream permissions when the mapping is created; module.function
+  # creates the function, and so this ARN, only after the role's policy.
+  function_name                      = module.function.function_arn
   event_source_arn                   = var.stream_arn
   enabled                            = false
   starting_position                  = var.starting_position
@@ -45,7 +37,4 @@ resource "aws_lambda_event_source_mapping" "this" {
   lifecycle {
     ignore_changes = [enabled]
   }
-
-  # Lambda checks the role's stream permissions when the mapping is created.
-  depends_on = [aws_iam_role_policy.this]
 }

@@ -16,71 +16,68 @@ resource "aws_cloudwatch_log_group" "this" {
   tags              = var.tags
 }
 
-resource "aws_cloudwatch_metric_alarm" "dlq_depth" {
-  alarm_name          = "${var.name_prefix}-dlq-not-empty"
-  alarm_description   = "Changes replay could not apply are in ${var.dlq_name}. Inspect them (restore-cdc verify) before cutover."
-  namespace           = "AWS/SQS"
-  metric_name         = "ApproximateNumberOfMessagesVisible"
-  dimensions          = { QueueName = var.dlq_name }
-  statistic           = "Maximum"
-  period              = local.period
-  evaluation_periods  = 1
-  comparison_operator = "GreaterThanThreshold"
-  threshold           = 0
-  treat_missing_data  = "notBreaching"
-  alarm_actions       = [var.sns_topic_arn]
-  ok_actions          = [var.sns_topic_arn]
-  tags                = var.tags
+locals {
+  # What is alarmed, by the alarm's name after "<name_prefix>-". Every alarm fires above its
+  # threshold, notifies the topic when it fires and when it clears, and treats missing data (an
+  # idle deployment sends none) as fine.
+  alarms = merge(
+    {
+      "dlq-not-empty" = {
+        description        = "Changes replay could not apply are in ${var.dlq_name}. Inspect them (restore-cdc verify) before cutover."
+        namespace          = "AWS/SQS"
+        metric_name        = "ApproximateNumberOfMessagesVisible"
+        dimensions         = { QueueName = var.dlq_name }
+        statistic          = "Maximum"
+        evaluation_periods = 1
+        threshold          = 0
+      }
+      "oldest-change-age" = {
+        description        = "The oldest change in ${var.queue_name} waits longer than ${var.oldest_message_age_threshold_seconds} s: replay is stuck or a session ended with changes left."
+        namespace          = "AWS/SQS"
+        metric_name        = "ApproximateAgeOfOldestMessage"
+        dimensions         = { QueueName = var.queue_name }
+        statistic          = "Maximum"
+        evaluation_periods = 3
+        threshold          = var.oldest_message_age_threshold_seconds
+      }
+      "capture-iterator-age" = {
+        description        = "Capture is more than ${var.iterator_age_threshold_seconds} s behind the stream; records older than 24 h leave the stream and would be lost."
+        namespace          = "AWS/Lambda"
+        metric_name        = "IteratorAge"
+        dimensions         = { FunctionName = var.function_names["capture"] }
+        statistic          = "Maximum"
+        evaluation_periods = 3
+        # IteratorAge is reported in milliseconds.
+        threshold = var.iterator_age_threshold_seconds * 1000
+      }
+    },
+    {
+      for role, name in var.function_names : "${role}-errors" => {
+        description        = "The ${role} function (${name}) failed invocations; see /aws/lambda/${name}."
+        namespace          = "AWS/Lambda"
+        metric_name        = "Errors"
+        dimensions         = { FunctionName = name }
+        statistic          = "Sum"
+        evaluation_periods = 1
+        threshold          = 0
+      }
+    },
+  )
 }
 
-resource "aws_cloudwatch_metric_alarm" "oldest_message_age" {
-  alarm_name          = "${var.name_prefix}-oldest-change-age"
-  alarm_description   = "The oldest change in ${var.queue_name} waits longer than ${var.oldest_message_age_threshold_seconds} s: replay is stuck or a session ended with changes left."
-  namespace           = "AWS/SQS"
-  metric_name         = "ApproximateAgeOfOldestMessage"
-  dimensions          = { QueueName = var.queue_name }
-  statistic           = "Maximum"
-  period              = local.period
-  evaluation_periods  = 3
-  comparison_operator = "GreaterThanThreshold"
-  threshold           = var.oldest_message_age_threshold_seconds
-  treat_missing_data  = "notBreaching"
-  alarm_actions       = [var.sns_topic_arn]
-  ok_actions          = [var.sns_topic_arn]
-  tags                = var.tags
-}
+resource "aws_cloudwatch_metric_alarm" "this" {
+  for_each = local.alarms
 
-resource "aws_cloudwatch_metric_alarm" "iterator_age" {
-  alarm_name          = "${var.name_prefix}-capture-iterator-age"
-  alarm_description   = "Capture is more than ${var.iterator_age_threshold_seconds} s behind the stream; records older than 24 h leave the stream and would be lost."
-  namespace           = "AWS/Lambda"
-  metric_name         = "IteratorAge"
-  dimensions          = { FunctionName = var.function_names["capture"] }
-  statistic           = "Maximum"
+  alarm_name          = "${var.name_prefix}-${each.key}"
+  alarm_description   = each.value.description
+  namespace           = each.value.namespace
+  metric_name         = each.value.metric_name
+  dimensions          = each.value.dimensions
+  statistic           = each.value.statistic
   period              = local.period
-  evaluation_periods  = 3
+  evaluation_periods  = each.value.evaluation_periods
   comparison_operator = "GreaterThanThreshold"
-  # IteratorAge is reported in milliseconds.
-  threshold          = var.iterator_age_threshold_seconds * 1000
-  treat_missing_data = "notBreaching"
-  alarm_actions      = [var.sns_topic_arn]
-  ok_actions         = [var.sns_topic_arn]
-  tags               = var.tags
-}
-
-resource "aws_cloudwatch_metric_alarm" "function_errors" {
-  for_each = var.function_names
-
-  alarm_name          = "${var.name_prefix}-${each.key}-errors"
-  alarm_description   = "The ${each.key} function (${each.value}) failed invocations; see /aws/lambda/${each.value}."
-  namespace           = "AWS/Lambda"
-  metric_name         = "Errors"
-  dimensions          = { FunctionName = each.value }
-  statistic           = "Sum"
-  period              = local.period
-  evaluation_periods  = 1
-  comparison_operator = "GreaterThanThreshold"
-  threshold           = 0
+  threshold           = each.value.threshold
   treat_missing_data  = "notBreaching"
   alarm_actions       = [var.sns_topic_arn]
   ok_actions          = [var.sns_topic_arn]

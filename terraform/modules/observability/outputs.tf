@@ -5,14 +5,7 @@ output "log_group_names" {
 
 output "alarm_names" {
   description = "Names of every alarm this module creates."
-  value = concat(
-    [
-      aws_cloudwatch_metric_alarm.dlq_depth.alarm_name,
-      aws_cloudwatch_metric_alarm.oldest_message_age.alarm_name,
-      aws_cloudwatch_metric_alarm.iterator_age.alarm_name,
-    ],
-    [for alarm in aws_cloudwatch_metric_alarm.function_errors : alarm.alarm_name],
-  )
+  value       = [for alarm in aws_cloudwatch_metric_alarm.this : alarm.alarm_name]
 }
 
 output "dashboard_name" {

@@ -1,26 +1,7 @@
-data "aws_iam_policy_document" "assume_role" {
-  statement {
-    effect  = "Allow"
-    actions = ["sts:AssumeRole"]
-
-    principals {
-      type        = "Service"
-      identifiers = ["lambda.amazonaws.com"]
-    }
-  }
-}
-
-resource "aws_iam_role" "this" {
-  name               = "${var.name_prefix}-replay"
-  description        = "dynamodb-restore-cdc replay function"
-  assume_role_policy = data.aws_iam_policy_document.assume_role.json
-  tags               = var.tags
-}
-
 locals {
   target_write_actions = ["dynamodb:BatchWriteItem", "dynamodb:PutItem", "dynamodb:DeleteItem"]
 
-  # Kept as data so tests can assert on them: no statement may use a "*" action.
+  # What replay may do; modules/function adds writing its own logs and refuses any "*" action.
   policy_statements = [
     {
       sid       = "ReadChanges"
@@ -47,30 +28,5 @@ locals {
       actions   = ["dynamodb:GetItem", "dynamodb:UpdateItem", "dynamodb:PutItem", "dynamodb:BatchWriteItem"]
       resources = [var.control_table_arn]
     },
-    {
-      sid       = "WriteLogs"
-      effect    = "Allow"
-      actions   = ["logs:CreateLogStream", "logs:PutLogEvents"]
-      resources = ["${var.log_group_arn}:*"]
-    },
   ]
-}
-
-data "aws_iam_policy_document" "this" {
-  dynamic "statement" {
-    for_each = local.policy_statements
-
-    content {
-      sid       = statement.value.sid
-      effect    = statement.value.effect
-      actions   = statement.value.actions
-      resources = statement.value.resources
-    }
-  }
-}
-
-resource "aws_iam_role_policy" "this" {
-  name   = "replay"
-  role   = aws_iam_role.this.id
-  policy = data.aws_iam_policy_document.this.json
 }

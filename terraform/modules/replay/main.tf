@@ -1,32 +1,25 @@
 # Replay: reads the changes FIFO queue and writes the changes to the restored table.
 
-resource "aws_lambda_function" "this" {
-  function_name    = "${var.name_prefix}-replay"
-  description      = "dynamodb-restore-cdc replay: changes FIFO queue -> restored table"
-  role             = aws_iam_role.this.arn
-  runtime          = var.function_package.runtime
-  handler          = var.function_package.handler
-  filename         = var.function_package.filename
-  source_code_hash = var.function_package.source_code_hash
-  architectures    = [var.function_package.architecture]
-  memory_size      = var.memory_mb
-  timeout          = var.timeout_seconds
+module "function" {
+  source = "../function"
 
-  environment {
-    variables = merge(var.function_package.environment, {
-      QUARKUS_LAMBDA_HANDLER = "replay"
-    })
-  }
-
-  tags = var.tags
-
-  depends_on = [aws_iam_role_policy.this]
+  name_prefix       = var.name_prefix
+  handler_name      = "replay"
+  description       = "dynamodb-restore-cdc replay: changes FIFO queue -> restored table"
+  package           = var.function.package
+  memory_mb         = var.function.memory_mb
+  timeout_seconds   = var.function.timeout_seconds
+  log_group_arn     = var.function.log_group_arn
+  policy_statements = local.policy_statements
+  tags              = var.tags
 }
 
 # Declared disabled: the session enables it once the restored table is ready and disables it
 # after the queue drained. No batching window: FIFO queues have none.
 resource "aws_lambda_event_source_mapping" "this" {
-  function_name           = aws_lambda_function.this.arn
+  # Lambda checks the role's queue permissions when the mapping is created; module.function
+  # creates the function, and so this ARN, only after the role's policy.
+  function_name           = module.function.function_arn
   event_source_arn        = var.queue_arn
   enabled                 = false
   batch_size              = var.batch_size
@@ -41,7 +34,4 @@ resource "aws_lambda_event_source_mapping" "this" {
   lifecycle {
     ignore_changes = [enabled]
   }
-
-  # Lambda checks the role's queue permissions when the mapping is created.
-  depends_on = [aws_iam_role_policy.this]
 }

@@ -1,16 +1,16 @@
 output "function_name" {
   description = "Name of the replay function."
-  value       = aws_lambda_function.this.function_name
+  value       = module.function.function_name
 }
 
 output "function_arn" {
   description = "ARN of the replay function."
-  value       = aws_lambda_function.this.arn
+  value       = module.function.function_arn
 }
 
 output "role_arn" {
   description = "ARN of the replay function's role."
-  value       = aws_iam_role.this.arn
+  value       = module.function.role_arn
 }
 
 output "mapping_uuid" {
@@ -24,6 +24,6 @@ output "mapping_arn" {
 }
 
 output "policy_statements" {
-  description = "The statements of the function's policy, as data (tests assert on them)."
-  value       = local.policy_statements
+  description = "Every statement of the replay function's policy, WriteLogs included, as data (tests assert on them)."
+  value       = module.function.policy_statements
 }

@@ -1,5 +1,6 @@
-# Three roles: the workflow function, the state machine and EventBridge (to start the machine).
-# Statements are kept as data (locals) so tests can assert that no action is "*" or a wildcard.
+# The workflow function's statements (modules/function makes its role and adds WriteLogs) and two
+# roles of this module: the state machine's and EventBridge's (to start the machine). Statements
+# are kept as data (locals) so tests can assert that no action is "*" or a wildcard.
 
 locals {
   settings_write_actions = [
@@ -19,35 +20,31 @@ locals {
 
   function_policy_statements = [
     {
-      sid        = "ReadSourceSettings"
-      effect     = "Allow"
-      actions    = local.settings_read_actions
-      resources  = [var.source_table_arn]
-      conditions = []
+      sid       = "ReadSourceSettings"
+      effect    = "Allow"
+      actions   = local.settings_read_actions
+      resources = [var.source_table_arn]
     },
     {
-      sid        = "CopySettingsToRestoredTable"
-      effect     = "Allow"
-      actions    = concat(local.settings_read_actions, local.settings_write_actions)
-      resources  = [local.target_table_arn_pattern]
-      conditions = []
+      sid       = "CopySettingsToRestoredTable"
+      effect    = "Allow"
+      actions   = concat(local.settings_read_actions, local.settings_write_actions)
+      resources = [local.target_table_arn_pattern]
     },
     {
       # The default pattern "<table>*" also matches the source table itself: never change it.
-      sid        = "NeverChangeSource"
-      effect     = "Deny"
-      actions    = local.settings_write_actions
-      resources  = [var.source_table_arn]
-      conditions = []
+      sid       = "NeverChangeSource"
+      effect    = "Deny"
+      actions   = local.settings_write_actions
+      resources = [var.source_table_arn]
     },
     {
       # Application Auto Scaling's Describe actions take no resource-level permissions: AWS only
       # accepts "*" as their resource. They are read-only.
-      sid        = "ReadAutoscaling"
-      effect     = "Allow"
-      actions    = ["application-autoscaling:DescribeScalableTargets", "application-autoscaling:DescribeScalingPolicies"]
-      resources  = ["*"]
-      conditions = []
+      sid       = "ReadAutoscaling"
+      effect    = "Allow"
+      actions   = ["application-autoscaling:DescribeScalableTargets", "application-autoscaling:DescribeScalingPolicies"]
+      resources = ["*"]
     },
     {
       # Register/PutScalingPolicy only take "*" as resource as well; the service-namespace
@@ -62,11 +59,10 @@ locals {
     },
     {
       # Target-tracking policies create CloudWatch alarms named TargetTracking-table/<table>-...
-      sid        = "TargetTrackingAlarms"
-      effect     = "Allow"
-      actions    = ["cloudwatch:PutMetricAlarm", "cloudwatch:DescribeAlarms"]
-      resources  = ["arn:${local.partition}:cloudwatch:${local.region}:${local.account_id}:alarm:TargetTracking-table/${var.target_table_pattern}*"]
-      conditions = []
+      sid       = "TargetTrackingAlarms"
+      effect    = "Allow"
+      actions   = ["cloudwatch:PutMetricAlarm", "cloudwatch:DescribeAlarms"]
+      resources = ["arn:${local.partition}:cloudwatch:${local.region}:${local.account_id}:alarm:TargetTracking-table/${var.target_table_pattern}*"]
     },
     {
       # The first scalable DynamoDB target in an account creates Application Auto Scaling's
@@ -80,120 +76,93 @@ locals {
       ]
     },
     {
-      sid        = "ControlTable"
-      effect     = "Allow"
-      actions    = ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem", "dynamodb:Query"]
-      resources  = [aws_dynamodb_table.this.arn]
-      conditions = []
+      sid       = "ControlTable"
+      effect    = "Allow"
+      actions   = ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem", "dynamodb:Query"]
+      resources = [aws_dynamodb_table.this.arn]
     },
     {
-      sid        = "QueueDepth"
-      effect     = "Allow"
-      actions    = ["sqs:GetQueueAttributes"]
-      resources  = [var.queue_arn, var.dlq_arn]
-      conditions = []
+      sid       = "QueueDepth"
+      effect    = "Allow"
+      actions   = ["sqs:GetQueueAttributes"]
+      resources = [var.queue_arn, var.dlq_arn]
     },
     {
       # The caught-up check reads the capture mapping's state and LastProcessingResult.
-      sid        = "ReadMappingStatus"
-      effect     = "Allow"
-      actions    = ["lambda:GetEventSourceMapping"]
-      resources  = [var.capture_mapping_arn, var.replay_mapping_arn]
-      conditions = []
-    },
-    {
-      sid        = "WriteLogs"
-      effect     = "Allow"
-      actions    = ["logs:CreateLogStream", "logs:PutLogEvents"]
-      resources  = ["${var.log_group_arn}:*"]
-      conditions = []
+      sid       = "ReadMappingStatus"
+      effect    = "Allow"
+      actions   = ["lambda:GetEventSourceMapping"]
+      resources = [var.capture_mapping_arn, var.replay_mapping_arn]
     },
   ]
 
   state_machine_policy_statements = [
     {
       # Exactly the two mappings of this deployment.
-      sid        = "ToggleMappings"
-      effect     = "Allow"
-      actions    = ["lambda:UpdateEventSourceMapping", "lambda:GetEventSourceMapping"]
-      resources  = [var.capture_mapping_arn, var.replay_mapping_arn]
-      conditions = []
+      sid       = "ToggleMappings"
+      effect    = "Allow"
+      actions   = ["lambda:UpdateEventSourceMapping", "lambda:GetEventSourceMapping"]
+      resources = [var.capture_mapping_arn, var.replay_mapping_arn]
     },
     {
-      sid        = "ControlTable"
-      effect     = "Allow"
-      actions    = ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"]
-      resources  = [aws_dynamodb_table.this.arn]
-      conditions = []
+      sid       = "ControlTable"
+      effect    = "Allow"
+      actions   = ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"]
+      resources = [aws_dynamodb_table.this.arn]
     },
     {
-      sid        = "DescribeTables"
-      effect     = "Allow"
-      actions    = ["dynamodb:DescribeTable"]
-      resources  = [var.source_table_arn, local.target_table_arn_pattern]
-      conditions = []
+      sid       = "DescribeTables"
+      effect    = "Allow"
+      actions   = ["dynamodb:DescribeTable"]
+      resources = [var.source_table_arn, local.target_table_arn_pattern]
     },
     {
-      sid        = "QueueDepth"
-      effect     = "Allow"
-      actions    = ["sqs:GetQueueAttributes"]
-      resources  = [var.queue_arn, var.dlq_arn]
-      conditions = []
+      sid       = "QueueDepth"
+      effect    = "Allow"
+      actions   = ["sqs:GetQueueAttributes"]
+      resources = [var.queue_arn, var.dlq_arn]
     },
     {
-      sid        = "Notify"
-      effect     = "Allow"
-      actions    = ["sns:Publish"]
-      resources  = [aws_sns_topic.this.arn]
-      conditions = []
+      sid       = "Notify"
+      effect    = "Allow"
+      actions   = ["sns:Publish"]
+      resources = [aws_sns_topic.this.arn]
     },
     {
-      sid        = "ReadyForCutoverEvent"
-      effect     = "Allow"
-      actions    = ["events:PutEvents"]
-      resources  = [local.event_bus_arn]
-      conditions = []
+      sid       = "ReadyForCutoverEvent"
+      effect    = "Allow"
+      actions   = ["events:PutEvents"]
+      resources = [local.event_bus_arn]
     },
     {
-      sid        = "InvokeWorkflow"
-      effect     = "Allow"
-      actions    = ["lambda:InvokeFunction"]
-      resources  = [aws_lambda_function.this.arn, "${aws_lambda_function.this.arn}:*"]
-      conditions = []
+      sid       = "InvokeWorkflow"
+      effect    = "Allow"
+      actions   = ["lambda:InvokeFunction"]
+      resources = [module.function.function_arn, "${module.function.function_arn}:*"]
     },
   ]
 
   events_policy_statements = [
     {
-      sid        = "StartSession"
-      effect     = "Allow"
-      actions    = ["states:StartExecution"]
-      resources  = [aws_sfn_state_machine.this.arn]
-      conditions = []
+      sid       = "StartSession"
+      effect    = "Allow"
+      actions   = ["states:StartExecution"]
+      resources = [aws_sfn_state_machine.this.arn]
     },
   ]
 }
 
-data "aws_iam_policy_document" "lambda_assume" {
+# Step Functions and EventBridge may assume their roles only on behalf of this account.
+data "aws_iam_policy_document" "assume_role" {
+  for_each = toset(["states", "events"])
+
   statement {
     effect  = "Allow"
     actions = ["sts:AssumeRole"]
 
     principals {
       type        = "Service"
-      identifiers = ["lambda.amazonaws.com"]
-    }
-  }
-}
-
-data "aws_iam_policy_document" "states_assume" {
-  statement {
-    effect  = "Allow"
-    actions = ["sts:AssumeRole"]
-
-    principals {
-      type        = "Service"
-      identifiers = ["states.amazonaws.com"]
+      identifiers = ["${each.key}.amazonaws.com"]
     }
 
     condition {
@@ -202,68 +171,20 @@ data "aws_iam_policy_document" "states_assume" {
       values   = [local.account_id]
     }
   }
-}
-
-data "aws_iam_policy_document" "events_assume" {
-  statement {
-    effect  = "Allow"
-    actions = ["sts:AssumeRole"]
-
-    principals {
-      type        = "Service"
-      identifiers = ["events.amazonaws.com"]
-    }
-
-    condition {
-      test     = "StringEquals"
-      variable = "aws:SourceAccount"
-      values   = [local.account_id]
-    }
-  }
-}
-
-resource "aws_iam_role" "function" {
-  name               = "${var.name_prefix}-workflow"
-  description        = "dynamodb-restore-cdc workflow function"
-  assume_role_policy = data.aws_iam_policy_document.lambda_assume.json
-  tags               = var.tags
 }
 
 resource "aws_iam_role" "state_machine" {
   name               = "${var.name_prefix}-states"
   description        = "dynamodb-restore-cdc restore session state machine"
-  assume_role_policy = data.aws_iam_policy_document.states_assume.json
+  assume_role_policy = data.aws_iam_policy_document.assume_role["states"].json
   tags               = var.tags
 }
 
 resource "aws_iam_role" "events" {
   name               = "${var.name_prefix}-events"
   description        = "dynamodb-restore-cdc: EventBridge starts the restore session"
-  assume_role_policy = data.aws_iam_policy_document.events_assume.json
+  assume_role_policy = data.aws_iam_policy_document.assume_role["events"].json
   tags               = var.tags
-}
-
-data "aws_iam_policy_document" "function" {
-  dynamic "statement" {
-    for_each = local.function_policy_statements
-
-    content {
-      sid       = statement.value.sid
-      effect    = statement.value.effect
-      actions   = statement.value.actions
-      resources = statement.value.resources
-
-      dynamic "condition" {
-        for_each = statement.value.conditions
-
-        content {
-          test     = condition.value.test
-          variable = condition.value.variable
-          values   = condition.value.values
-        }
-      }
-    }
-  }
 }
 
 data "aws_iam_policy_document" "state_machine" {
@@ -290,12 +211,6 @@ data "aws_iam_policy_document" "events" {
       resources = statement.value.resources
     }
   }
-}
-
-resource "aws_iam_role_policy" "function" {
-  name   = "workflow"
-  role   = aws_iam_role.function.id
-  policy = data.aws_iam_policy_document.function.json
 }
 
 resource "aws_iam_role_policy" "state_machine" {

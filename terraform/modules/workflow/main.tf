@@ -26,7 +26,7 @@ locals {
     dlq_url               = var.dlq_url
     capture_mapping_uuid  = var.capture_mapping_uuid
     replay_mapping_uuid   = var.replay_mapping_uuid
-    workflow_function_arn = aws_lambda_function.this.arn
+    workflow_function_arn = module.function.function_arn
     sns_topic_arn         = aws_sns_topic.this.arn
     event_bus_name        = local.event_bus_name
     replay_from_mode      = var.replay_from_mode
@@ -92,27 +92,18 @@ resource "aws_dynamodb_table" "this" {
   tags = var.tags
 }
 
-resource "aws_lambda_function" "this" {
-  function_name    = "${var.name_prefix}-workflow"
-  description      = "dynamodb-restore-cdc workflow steps of the restore session"
-  role             = aws_iam_role.function.arn
-  runtime          = var.function_package.runtime
-  handler          = var.function_package.handler
-  filename         = var.function_package.filename
-  source_code_hash = var.function_package.source_code_hash
-  architectures    = [var.function_package.architecture]
-  memory_size      = var.memory_mb
-  timeout          = var.timeout_seconds
+module "function" {
+  source = "../function"
 
-  environment {
-    variables = merge(var.function_package.environment, {
-      QUARKUS_LAMBDA_HANDLER = "workflow"
-    })
-  }
-
-  tags = var.tags
-
-  depends_on = [aws_iam_role_policy.function]
+  name_prefix       = var.name_prefix
+  handler_name      = "workflow"
+  description       = "dynamodb-restore-cdc workflow steps of the restore session"
+  package           = var.function.package
+  memory_mb         = var.function.memory_mb
+  timeout_seconds   = var.function.timeout_seconds
+  log_group_arn     = var.function.log_group_arn
+  policy_statements = local.function_policy_statements
+  tags              = var.tags
 }
 
 # No KMS key on purpose: with the AWS managed key alias/aws/sns, CloudWatch alarms cannot publish.

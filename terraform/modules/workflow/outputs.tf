@@ -1,11 +1,11 @@
 output "function_name" {
   description = "Name of the workflow function."
-  value       = aws_lambda_function.this.function_name
+  value       = module.function.function_name
 }
 
 output "function_arn" {
   description = "ARN of the workflow function."
-  value       = aws_lambda_function.this.arn
+  value       = module.function.function_arn
 }
 
 output "state_machine_arn" {
@@ -54,8 +54,8 @@ output "trail_arn" {
 }
 
 output "function_policy_statements" {
-  description = "Statements of the workflow function's policy, as data (tests assert on them)."
-  value       = local.function_policy_statements
+  description = "Every statement of the workflow function's policy, WriteLogs included, as data (tests assert on them)."
+  value       = module.function.policy_statements
 }
 
 output "state_machine_policy_statements" {

@@ -8,46 +8,15 @@ variable "name_prefix" {
   }
 }
 
-variable "function_package" {
-  description = "The one Quarkus artefact: runtime, handler, zip path and its base64 SHA-256, plus environment variables every function gets. QUARKUS_LAMBDA_HANDLER is added by this module."
+variable "function" {
+  description = "The workflow function, handed to modules/function, which validates it: package (the one Quarkus artefact: runtime, handler, filename, source_code_hash, architecture, environment), memory_mb, timeout_seconds, and log_group_arn (/aws/lambda/<name_prefix>-workflow, created by the observability module)."
   type = object({
-    runtime          = string
-    handler          = string
-    filename         = string
-    source_code_hash = string
-    architecture     = string
-    environment      = map(string)
+    # The package's shape is modules/function's variable "package"; one definition, checked there.
+    package         = any
+    memory_mb       = number
+    timeout_seconds = number
+    log_group_arn   = string
   })
-
-  validation {
-    condition     = contains(["provided.al2023", "java21"], var.function_package.runtime)
-    error_message = "function_package.runtime must be provided.al2023 (native) or java21 (JVM); got \"${var.function_package.runtime}\"."
-  }
-}
-
-variable "memory_mb" {
-  description = "Memory of the workflow function in MB."
-  type        = number
-
-  validation {
-    condition     = var.memory_mb >= 128 && var.memory_mb <= 10240
-    error_message = "memory_mb must be between 128 and 10240; got ${var.memory_mb}."
-  }
-}
-
-variable "timeout_seconds" {
-  description = "Timeout of the workflow function in seconds."
-  type        = number
-
-  validation {
-    condition     = var.timeout_seconds >= 1 && var.timeout_seconds <= 900
-    error_message = "timeout_seconds must be between 1 and 900; got ${var.timeout_seconds}."
-  }
-}
-
-variable "log_group_arn" {
-  description = "ARN of the function's log group /aws/lambda/<name_prefix>-workflow (created by the observability module)."
-  type        = string
 }
 
 variable "source_table_name" {
