@@ -49,6 +49,7 @@ public final class FaultProxy implements AutoCloseable {
     private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     private final Map<String, Rule> rules = new ConcurrentHashMap<>();
     private final Map<String, List<String>> seen = new ConcurrentHashMap<>();
+    private volatile long latencyMillis;
 
     private FaultProxy(URI upstream) throws IOException {
         this.upstream = upstream;
@@ -68,6 +69,12 @@ public final class FaultProxy implements AutoCloseable {
 
     public URI endpoint() {
         return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
+    }
+
+    /** Adds a fixed delay to every call, as the network to a real AWS endpoint does (a few ms in-region). */
+    public FaultProxy withLatency(java.time.Duration latency) {
+        this.latencyMillis = latency.toMillis();
+        return this;
     }
 
     public void on(String amzTarget, Rule rule) {
@@ -92,6 +99,9 @@ public final class FaultProxy implements AutoCloseable {
     private void handle(HttpExchange exchange) throws IOException {
         try (exchange) {
             String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+            if (latencyMillis > 0) {
+                Thread.sleep(latencyMillis);
+            }
             String target = exchange.getRequestHeaders().getFirst("X-Amz-Target");
             if (target != null) {
                 seen.computeIfAbsent(target, t -> new CopyOnWriteArrayList<>()).add(body);
@@ -101,6 +111,8 @@ public final class FaultProxy implements AutoCloseable {
             Rule rule = target == null ? null : rules.get(target);
             Reply reply = rule == null ? forward.send(body) : rule.handle(body, forward);
             respond(exchange, reply, upstreamHeaders);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         } catch (RuntimeException e) {
             byte[] message = ("fault proxy: " + e).getBytes(StandardCharsets.UTF_8);
             exchange.sendResponseHeaders(502, message.length);

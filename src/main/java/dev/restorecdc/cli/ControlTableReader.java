@@ -1,0 +1,163 @@
+package dev.restorecdc.cli;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.restorecdc.aws.ControlTableLedger;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
+import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
+import software.amazon.awssdk.services.dynamodb.model.ResourceNotFoundException;
+import software.amazon.awssdk.services.dynamodb.model.ScanRequest;
+import software.amazon.awssdk.services.dynamodb.model.ScanResponse;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+
+/** The CLI's reads of the control table (layout in DESIGN.md "Contracts"); always consistent reads. */
+public final class ControlTableReader {
+
+    private final DynamoDbClient dynamo;
+    private final String table;
+    private final ObjectMapper json;
+
+    public ControlTableReader(DynamoDbClient dynamo, String controlTable, ObjectMapper json) {
+        this.dynamo = dynamo;
+        this.table = controlTable;
+        this.json = json;
+    }
+
+    public String tableName() {
+        return table;
+    }
+
+    /** The sessions of one source table, newest first. */
+    public List<SessionRecord> sessionsOf(String sourceTable) {
+        List<SessionRecord> sessions = new ArrayList<>();
+        query(ControlTableLedger.tablePk(sourceTable), "SESSION#", item -> sessions.add(SessionRecord.of(item)));
+        sessions.sort(Comparator.comparing(SessionRecord::sortTime).reversed());
+        return sessions;
+    }
+
+    /** Every session of every source table this control table serves, newest first. */
+    public List<SessionRecord> allSessions() {
+        List<SessionRecord> sessions = new ArrayList<>();
+        scan("begins_with(pk, :table) AND begins_with(sk, :session)",
+                Map.of(":table", AttributeValue.fromS("TABLE#"), ":session", AttributeValue.fromS("SESSION#")),
+                item -> sessions.add(SessionRecord.of(item)));
+        sessions.sort(Comparator.comparing(SessionRecord::sortTime).reversed());
+        return sessions;
+    }
+
+    /**
+     * One session by id. With the source table it is one GetItem; without, a scan for the sort key
+     * (a control table holds few sessions, so the scan is cheap).
+     */
+    public SessionRecord session(String sessionId, Optional<String> sourceTable) {
+        String sk = ControlTableLedger.sessionSk(sessionId);
+        if (sourceTable.isPresent()) {
+            Map<String, AttributeValue> item = guard(() -> dynamo.getItem(r -> r.tableName(table).consistentRead(true)
+                    .key(Map.of("pk", AttributeValue.fromS(ControlTableLedger.tablePk(sourceTable.get())), "sk", AttributeValue.fromS(sk))))
+                    .item());
+            if (item == null || item.isEmpty()) {
+                throw new CliFailure("unknown session " + sessionId + " for table " + sourceTable.get() + " in control table "
+                        + table + " (restore-cdc status --table " + sourceTable.get() + " lists its sessions)");
+            }
+            return SessionRecord.of(item);
+        }
+        List<SessionRecord> found = new ArrayList<>();
+        scan("sk = :sk AND begins_with(pk, :table)",
+                Map.of(":sk", AttributeValue.fromS(sk), ":table", AttributeValue.fromS("TABLE#")),
+                item -> found.add(SessionRecord.of(item)));
+        if (found.isEmpty()) {
+            throw new CliFailure("unknown session " + sessionId + " in control table " + table
+                    + " (restore-cdc status --control-table " + table + " lists the sessions)");
+        }
+        if (found.size() > 1) {
+            throw CliFailure.usage("session " + sessionId + " exists for several tables ("
+                    + String.join(", ", found.stream().map(SessionRecord::sourceTable).toList()) + "): give --table");
+        }
+        return found.get(0);
+    }
+
+    /** The session id held by the table's ACTIVE lock, if any. */
+    public Optional<String> lockHolder(String sourceTable) {
+        Map<String, AttributeValue> item = guard(() -> dynamo.getItem(r -> r.tableName(table).consistentRead(true)
+                .key(Map.of("pk", AttributeValue.fromS(ControlTableLedger.tablePk(sourceTable)), "sk", AttributeValue.fromS("ACTIVE"))))
+                .item());
+        if (item == null || item.isEmpty()) {
+            return Optional.empty();
+        }
+        AttributeValue id = item.get("session_id");
+        return Optional.of(id == null || id.s() == null ? "(no session_id)" : id.s());
+    }
+
+    /** The keys the replay wrote for a session (the key log), as DynamoDB JSON key attributes. */
+    public List<ObjectNode> keyLog(String sessionId) {
+        List<ObjectNode> keys = new ArrayList<>();
+        query("SESSION#" + sessionId, "KEY#", item -> keys.add(parseKey(item)));
+        return keys;
+    }
+
+    private ObjectNode parseKey(Map<String, AttributeValue> item) {
+        AttributeValue key = item.get("key");
+        String sk = item.get("sk").s();
+        if (key == null || key.s() == null) {
+            throw new CliFailure("key log entry " + sk + " in " + table + " has no 'key' attribute");
+        }
+        try {
+            JsonNode node = json.readTree(key.s());
+            if (node instanceof ObjectNode object && !object.isEmpty()) {
+                return object;
+            }
+        } catch (JsonProcessingException e) {
+            // reported below
+        }
+        throw new CliFailure("key log entry " + sk + " in " + table + ": 'key' is not DynamoDB JSON of a key: " + key.s());
+    }
+
+    private void query(String pk, String skPrefix, Consumer<Map<String, AttributeValue>> each) {
+        Map<String, AttributeValue> start = null;
+        do {
+            QueryRequest.Builder request = QueryRequest.builder().tableName(table).consistentRead(true)
+                    .keyConditionExpression("pk = :pk AND begins_with(sk, :prefix)")
+                    .expressionAttributeValues(Map.of(":pk", AttributeValue.fromS(pk), ":prefix", AttributeValue.fromS(skPrefix)));
+            if (start != null) {
+                request.exclusiveStartKey(start);
+            }
+            QueryResponse page = guard(() -> dynamo.query(request.build()));
+            page.items().forEach(each);
+            start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
+        } while (start != null);
+    }
+
+    private void scan(String filter, Map<String, AttributeValue> values, Consumer<Map<String, AttributeValue>> each) {
+        Map<String, AttributeValue> start = null;
+        do {
+            ScanRequest.Builder request = ScanRequest.builder().tableName(table).consistentRead(true)
+                    .filterExpression(filter).expressionAttributeValues(values);
+            if (start != null) {
+                request.exclusiveStartKey(start);
+            }
+            ScanResponse page = guard(() -> dynamo.scan(request.build()));
+            page.items().forEach(each);
+            start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
+        } while (start != null);
+    }
+
+    private <T> T guard(Supplier<T> call) {
+        try {
+            return call.get();
+        } catch (ResourceNotFoundException e) {
+            throw new CliFailure("control table " + table + " does not exist: is the deployment applied? "
+                    + "(--control-table, CDC_SESSION_TABLE, or --table/--name-prefix derive its name)");
+        }
+    }
+}

@@ -1,0 +1,172 @@
+package dev.restorecdc.cli;
+
+import software.amazon.awssdk.services.eventbridge.model.DescribeRuleResponse;
+import software.amazon.awssdk.services.eventbridge.model.RuleState;
+import software.amazon.awssdk.services.eventbridge.model.Target;
+import software.amazon.awssdk.services.lambda.model.EventSourceMappingConfiguration;
+import software.amazon.awssdk.services.sfn.model.StateMachineListItem;
+import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
+import software.amazon.awssdk.services.sqs.model.QueueDoesNotExistException;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Doctor's checks of what Terraform deploys for the table, found by {@link DeploymentNames}: the
+ * rule and state machine, the three functions, the two mappings (disabled while no session runs),
+ * the queues, and no session lock left behind.
+ */
+final class DeploymentChecks {
+
+    private static final String APPLY = "terraform apply -var table_name=";
+
+    private final AwsClients aws;
+    private final DeploymentNames names;
+    private final String table;
+    private final String apply;
+
+    DeploymentChecks(AwsClients aws, DeploymentNames names, String table) {
+        this.aws = aws;
+        this.names = names;
+        this.table = table;
+        this.apply = APPLY + table;
+    }
+
+    Check rule(Optional<String> stateMachineArn) {
+        DescribeRuleResponse rule;
+        try {
+            rule = aws.events().describeRule(r -> r.name(names.restoreRule()));
+        } catch (software.amazon.awssdk.services.eventbridge.model.ResourceNotFoundException e) {
+            return Check.fail("restore rule", names.restoreRule() + " does not exist", apply);
+        }
+        if (rule.state() != RuleState.ENABLED) {
+            return Check.warn("restore rule", names.restoreRule() + " is " + rule.stateAsString() + ": restores start no session",
+                    "aws events enable-rule --name " + names.restoreRule());
+        }
+        List<String> targets = aws.events().listTargetsByRule(r -> r.rule(names.restoreRule())).targets().stream()
+                .map(Target::arn).toList();
+        if (targets.isEmpty()) {
+            return Check.fail("restore rule", names.restoreRule() + " has no target: restores start no session", apply);
+        }
+        if (stateMachineArn.isPresent() && !targets.contains(stateMachineArn.get())) {
+            // Not a FAIL: the local emulator cannot target Step Functions and routes through a queue.
+            return Check.warn("restore rule", names.restoreRule() + " targets " + String.join(", ", targets) + ", not "
+                    + names.stateMachine(), apply + " (in AWS the rule targets the state machine)");
+        }
+        return Check.ok("restore rule", names.restoreRule() + " is ENABLED");
+    }
+
+    /** The state machine's ARN, if it exists. */
+    Optional<String> stateMachineArn() {
+        for (StateMachineListItem item : aws.sfn().listStateMachinesPaginator(r -> { }).stateMachines()) {
+            if (item.name().equals(names.stateMachine())) {
+                return Optional.of(item.stateMachineArn());
+            }
+        }
+        return Optional.empty();
+    }
+
+    Check stateMachine(Optional<String> arn) {
+        return arn.map(a -> Check.ok("state machine", a))
+                .orElseGet(() -> Check.fail("state machine", names.stateMachine() + " does not exist", apply));
+    }
+
+    Check function(String name) {
+        try {
+            String state = aws.lambda().getFunction(r -> r.functionName(name)).configuration().stateAsString();
+            return Check.ok("function", name + (state == null ? "" : " (" + state + ")"));
+        } catch (software.amazon.awssdk.services.lambda.model.ResourceNotFoundException e) {
+            return Check.fail("function", name + " does not exist", apply);
+        }
+    }
+
+    /**
+     * The capture mapping must read the table's current stream; both mappings stay disabled while no
+     * session runs (idle costs nothing and holds no stream reader) and are enabled while one does.
+     */
+    Check captureMapping(Optional<String> streamArn, Optional<SessionRecord> active) {
+        Optional<EventSourceMappingConfiguration> mapping = mappings(names.captureFunction()).stream()
+                .filter(m -> m.eventSourceArn() != null && m.eventSourceArn().contains(":table/" + table + "/stream/")).findFirst();
+        if (mapping.isEmpty()) {
+            return Check.fail("capture mapping", "no stream mapping of " + table + " to " + names.captureFunction(), apply);
+        }
+        if (streamArn.isPresent() && !streamArn.get().equals(mapping.get().eventSourceArn())) {
+            return Check.fail("capture mapping", "reads " + mapping.get().eventSourceArn() + ", not the table's current stream "
+                    + streamArn.get(), apply + " (re-creates the mapping on the current stream)");
+        }
+        return state("capture mapping", mapping.get(), active, List.of("RESTORING", "CONFIGURING", "REPLAYING", "CAUGHT_UP"));
+    }
+
+    Check replayMapping(Optional<SessionRecord> active) {
+        Optional<EventSourceMappingConfiguration> mapping = mappings(names.replayFunction()).stream()
+                .filter(m -> m.eventSourceArn() != null && m.eventSourceArn().endsWith(":" + names.queue())).findFirst();
+        if (mapping.isEmpty()) {
+            return Check.fail("replay mapping", "no mapping of " + names.queue() + " to " + names.replayFunction(), apply);
+        }
+        return state("replay mapping", mapping.get(), active, List.of("REPLAYING", "CAUGHT_UP"));
+    }
+
+    private List<EventSourceMappingConfiguration> mappings(String function) {
+        try {
+            return aws.lambda().listEventSourceMappings(r -> r.functionName(function)).eventSourceMappings();
+        } catch (software.amazon.awssdk.services.lambda.model.ResourceNotFoundException e) {
+            return List.of();
+        }
+    }
+
+    /** {@code enabledIn}: the session statuses in which the session has this mapping enabled. */
+    private Check state(String name, EventSourceMappingConfiguration mapping, Optional<SessionRecord> active,
+                        List<String> enabledIn) {
+        String state = mapping.state();
+        boolean enabled = "Enabled".equals(state) || "Enabling".equals(state);
+        String what = mapping.uuid() + " is " + state;
+        if (active.isEmpty() && enabled) {
+            return Check.warn(name, what + " although no session runs",
+                    "aws lambda update-event-source-mapping --uuid " + mapping.uuid() + " --no-enabled");
+        }
+        if (active.isPresent() && !enabled && enabledIn.contains(active.get().status())) {
+            return Check.warn(name, what + " while session " + active.get().sessionId() + " is " + active.get().status(),
+                    "restore-cdc status --table " + table + "; the session enables it (see the state machine's execution)");
+        }
+        return Check.ok(name, what + (active.isEmpty() ? " (idle)" : " (session " + active.get().sessionId() + ")"));
+    }
+
+    Check queue(String name, boolean deadLetters) {
+        String label = deadLetters ? "dead-letter queue" : "queue";
+        try {
+            String url = aws.sqs().getQueueUrl(r -> r.queueName(name)).queueUrl();
+            if (!deadLetters) {
+                return Check.ok(label, name);
+            }
+            String count = aws.sqs().getQueueAttributes(r -> r.queueUrl(url)
+                    .attributeNames(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES)).attributes()
+                    .get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES);
+            if (count != null && Long.parseLong(count) > 0) {
+                return Check.warn(label, name + " holds " + count + " changes replay could not apply",
+                        "restore-cdc repair --session <id> rewrites their items from the source and deletes them");
+            }
+            return Check.ok(label, name + " is empty");
+        } catch (QueueDoesNotExistException e) {
+            return Check.fail(label, name + " does not exist", apply);
+        }
+    }
+
+    /** A lock whose session ended (or never existed) blocks every later restore of the table. */
+    Check lock(ControlTableReader control, Optional<String> holder, Optional<SessionRecord> session) {
+        if (holder.isEmpty()) {
+            return Check.ok("session lock", "no active session");
+        }
+        String delete = "aws dynamodb delete-item --table-name " + control.tableName()
+                + " --key '{\"pk\":{\"S\":\"TABLE#" + table + "\"},\"sk\":{\"S\":\"ACTIVE\"}}'";
+        if (session.isEmpty()) {
+            return Check.fail("session lock", "held by session " + holder.get() + ", which has no session record", delete);
+        }
+        if (session.get().terminal()) {
+            return Check.fail("session lock", "left behind by session " + holder.get() + ", which is " + session.get().status()
+                    + ": every new restore would be refused", delete);
+        }
+        return Check.warn("session lock", "session " + holder.get() + " is " + session.get().status()
+                + ": a new restore is refused until it ends", "restore-cdc status --table " + table
+                + "; restore-cdc finish --session " + holder.get() + " once the cutover is done");
+    }
+}

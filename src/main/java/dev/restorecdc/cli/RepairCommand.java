@@ -1,0 +1,105 @@
+package dev.restorecdc.cli;
+
+import dev.restorecdc.cdc.ChangeCodec;
+import dev.restorecdc.cdc.ItemKey;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.services.sqs.model.Message;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * {@code repair --session S [--dry-run]}: rewrites from the source every key of a dead-lettered
+ * change and every key verify finds different, then deletes the dead letters it handled.
+ * Idempotent: a second run finds nothing to do (or rewrites the same items to the same values).
+ */
+final class RepairCommand {
+
+    static final Set<String> OPTIONS = Set.of("session", "table", "control-table", "name-prefix", "dry-run",
+            "recheck-delay");
+
+    private final CliContext cli;
+    private final Set<String> handled = new HashSet<>();
+    private final Map<ItemRewriter.Action, Integer> actions = new HashMap<>();
+    private int failures;
+
+    RepairCommand(CliContext cli) {
+        this.cli = cli;
+    }
+
+    int run(CliArgs args) {
+        args.allowOnly(OPTIONS);
+        boolean dryRun = args.has("dry-run");
+        SessionRecord session = cli.controlTable(args).session(args.required("session"), args.value("table"));
+        VerifyCommand.Result verified = VerifyCommand.compare(cli, args, session);
+        ItemRewriter rewriter = new ItemRewriter(cli.aws.dynamo(), session.sourceTable(), verified.target());
+        DeadLetters dlq = DeadLetters.open(cli.aws.sqs(), cli.names(args, session.sourceTable()).deadLetterQueue(),
+                new ChangeCodec(cli.json));
+        String verb = dryRun ? "would " : "";
+
+        ProgressBar progress = new ProgressBar(cli.err, "repair", dlq.approximateCount() + verified.mismatches().size());
+        List<Message> undecodable = new ArrayList<>();
+        List<Message> held = new ArrayList<>();
+        int deleted = 0;
+        for (List<DeadLetters.Letter> batch = dlq.receive(); !batch.isEmpty(); batch = dlq.receive()) {
+            List<Message> done = new ArrayList<>();
+            for (DeadLetters.Letter letter : batch) {
+                if (letter.change() == null) {
+                    undecodable.add(letter.message());
+                    cli.out.println("undecodable dead letter " + letter.message().messageId() + " left in the queue: " + letter.problem());
+                } else if (repair(rewriter, letter.change().key(), "dead letter", dryRun, verb)) {
+                    done.add(letter.message());
+                } else {
+                    held.add(letter.message());
+                }
+                progress.advance(1);
+            }
+            if (dryRun) {
+                held.addAll(done);
+            } else {
+                deleted += dlq.delete(done);
+            }
+        }
+        for (Mismatch mismatch : verified.mismatches()) {
+            repair(rewriter, mismatch.key(), "verify: " + mismatch.kind().name().toLowerCase(), dryRun, verb);
+            progress.advance(1);
+        }
+        progress.finish();
+        // Dead letters we looked at but did not delete become visible again for the next reader.
+        held.addAll(undecodable);
+        dlq.release(held);
+
+        cli.out.println((dryRun ? "dry run: would rewrite " : "rewrote ") + handled.size() + " keys ("
+                + actions.getOrDefault(ItemRewriter.Action.PUT, 0) + " puts, " + actions.getOrDefault(ItemRewriter.Action.DELETE, 0)
+                + " deletes) from " + session.sourceTable() + " into " + verified.target()
+                + (dryRun ? "" : "; deleted " + deleted + " dead letters")
+                + (undecodable.isEmpty() ? "" : "; " + undecodable.size() + " undecodable dead letters left for inspection")
+                + (failures == 0 ? "" : "; " + failures + " keys failed"));
+        if (!dryRun && failures == 0 && undecodable.isEmpty()) {
+            cli.out.println("run restore-cdc verify --session " + session.sessionId() + " to confirm");
+        }
+        return failures == 0 && undecodable.isEmpty() ? 0 : CliFailure.FAILED;
+    }
+
+    /** Rewrites one key once per run; false when the rewrite failed (its dead letters stay). */
+    private boolean repair(ItemRewriter rewriter, ItemKey key, String why, boolean dryRun, String verb) {
+        if (!handled.add(key.canonical())) {
+            return true;
+        }
+        try {
+            ItemRewriter.Action action = rewriter.rewrite(key.attributes(), dryRun);
+            actions.merge(action, 1, Integer::sum);
+            cli.out.println(verb + action.name().toLowerCase() + " " + key.canonical() + "  (" + why + ")");
+            return true;
+        } catch (SdkException e) {
+            failures++;
+            handled.remove(key.canonical());
+            cli.out.println("FAILED " + key.canonical() + "  (" + why + "): " + AwsErrors.describe(e, cli.aws));
+            return false;
+        }
+    }
+}

@@ -1,0 +1,138 @@
+package dev.restorecdc.cli;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * {@code status [--table X] [--json]}: where the sessions of a table stand, newest first, with the
+ * deployment's backlog. Without --table, every table the control table serves.
+ */
+final class StatusCommand {
+
+    static final Set<String> OPTIONS = Set.of("table", "control-table", "name-prefix", "json");
+
+    private final CliContext cli;
+
+    StatusCommand(CliContext cli) {
+        this.cli = cli;
+    }
+
+    int run(CliArgs args) {
+        args.allowOnly(OPTIONS);
+        ControlTableReader control = cli.controlTable(args);
+        Map<String, List<SessionRecord>> byTable = new LinkedHashMap<>();
+        Optional<String> table = args.value("table");
+        if (table.isPresent()) {
+            byTable.put(table.get(), control.sessionsOf(table.get()));
+        } else {
+            for (SessionRecord session : control.allSessions()) {
+                byTable.computeIfAbsent(session.sourceTable(), t -> new ArrayList<>()).add(session);
+            }
+        }
+        ObjectNode root = cli.json.createObjectNode();
+        root.put("control_table", control.tableName());
+        ArrayNode tables = root.putArray("tables");
+        for (Map.Entry<String, List<SessionRecord>> entry : byTable.entrySet()) {
+            String source = entry.getKey();
+            Backlog backlog = Backlog.read(cli.aws.sqs(), cli.names(args, source));
+            Optional<String> active = control.lockHolder(source);
+            if (args.has("json")) {
+                tables.add(tableJson(source, active, backlog, entry.getValue()));
+            } else {
+                printTable(source, control.tableName(), active, backlog, entry.getValue());
+            }
+        }
+        if (args.has("json")) {
+            cli.out.println(Json.write(cli.json, root));
+        } else if (byTable.isEmpty()) {
+            cli.out.println("no sessions in control table " + control.tableName());
+        }
+        return 0;
+    }
+
+    private void printTable(String source, String controlTable, Optional<String> active, Backlog backlog,
+                            List<SessionRecord> sessions) {
+        cli.out.println("table " + source + "  (control table " + controlTable + ")  active session: " + active.orElse("none"));
+        cli.out.println(backlog.describe());
+        if (sessions.isEmpty()) {
+            cli.out.println("no sessions yet: a RestoreTableToPointInTime of " + source + " starts one");
+            return;
+        }
+        TextTable text = new TextTable("SESSION", "PHASE", "REQUESTED AT", "RESTORE POINT", "REPLAY FROM", "RULE", "TARGET",
+                "CAPTURE LAG", "REPLAY LAG", "CAPTURED", "PUTS", "DELETES", "SKIPPED", "RETRIES", "FAILED");
+        for (SessionRecord s : sessions) {
+            Map<String, Long> c = s.counters();
+            text.add(s.sessionId(), s.status(), s.text("requested_at").orElse("-"), s.text("restore_point").orElse("latest"),
+                    s.text("replay_from").orElse("-"), s.text("replay_from_rule").orElse("-"), s.target().orElse("-"),
+                    TextTable.duration(s.captureLag()), TextTable.duration(s.replayLag()), n(c.get("captured")),
+                    n(c.get("replayed_puts")), n(c.get("replayed_deletes")), n(c.get("skipped_window")),
+                    n(c.get("retries")), n(c.get("failed")));
+        }
+        text.print(cli.out);
+        for (SessionRecord s : sessions) {
+            s.text("reason").ifPresent(r -> cli.out.println("  " + s.sessionId() + " reason: " + r));
+            if (!s.settingsApplied().isEmpty()) {
+                cli.out.println("  " + s.sessionId() + " settings applied: " + s.settingsApplied());
+            }
+            if (s.taskToken().isPresent() && !s.terminal() && !s.status().equals("FINISHING")) {
+                cli.out.println("  " + s.sessionId() + " waits for the operator: restore-cdc finish --session " + s.sessionId());
+            }
+        }
+    }
+
+    private ObjectNode tableJson(String source, Optional<String> active, Backlog backlog, List<SessionRecord> sessions) {
+        ObjectNode node = cli.json.createObjectNode();
+        node.put("table", source);
+        node.put("active_session", active.orElse(null));
+        ObjectNode b = node.putObject("backlog");
+        b.put("queue", backlog.queue());
+        b.put("dead_letter_queue", backlog.deadLetterQueue());
+        if (backlog.problem() == null) {
+            b.put("visible", backlog.visible());
+            b.put("in_flight", backlog.inFlight());
+            b.put("dead_letters", backlog.deadLetters());
+        } else {
+            b.put("problem", backlog.problem());
+        }
+        ArrayNode list = node.putArray("sessions");
+        for (SessionRecord s : sessions) {
+            list.add(sessionJson(s));
+        }
+        return node;
+    }
+
+    private ObjectNode sessionJson(SessionRecord s) {
+        ObjectNode node = cli.json.createObjectNode();
+        node.put("session_id", s.sessionId());
+        node.put("status", s.status());
+        for (String field : List.of("reason", "target_table", "restore_point", "requested_at", "replay_from",
+                "replay_from_rule", "capture_floor", "capture_newest_at", "capture_ran_at", "replay_newest_at",
+                "created_at", "updated_at")) {
+            node.put(field, s.text(field).orElse(null));
+        }
+        node.put("capture_lag_seconds", seconds(s.captureLag()));
+        node.put("replay_lag_seconds", seconds(s.replayLag()));
+        node.put("waiting_for_operator", s.taskToken().isPresent() && !s.terminal() && !s.status().equals("FINISHING"));
+        ObjectNode counters = node.putObject("counters");
+        s.counters().forEach(counters::put);
+        ObjectNode settings = node.putObject("settings_applied");
+        s.settingsApplied().forEach(settings::put);
+        return node;
+    }
+
+    private static Double seconds(Optional<Duration> duration) {
+        return duration.map(d -> d.toMillis() / 1000.0).orElse(null);
+    }
+
+    private static String n(Long value) {
+        return value == null ? "0" : Long.toString(value);
+    }
+}

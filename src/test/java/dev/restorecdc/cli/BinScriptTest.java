@@ -1,0 +1,27 @@
+package dev.restorecdc.cli;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class BinScriptTest {
+
+    @Test
+    void withoutAPackagedArtefactTheScriptBuildsNothingAndNamesTheMakeTarget(@TempDir Path checkout) throws Exception {
+        Path bin = Files.createDirectories(checkout.resolve("bin"));
+        Path script = Files.copy(Path.of("bin/restore-cdc"), bin.resolve("restore-cdc"));
+
+        Process process = new ProcessBuilder("bash", script.toString(), "status").redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+
+        assertThat(process.waitFor()).isEqualTo(2);
+        assertThat(output).contains("no packaged artefact").contains("make build");
+        assertThat(checkout.resolve("target")).doesNotExist();
+        assertThat(Files.isExecutable(Path.of("bin/restore-cdc"))).as("bin/restore-cdc is executable").isTrue();
+    }
+}

@@ -1,0 +1,80 @@
+package dev.restorecdc.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.util.HashMap;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class DoctorTest {
+
+    static CliHarness moto;
+    static Fixtures fixtures;
+
+    @BeforeAll
+    static void startMoto() {
+        moto = CliHarness.start();
+        fixtures = new Fixtures(moto);
+    }
+
+    @AfterAll
+    static void stopMoto() {
+        moto.close();
+    }
+
+    @Test
+    void flagsATableWithoutStreamAndWithoutPointInTimeRecovery() {
+        fixtures.sourceTable("bare", false, false);
+
+        CliHarness.Run run = moto.run("doctor", "--table", "bare");
+
+        assertThat(run.exit()).isEqualTo(1);
+        assertThat(run.out()).containsPattern("(?m)^ok +table +bare is ACTIVE")
+                .containsPattern("(?m)^FAIL +stream +no stream")
+                .contains("fix: aws dynamodb update-table --table-name bare --stream-specification StreamEnabled=true")
+                .containsPattern("(?m)^FAIL +point-in-time recovery +disabled")
+                .contains("PointInTimeRecoveryEnabled=true");
+    }
+
+    @Test
+    void passesEveryCheckOnAPreparedIdleDeployment() throws Exception {
+        DeploymentNames names = DeploymentNames.forTable("orders");
+        fixtures.sourceTable("orders", true, true);
+        fixtures.controlTable(names.controlTable());
+        fixtures.queues(names);
+        fixtures.deployment("orders", names);
+
+        CliHarness.Run run = moto.run("doctor", "--table", "orders", "--json");
+
+        assertThat(run.err()).isEmpty();
+        JsonNode report = Fixtures.JSON.readTree(run.out());
+        Map<String, String> verdicts = new HashMap<>();
+        report.get("checks").forEach(c -> verdicts.merge(c.get("check").asText(), c.get("verdict").asText() + ": " + c.get("detail").asText(),
+                (a, b) -> a + " | " + b));
+        assertThat(verdicts.values()).as(run.out()).allMatch(v -> v.startsWith("ok: ") && !v.contains("| warn") && !v.contains("| FAIL"));
+        assertThat(verdicts).containsKeys("table", "stream", "point-in-time recovery", "cloudtrail trail", "session lock",
+                "state machine", "restore rule", "function", "capture mapping", "replay mapping", "queue", "dead-letter queue");
+        assertThat(report.get("failures").asInt()).isZero();
+        assertThat(run.exit()).isZero();
+    }
+
+    @Test
+    void failsWhenTheLockOutlivesItsSession() throws Exception {
+        DeploymentNames names = DeploymentNames.forTable("stuck");
+        fixtures.sourceTable("stuck", true, true);
+        fixtures.controlTable(names.controlTable());
+        fixtures.session(names.controlTable(), "stuck", "old", Map.of("status", Fixtures.s("FINISHED")));
+        moto.aws.dynamo().putItem(r -> r.tableName(names.controlTable()).item(Map.of("pk", Fixtures.s("TABLE#stuck"),
+                "sk", Fixtures.s("ACTIVE"), "session_id", Fixtures.s("old"))));
+
+        CliHarness.Run run = moto.run("doctor", "--table", "stuck");
+
+        assertThat(run.exit()).isEqualTo(1);
+        assertThat(run.out()).containsPattern("(?m)^FAIL +session lock +left behind by session old, which is FINISHED")
+                .contains("aws dynamodb delete-item --table-name " + names.controlTable());
+    }
+}
