@@ -10,12 +10,10 @@ help: ## List the targets
 
 build: ## Package the JVM Lambda artefact at dist/function-jvm.zip
 	$(MVN) package -DskipTests
-	mkdir -p dist && cp target/function.zip $(JVM_ZIP)
 	@echo "built $(JVM_ZIP)"
 
 native: ## Package the native Lambda artefact (bootstrap) at dist/function-native.zip (needs GraalVM)
 	$(MVN) package -DskipTests -Dnative -Dquarkus.native.enabled=true
-	mkdir -p dist && cp target/function.zip $(NATIVE_ZIP)
 	@unzip -l $(NATIVE_ZIP) | grep -q ' bootstrap$$' || { echo "$(NATIVE_ZIP) has no bootstrap" >&2; exit 1; }
 	@echo "built $(NATIVE_ZIP)"
 
@@ -25,5 +23,20 @@ test: ## Run every test on the local AWS emulator (moto), including the packaged
 clean: ## Remove build output
 	$(MVN) clean -q
 	rm -rf dist
+
+
+TEST_CLASSPATH := target/test-classpath.txt
+RUN_TEST_MAIN = java -cp target/test-classes:target/classes:$$(cat $(TEST_CLASSPATH))
+
+.PHONY: demo bench
+demo: ## Play the whole restore story on the local emulator with the packaged functions, then verify it
+	$(MVN) -q package -DskipTests
+	$(MVN) -q dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=$(TEST_CLASSPATH)
+	$(RUN_TEST_MAIN) dev.restorecdc.demo.Demo
+
+bench: ## Measure the change path against raw SDK baselines; writes target/bench/results.json and chart.svg
+	$(MVN) -q package -DskipTests
+	$(MVN) -q dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=$(TEST_CLASSPATH)
+	$(RUN_TEST_MAIN) dev.restorecdc.bench.Bench
 
 -include make/*.mk

@@ -29,6 +29,12 @@ public final class ControlTableLedger implements SessionLedger {
 
     /** Key log entries outlive any session; DynamoDB's TTL removes them afterwards. */
     static final Duration KEY_LOG_TTL = Duration.ofDays(30);
+    /**
+     * A settled session (target, replay_from and capture floor all set) does not change what the
+     * change path reads from it, so a container may reuse it briefly instead of reading two items
+     * per invocation. An absent or unsettled session is never cached: a new one is seen at once.
+     */
+    static final Duration SETTLED_SESSION_REUSE = Duration.ofSeconds(10);
     private static final int MAX_BATCH = 25;
 
     private final DynamoDbClient dynamo;
@@ -36,6 +42,8 @@ public final class ControlTableLedger implements SessionLedger {
     private final String sourceTable;
     private final ObjectMapper json;
     private final Clock clock;
+    private volatile ActiveSession settled;
+    private volatile Instant settledReadAt = Instant.MIN;
 
     public ControlTableLedger(DynamoDbClient dynamo, String controlTable, String sourceTable, ObjectMapper json, Clock clock) {
         this.dynamo = dynamo;
@@ -55,6 +63,22 @@ public final class ControlTableLedger implements SessionLedger {
 
     @Override
     public Optional<ActiveSession> active() {
+        Instant now = clock.instant();
+        ActiveSession cached = settled;
+        if (cached != null && now.isBefore(settledReadAt.plus(SETTLED_SESSION_REUSE))) {
+            return Optional.of(cached);
+        }
+        Optional<ActiveSession> read = read();
+        settled = read.filter(ControlTableLedger::isSettled).orElse(null);
+        settledReadAt = now;
+        return read;
+    }
+
+    private static boolean isSettled(ActiveSession session) {
+        return session.targetTable().isPresent() && session.replayFrom().isPresent() && session.captureFloor().isPresent();
+    }
+
+    private Optional<ActiveSession> read() {
         Map<String, AttributeValue> lock = dynamo.getItem(b -> b.tableName(controlTable).consistentRead(true)
                 .key(key(tablePk(sourceTable), "ACTIVE"))).item();
         if (lock == null || !lock.containsKey("session_id")) {

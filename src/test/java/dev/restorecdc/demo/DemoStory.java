@@ -1,0 +1,285 @@
+package dev.restorecdc.demo;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.restorecdc.local.Deployment;
+import dev.restorecdc.local.DeploymentValues;
+import dev.restorecdc.local.LocalAws;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
+import java.util.function.BooleanSupplier;
+
+/**
+ * The whole story on the local emulator, with the packaged functions run as Lambda runs them:
+ * live traffic → restore point T → bad writes → restore requested at R → the restore session
+ * captures, waits, re-applies settings and replays while traffic goes on → caught up → finish →
+ * the restored table is checked against the traffic's reference model.
+ */
+final class DemoStory {
+
+    /** How big the run is; {@link #standard()} for make demo, {@link #quick()} for the test. */
+    record Options(int writers, int keysPerWriter, long writerPauseMillis, Duration trafficBeforeT,
+                   Duration trafficAfterR, int badWrites, Duration timeout) {
+
+        static Options standard() {
+            return new Options(3, 60, 200, Duration.ofSeconds(12), Duration.ofSeconds(20), 40, Duration.ofMinutes(4));
+        }
+
+        static Options quick() {
+            return new Options(2, 15, 250, Duration.ofSeconds(4), Duration.ofSeconds(8), 10, Duration.ofMinutes(3));
+        }
+    }
+
+    static final String SOURCE = "orders";
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final Options options;
+    private final PrintStream out;
+    private final Instant started = Instant.now();
+
+    DemoStory(Options options, PrintStream out) {
+        this.options = options;
+        this.out = out;
+    }
+
+    Verification.Report play() {
+        phase("starting the local AWS emulator and the Lambda service (packaged artefact via bin/lambda-runtime)");
+        try (LocalAws aws = LocalAws.start()) {
+            DynamoDbClient dynamo = aws.clients().dynamo();
+            phase("creating source table '" + SOURCE + "' (stream NEW_AND_OLD_IMAGES, PITR on)");
+            aws.createSourceTable(SOURCE, "pk");
+            dynamo.updateTimeToLive(b -> b.tableName(SOURCE).timeToLiveSpecification(t -> t.attributeName("expires_at").enabled(true)));
+            phase("deploying what Terraform deploys (queue + DLQ, functions, disabled mappings, control table, rule, state machine)");
+            Deployment deployment = aws.deploy(SOURCE, demoValues());
+
+            try (Traffic traffic = new Traffic(dynamo, SOURCE, options.writers(), options.keysPerWriter(),
+                    options.writerPauseMillis())) {
+                phase("live traffic: " + options.writers() + " writers (puts, updates, deletes, every attribute type, some items near 400 KB)");
+                traffic.start();
+                sleepShowing(options.trafficBeforeT(), () -> "writes " + traffic.writes());
+
+                traffic.pause();
+                waitForNextSecond();
+                Instant restorePoint = Instant.now();
+                traffic.markRestorePoint();
+                String backupArn = dynamo.createBackup(b -> b.tableName(SOURCE).backupName("demo-restore-point"))
+                        .backupDetails().backupArn();
+                phase("restore point T = " + restorePoint + " (" + traffic.model().size() + " keys)");
+
+                waitForNextSecond();
+                int bad = traffic.badWrites(options.badWrites(), new Random(7));
+                phase(bad + " bad writes after T: the restore is meant to undo these");
+                // Stream times have one-second precision: keep a clear second between the last bad
+                // write and the request, so no bad write shares R's second.
+                waitForNextSecond();
+                waitForNextSecond();
+
+                Instant requestedAt = Instant.now();
+                String target = SOURCE + "-restored-" + requestedAt.getEpochSecond();
+                phase("restore to T requested at R = " + requestedAt + " → table '" + target + "'");
+                out.println("      emulated: moto's RestoreTableToPointInTime copies the table as it is now, so the demo");
+                out.println("      restores the on-demand backup taken at T, and sends the CloudTrail event the real call emits.");
+                dynamo.restoreTableFromBackup(b -> b.backupArn(backupArn).targetTableName(target));
+                aws.restoreEvents(deployment).putCloudTrailEvent(cloudTrailEvent(target, restorePoint, requestedAt));
+                traffic.resumeAfterRequest();
+
+                SessionWatch session = new SessionWatch(aws, deployment);
+                awaitShowing("session caught up", session, traffic, () -> session.status().equals("CAUGHT_UP"));
+                sleepShowing(options.trafficAfterR(), () -> session.line(traffic));
+
+                phase("stopping traffic; waiting until capture and replay have taken every write");
+                traffic.close();
+                Instant lastWrite = traffic.lastWriteAt();
+                awaitShowing("all changes replayed", session, traffic,
+                        () -> session.capturedThrough(lastWrite));
+
+                phase("operator signals cutover: finish");
+                session.finish();
+                awaitShowing("session finished", session, traffic, () -> session.status().equals("FINISHED"));
+
+                phase("verifying '" + target + "' against the reference model (state at T + every change from R on)");
+                return Verification.compare(dynamo, target, traffic.model());
+            }
+        }
+    }
+
+    private DeploymentValues demoValues() {
+        return DeploymentValues.defaults()
+                .with("queue.visibility_timeout_seconds", 5)
+                .with("session.restore_poll_seconds", 1)
+                .with("session.restore_timeout_seconds", 120)
+                .with("session.caught_up_poll_seconds", 1)
+                .with("session.drain_poll_seconds", 1)
+                .with("session.caught_up_lag_seconds", 10)
+                .with("session.max_session_seconds", 600)
+                .with("capture.maximum_batching_window_seconds", 0);
+    }
+
+    private ObjectNode cloudTrailEvent(String target, Instant restorePoint, Instant requestedAt) {
+        ObjectNode event;
+        try (InputStream in = DemoStory.class.getResourceAsStream("/events/cloudtrail-restore-by-name.json")) {
+            event = (ObjectNode) JSON.readTree(in);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        String when = requestedAt.truncatedTo(ChronoUnit.SECONDS).toString();
+        event.put("id", java.util.UUID.randomUUID().toString());
+        event.put("time", when);
+        ObjectNode detail = (ObjectNode) event.get("detail");
+        detail.put("eventTime", when);
+        detail.put("eventID", java.util.UUID.randomUUID().toString());
+        ObjectNode params = detail.putObject("requestParameters");
+        params.put("sourceTableName", SOURCE);
+        params.put("targetTableName", target);
+        params.put("useLatestRestorableTime", false);
+        params.put("restoreDateTime", restorePoint.toString());
+        ObjectNode description = (ObjectNode) detail.get("responseElements").get("tableDescription");
+        description.put("tableName", target);
+        description.put("tableArn", "arn:aws:dynamodb:us-east-1:123456789012:table/" + target);
+        return event;
+    }
+
+    private void awaitShowing(String what, SessionWatch session, Traffic traffic, BooleanSupplier done) {
+        Instant deadline = started.plus(options.timeout());
+        Instant lastLine = Instant.EPOCH;
+        while (!done.getAsBoolean()) {
+            if (session.status().equals("FAILED")) {
+                throw new IllegalStateException("the session FAILED: " + session.reason());
+            }
+            if (Instant.now().isAfter(deadline)) {
+                throw new IllegalStateException("gave up waiting for: " + what + " (" + session.line(traffic) + ")");
+            }
+            if (Duration.between(lastLine, Instant.now()).toMillis() >= 1000) {
+                out.println("      " + session.line(traffic));
+                lastLine = Instant.now();
+            }
+            sleep(250);
+        }
+        phase(what + ": " + session.line(traffic));
+    }
+
+    private void sleepShowing(Duration duration, java.util.function.Supplier<String> line) {
+        Instant end = Instant.now().plus(duration);
+        while (Instant.now().isBefore(end)) {
+            sleep(Math.min(1000, Duration.between(Instant.now(), end).toMillis()));
+            out.println("      " + line.get());
+        }
+    }
+
+    private void phase(String text) {
+        out.printf("[%5.1fs] %s%n", Duration.between(started, Instant.now()).toMillis() / 1000.0, text);
+    }
+
+    private static void waitForNextSecond() {
+        Instant now = Instant.now();
+        sleep(Duration.between(now, now.truncatedTo(ChronoUnit.SECONDS).plusSeconds(1)).toMillis() + 20);
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(Math.max(0, millis));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+
+    /** Reads the session's progress from the control table and the queue, as `restore-cdc status` does. */
+    static final class SessionWatch {
+        private final LocalAws aws;
+        private final Deployment deployment;
+
+        SessionWatch(LocalAws aws, Deployment deployment) {
+            this.aws = aws;
+            this.deployment = deployment;
+        }
+
+        /** The demo's one session: it keeps its record after it released the lock (finished or failed). */
+        Optional<String> sessionId() {
+            return aws.clients().dynamo().query(b -> b.tableName(deployment.controlTableName()).consistentRead(true)
+                            .keyConditionExpression("pk = :pk AND begins_with(sk, :session)")
+                            .expressionAttributeValues(Map.of(":pk", AttributeValue.fromS("TABLE#" + SOURCE),
+                                    ":session", AttributeValue.fromS("SESSION#"))))
+                    .items().stream().findFirst().map(item -> item.get("sk").s().substring("SESSION#".length()));
+        }
+
+        Map<String, AttributeValue> record() {
+            return sessionId().map(id -> aws.clients().dynamo().getItem(b -> b.tableName(deployment.controlTableName())
+                    .consistentRead(true).key(key("TABLE#" + SOURCE, "SESSION#" + id))).item()).orElse(Map.of());
+        }
+
+        String status() {
+            AttributeValue status = record().get("status");
+            return status == null ? "WAITING_FOR_EVENT" : status.s();
+        }
+
+        String reason() {
+            AttributeValue reason = record().get("reason");
+            return reason == null ? "(no reason recorded)" : reason.s();
+        }
+
+        long backlog() {
+            Map<QueueAttributeName, String> attributes = aws.clients().sqs().getQueueAttributes(b -> b.queueUrl(deployment.queueUrl())
+                    .attributeNames(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES,
+                            QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE)).attributes();
+            return Long.parseLong(attributes.get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES))
+                    + Long.parseLong(attributes.get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE));
+        }
+
+        /**
+         * Capture has read up to the last write's second and the queue has been empty on two
+         * readings a second apart (the mapping emulation polls well within that).
+         */
+        boolean capturedThrough(Instant lastWrite) {
+            AttributeValue newest = record().get("capture_newest_at");
+            if (newest == null || Instant.parse(newest.s()).isBefore(lastWrite.truncatedTo(ChronoUnit.SECONDS)) || backlog() != 0) {
+                return false;
+            }
+            sleep(1000);
+            return backlog() == 0;
+        }
+
+        void finish() {
+            AttributeValue token = record().get("task_token");
+            if (token == null) {
+                throw new IllegalStateException("the session holds no task token: it is not waiting for the operator");
+            }
+            aws.clients().sfn().sendTaskSuccess(b -> b.taskToken(token.s()).output("{\"finished_by\":\"demo\"}"));
+        }
+
+        String line(Traffic traffic) {
+            Map<String, AttributeValue> s = record();
+            return String.format("phase %-10s captured %5s  skipped %4s  replayed %5s put / %4s del  backlog %4d  lag %s  writes %d",
+                    s.containsKey("status") ? s.get("status").s() : "-", n(s, "captured"), n(s, "skipped_window"),
+                    n(s, "replayed_puts"), n(s, "replayed_deletes"), backlog(), lag(s), traffic.writes());
+        }
+
+        private static String lag(Map<String, AttributeValue> s) {
+            if (!s.containsKey("capture_ran_at") || !s.containsKey("capture_newest_at")) {
+                return "-";
+            }
+            long millis = Duration.between(Instant.parse(s.get("capture_newest_at").s()), Instant.parse(s.get("capture_ran_at").s())).toMillis();
+            return String.format("%.1fs", millis / 1000.0);
+        }
+
+        private static String n(Map<String, AttributeValue> s, String name) {
+            return s.containsKey(name) ? s.get(name).n() : "0";
+        }
+
+        private static Map<String, AttributeValue> key(String pk, String sk) {
+            return Map.of("pk", AttributeValue.fromS(pk), "sk", AttributeValue.fromS(sk));
+        }
+    }
+}
