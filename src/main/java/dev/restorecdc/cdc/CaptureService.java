@@ -17,6 +17,8 @@ import java.util.Optional;
 public final class CaptureService {
 
     private static final Logger LOG = Logger.getLogger(CaptureService.class);
+    /** One JSON object per invocation, on its own log category so it is printed as a bare JSON line. */
+    private static final Logger SUMMARY = Logger.getLogger(InvocationSummary.CATEGORY);
 
     private final ChangeCodec codec;
     private final ChangeQueue queue;
@@ -96,7 +98,7 @@ public final class CaptureService {
             retryFrom = Optional.of(firstUnreadable);
         }
         int failed = notQueued.size() + (firstUnreadable == null ? 0 : 1);
-        LOG.infof("{\"function\":\"capture\",\"received\":%d,\"queued\":%d,\"skipped_window\":%d,\"failed\":%d,"
+        SUMMARY.infof("{\"function\":\"capture\",\"received\":%d,\"queued\":%d,\"skipped_window\":%d,\"failed\":%d,"
                         + "\"window\":\"%s\",\"session\":\"%s\",\"retry_from\":\"%s\"}",
                 records.size(), scheduler.queuedCount(), skipped, failed, window,
                 session.map(ActiveSession::sessionId).orElse(""), retryFrom.orElse(""));

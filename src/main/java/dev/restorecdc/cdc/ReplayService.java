@@ -21,6 +21,8 @@ import java.util.Set;
 public final class ReplayService {
 
     private static final Logger LOG = Logger.getLogger(ReplayService.class);
+    /** One JSON object per invocation, on its own log category so it is printed as a bare JSON line. */
+    private static final Logger SUMMARY = Logger.getLogger(InvocationSummary.CATEGORY);
 
     private final ChangeCodec codec;
     private final TargetWriter writer;
@@ -115,7 +117,7 @@ public final class ReplayService {
         }
 
         List<String> failedIds = messages.stream().map(IncomingChange::messageId).filter(failed::contains).toList();
-        LOG.infof("{\"function\":\"replay\",\"received\":%d,\"skipped_window\":%d,\"coalesced\":%d,\"written\":%d,"
+        SUMMARY.infof("{\"function\":\"replay\",\"received\":%d,\"skipped_window\":%d,\"coalesced\":%d,\"written\":%d,"
                         + "\"deleted\":%d,\"retried\":%d,\"failed\":%d,\"target\":\"%s\",\"window\":\"%s\",\"session\":\"%s\"}",
                 messages.size(), skipped, coalescer.folded(), puts, deletes, result.retries(), failedIds.size(),
                 target.get(), window, session.map(ActiveSession::sessionId).orElse(""));
