@@ -7,8 +7,6 @@ import software.amazon.awssdk.services.lambda.model.FunctionConfiguration;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
@@ -41,7 +39,7 @@ final class FunctionInstance {
     FunctionInstance(LocalFunction function, int generation) throws IOException {
         this.function = function;
         this.generation = generation;
-        this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 16);
+        this.server = LoopbackHttpServer.create(16);
         this.threads = Executors.newCachedThreadPool(r -> {
             Thread t = new Thread(r, function.name() + "-runtime-api-" + generation);
             t.setDaemon(true);

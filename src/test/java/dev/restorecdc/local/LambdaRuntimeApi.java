@@ -4,7 +4,6 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
@@ -43,7 +42,7 @@ public final class LambdaRuntimeApi implements AutoCloseable {
 
     private LambdaRuntimeApi(String functionName) throws IOException {
         functionArn = "arn:aws:lambda:" + Emulator.REGION + ":123456789012:function:" + functionName;
-        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        server = LoopbackHttpServer.create(0);
         server.createContext(BASE, this::handle);
         server.setExecutor(threads); // GET /next blocks: one thread per waiting runtime
         server.start();

@@ -9,8 +9,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -53,7 +51,7 @@ public final class LambdaService implements AutoCloseable {
         Files.createDirectories(LOG_DIR);
         this.timer = Executors.newScheduledThreadPool(1, daemon("lambda-timer"));
         this.invokeThreads = Executors.newCachedThreadPool(daemon("lambda-invoke-api"));
-        this.invokeServer = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 32);
+        this.invokeServer = LoopbackHttpServer.create(32);
         invokeServer.setExecutor(invokeThreads);
         invokeServer.createContext("/2015-03-31/functions/", this::handleInvoke);
         invokeServer.start();

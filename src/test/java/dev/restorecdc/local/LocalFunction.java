@@ -154,8 +154,9 @@ final class LocalFunction implements AutoCloseable {
             // A clean environment as in Lambda, except what finds java and bin/lambda-runtime's own settings.
             env.keySet().removeIf(key -> !List.of("PATH", "HOME", "JAVA_HOME", "LANG", "TMPDIR", "JAVA_OPTS").contains(key)
                     && !key.startsWith("RCDC_"));
-            env.putAll(configuration.environment() == null ? Map.of() : configuration.environment().variables());
             env.putAll(localEnvironment);
+            // The function's own configuration wins: e.g. the bench points AWS_ENDPOINT_URL at its latency proxy.
+            env.putAll(configuration.environment() == null ? Map.of() : configuration.environment().variables());
             env.put("AWS_LAMBDA_RUNTIME_API", next.runtimeApi());
             env.put("AWS_LAMBDA_FUNCTION_NAME", name);
             env.put("AWS_LAMBDA_FUNCTION_VERSION", "$LATEST");
