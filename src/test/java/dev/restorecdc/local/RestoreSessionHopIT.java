@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.sfn.model.ExecutionStatus;
@@ -58,13 +57,7 @@ class RestoreSessionHopIT {
         assertThat(input.at("/detail/requestParameters/sourceTableName").asText()).isEqualTo("ledger");
     }
 
-    /**
-     * Disabled: moto 5.2.1's aws-sdk task for lambda:updateEventSourceMapping accepts the
-     * parameter only as "UUID" (fails with States.Runtime 'Uuid'), and the state machine sends
-     * "Uuid". With the template's "Uuid.$" changed to "UUID.$" this test passed (31 s) on
-     * 2026-11-25. Which spelling AWS accepts decides whether the template or the emulator changes.
-     */
-    @Disabled("moto accepts UUID, the template sends Uuid for lambda:updateEventSourceMapping; see the comment")
+    /** The state machine's Lambda API calls name the mapping "UUID", the Lambda API's own member name. */
     @Test
     void aCloudTrailRestoreEventRunsTheSessionFromCaughtUpToFinished() throws Exception {
         Deployment d = deploy("journal");
