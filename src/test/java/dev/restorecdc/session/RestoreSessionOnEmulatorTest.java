@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.restorecdc.aws.SessionStore;
 import dev.restorecdc.moto.MotoServer;
-import dev.restorecdc.moto.Templates;
+import dev.restorecdc.local.TerraformTemplate;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -76,7 +76,7 @@ class RestoreSessionOnEmulatorTest {
         try (IamClient iam = moto.client(IamClient.builder().region(software.amazon.awssdk.regions.Region.AWS_GLOBAL))) {
             role = iam.createRole(r -> r.roleName("rcdc-orders-session").assumeRolePolicyDocument("{}")).role().arn();
         }
-        String definition = Templates.stateMachine(SessionWorld.map(world.config));
+        String definition = TerraformTemplate.stateMachine(SessionWorld.map(world.config));
         machine = sfn.createStateMachine(r -> r.name("rcdc-orders-session").definition(definition).roleArn(role))
                 .stateMachineArn();
     }

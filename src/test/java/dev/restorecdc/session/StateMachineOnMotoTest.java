@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.restorecdc.aws.SessionStore;
 import dev.restorecdc.moto.MotoServer;
-import dev.restorecdc.moto.Templates;
+import dev.restorecdc.local.TerraformTemplate;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -72,7 +72,7 @@ class StateMachineOnMotoTest {
     void withoutAWorkflowFunctionTheSessionFailsCleanlyAndNotifies() {
         ObjectNode event = SessionWorld.restoreEvent("by-name", Instant.now().truncatedTo(ChronoUnit.SECONDS));
 
-        Run run = execute(Templates.stateMachine(SessionWorld.map(world.config)), event);
+        Run run = execute(TerraformTemplate.stateMachine(SessionWorld.map(world.config)), event);
 
         assertThat(run.status()).isEqualTo(ExecutionStatus.FAILED);
         assertThat(run.states()).as("states; failed tasks: %s", run.failures()).containsExactly("Configuration", "Register", "RegisterFailed", "MarkFailed",
@@ -100,7 +100,7 @@ class StateMachineOnMotoTest {
         session.set("record_key", SessionWorld.JSON.valueToTree(Map.of("pk", Map.of("S", "TABLE#orders"), "sk", Map.of("S", "SESSION#s1"))));
 
         // A sub-graph of the real file: start where registration would have continued.
-        ObjectNode definition = (ObjectNode) json(Templates.stateMachine(SessionWorld.map(world.config)));
+        ObjectNode definition = (ObjectNode) json(TerraformTemplate.stateMachine(SessionWorld.map(world.config)));
         definition.put("StartAt", "EnableCapture");
         input.set("config", definition.at("/States/Configuration/Result"));
         Run run = execute(definition.toString(), input);
@@ -122,7 +122,7 @@ class StateMachineOnMotoTest {
         session.put("session_id", "s1").put("target_table", "orders-never-created")
                 .put("restore_deadline", Instant.now().plusSeconds(300).toString());
         session.set("record_key", SessionWorld.JSON.valueToTree(Map.of("pk", Map.of("S", "TABLE#orders"), "sk", Map.of("S", "SESSION#s1"))));
-        ObjectNode definition = (ObjectNode) json(Templates.stateMachine(SessionWorld.map(world.config)));
+        ObjectNode definition = (ObjectNode) json(TerraformTemplate.stateMachine(SessionWorld.map(world.config)));
         definition.put("StartAt", "DescribeTarget");
         input.set("config", definition.at("/States/Configuration/Result"));
 
