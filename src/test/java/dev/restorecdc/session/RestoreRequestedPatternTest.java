@@ -2,7 +2,7 @@ package dev.restorecdc.session;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.restorecdc.moto.MotoServer;
+import dev.restorecdc.local.Emulator;
 import dev.restorecdc.local.TerraformTemplate;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -31,20 +31,20 @@ class RestoreRequestedPatternTest {
     private static final String TABLE = "orders";
     private static final String TABLE_ARN = "arn:aws:dynamodb:us-east-1:123456789012:table/orders";
 
-    private static MotoServer moto;
+    private static Emulator emulator;
     private static EventBridgeClient events;
     private static SqsClient sqs;
 
     @BeforeAll
-    static void startMoto() {
-        moto = MotoServer.start();
-        events = moto.client(EventBridgeClient.builder());
-        sqs = moto.client(SqsClient.builder());
+    static void startEmulator() {
+        emulator = Emulator.start();
+        events = emulator.configure(EventBridgeClient.builder()).build();
+        sqs = emulator.configure(SqsClient.builder()).build();
     }
 
     @AfterAll
-    static void stopMoto() {
-        moto.close();
+    static void stopEmulator() {
+        emulator.close();
     }
 
     @Test

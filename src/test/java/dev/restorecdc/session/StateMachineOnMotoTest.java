@@ -3,7 +3,7 @@ package dev.restorecdc.session;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.restorecdc.aws.SessionStore;
-import dev.restorecdc.moto.MotoServer;
+import dev.restorecdc.local.Emulator;
 import dev.restorecdc.local.TerraformTemplate;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -29,43 +29,42 @@ import java.util.Map;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The real state machine file, rendered as Terraform renders it, on moto's Step Functions executor.
- * moto cannot run the workflow function (it would need Docker) until the project's local Lambda
- * service routes its invocations, so these runs cover the states that need no function: the
- * configuration, the mappings, the status writes, the restore wait, the failure path and the
- * notifications. One moto server per execution (plain moto runs only the first one per server).
+ * The real state machine file, rendered as Terraform renders it, on moto's Step Functions executor
+ * (the emulator switches it on). No workflow function answers here (the launcher gets no
+ * {@code RCDC_LAMBDA_INVOKE_URL}, and moto's own Invoke would need Docker), so these runs cover the
+ * states that need no function: the configuration, the mappings, the status writes, the restore
+ * wait, the failure path and the notifications. One emulator per test, so each starts empty.
  */
 class StateMachineOnMotoTest {
 
-    private MotoServer moto;
+    private Emulator emulator;
     private SessionWorld world;
     private SfnClient sfn;
     private String notifications;
     private String events;
 
     @BeforeEach
-    void startMoto() {
-        moto = MotoServer.start();
-        moto.executeStateMachines();
-        world = new SessionWorld(moto);
-        sfn = moto.client(SfnClient.builder());
+    void startEmulator() {
+        emulator = Emulator.start();
+        world = new SessionWorld(emulator);
+        sfn = emulator.configure(SfnClient.builder()).build();
 
         notifications = queue("notifications");
-        try (SnsClient sns = moto.client(SnsClient.builder())) {
+        try (SnsClient sns = emulator.configure(SnsClient.builder()).build()) {
             String topic = sns.createTopic(r -> r.name("rcdc-orders")).topicArn();
             sns.subscribe(r -> r.topicArn(topic).protocol("sqs").endpoint(arn(notifications)).attributes(Map.of("RawMessageDelivery", "true")));
             world.config.put("sns_topic_arn", topic);
         }
         events = queue("session-events");
-        try (EventBridgeClient bridge = moto.client(EventBridgeClient.builder())) {
+        try (EventBridgeClient bridge = emulator.configure(EventBridgeClient.builder()).build()) {
             bridge.putRule(r -> r.name("session-events").eventPattern("{\"source\":[\"dynamodb-restore-cdc\"]}"));
             bridge.putTargets(r -> r.rule("session-events").targets(t -> t.id("q").arn(arn(events))));
         }
     }
 
     @AfterEach
-    void stopMoto() {
-        moto.close();
+    void stopEmulator() {
+        emulator.close();
     }
 
     @Test
@@ -141,7 +140,7 @@ class StateMachineOnMotoTest {
 
     private Run execute(String definition, JsonNode input) {
         String role;
-        try (IamClient iam = moto.client(IamClient.builder().region(software.amazon.awssdk.regions.Region.AWS_GLOBAL))) {
+        try (IamClient iam = emulator.configure(IamClient.builder()).build()) {
             role = iam.createRole(r -> r.roleName("rcdc-orders-session").assumeRolePolicyDocument("{}")).role().arn();
         }
         String machine = sfn.createStateMachine(r -> r.name("rcdc-orders-session").definition(definition).roleArn(role))
