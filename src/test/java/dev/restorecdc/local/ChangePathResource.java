@@ -11,6 +11,7 @@ import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -56,22 +57,13 @@ public class ChangePathResource implements QuarkusTestResourceLifecycleManager {
         createTable(TARGET_TABLE, List.of("pk"), ScalarAttributeType.S);
         createTable(DEVICES_TARGET, List.of("id", "version"), ScalarAttributeType.B, ScalarAttributeType.N);
 
-        String endpoint = proxy.endpoint().toString();
-        return Map.ofEntries(
-                Map.entry("quarkus.dynamodb.endpoint-override", endpoint),
-                Map.entry("quarkus.sqs.endpoint-override", endpoint),
-                Map.entry("quarkus.dynamodb.aws.region", Emulator.REGION),
-                Map.entry("quarkus.sqs.aws.region", Emulator.REGION),
-                Map.entry("quarkus.dynamodb.aws.credentials.type", "static"),
-                Map.entry("quarkus.dynamodb.aws.credentials.static-provider.access-key-id", "test"),
-                Map.entry("quarkus.dynamodb.aws.credentials.static-provider.secret-access-key", "test"),
-                Map.entry("quarkus.sqs.aws.credentials.type", "static"),
-                Map.entry("quarkus.sqs.aws.credentials.static-provider.access-key-id", "test"),
-                Map.entry("quarkus.sqs.aws.credentials.static-provider.secret-access-key", "test"),
-                Map.entry("cdc.source-table", SOURCE_TABLE),
-                Map.entry("cdc.session-table", CONTROL_TABLE),
-                Map.entry("cdc.queue-url", queueUrl),
-                Map.entry("cdc.retry-budget-without-deadline", "PT2S"));
+        // The functions reach the emulator through the fault proxy.
+        Map<String, String> config = new HashMap<>(EmulatorResource.config(proxy.endpoint()));
+        config.put("cdc.source-table", SOURCE_TABLE);
+        config.put("cdc.session-table", CONTROL_TABLE);
+        config.put("cdc.queue-url", queueUrl);
+        config.put("cdc.retry-budget-without-deadline", "PT2S");
+        return config;
     }
 
     @Override

@@ -13,6 +13,7 @@ import software.amazon.awssdk.services.sqs.SqsClient;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.net.HttpURLConnection;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -158,6 +159,24 @@ public final class Emulator implements AutoCloseable {
     public Map<String, String> awsEnvironment() {
         return Map.of("AWS_ENDPOINT_URL", endpoint.toString(), "AWS_REGION", REGION,
                 "AWS_ACCESS_KEY_ID", ACCESS_KEY, "AWS_SECRET_ACCESS_KEY", SECRET_KEY);
+    }
+
+    /**
+     * Forgets every resource of every service ({@code POST /moto-api/reset}), so a test can start from
+     * an empty account without a new launcher. Settings (Step Functions execution) and patches stay.
+     */
+    public void reset() {
+        try {
+            HttpURLConnection post = (HttpURLConnection) endpoint.resolve("/moto-api/reset").toURL().openConnection();
+            post.setRequestMethod("POST");
+            int status = post.getResponseCode();
+            if (status / 100 != 2) {
+                throw new IllegalStateException("POST /moto-api/reset answered " + status + tail(log));
+            }
+            post.getInputStream().close();
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot reset the emulator at " + endpoint + tail(log), e);
+        }
     }
 
     public boolean isAlive() {

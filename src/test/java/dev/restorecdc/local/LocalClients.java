@@ -1,9 +1,7 @@
 package dev.restorecdc.local;
 
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.core.client.builder.SdkSyncClientBuilder;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
@@ -17,14 +15,17 @@ import software.amazon.awssdk.services.sqs.SqsClient;
 import java.net.URI;
 import java.util.List;
 
-/** SDK clients pointed at the emulator, with the fixed test region and credentials the functions get too. */
+/**
+ * SDK clients pointed at the emulator, set up by {@link Emulator#configure(AwsClientBuilder, URI)}: the fixed
+ * test region and credentials, which the functions get too.
+ */
 public final class LocalClients implements AutoCloseable {
 
-    public static final Region REGION = Region.US_EAST_1;
+    public static final Region REGION = Region.of(Emulator.REGION);
     /** moto's default account; every ARN it hands out carries it. */
     public static final String ACCOUNT = "123456789012";
-    public static final String ACCESS_KEY_ID = "test";
-    public static final String SECRET_ACCESS_KEY = "test";
+    public static final String ACCESS_KEY_ID = Emulator.ACCESS_KEY;
+    public static final String SECRET_ACCESS_KEY = Emulator.SECRET_KEY;
 
     private final URI endpoint;
     private final DynamoDbClient dynamo;
@@ -48,14 +49,8 @@ public final class LocalClients implements AutoCloseable {
         this.sfn = configure(SfnClient.builder()).build();
     }
 
-    private <B extends AwsClientBuilder<B, ?>> B configure(B builder) {
-        builder.endpointOverride(endpoint)
-                .region(REGION)
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(ACCESS_KEY_ID, SECRET_ACCESS_KEY)));
-        if (builder instanceof software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder<?, ?> sync) {
-            sync.httpClientBuilder(UrlConnectionHttpClient.builder());
-        }
-        return builder;
+    private <B extends AwsClientBuilder<B, ?> & SdkSyncClientBuilder<B, ?>> B configure(B builder) {
+        return Emulator.configure(builder, endpoint);
     }
 
     public URI endpoint() {

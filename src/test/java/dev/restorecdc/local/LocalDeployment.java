@@ -18,7 +18,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
@@ -38,8 +37,6 @@ import java.util.zip.ZipOutputStream;
  */
 public final class LocalDeployment {
 
-    public static final Path STATE_MACHINE_TEMPLATE = Emulator.projectRoot().resolve("src/main/statemachine/restore-session.asl.json");
-    public static final Path PATTERN_TEMPLATE = Emulator.projectRoot().resolve("src/main/statemachine/restore-requested.pattern.json");
     /** What Terraform's jvm runtime sets: the function's handler is Quarkus' stream handler. */
     public static final String JVM_HANDLER = "io.quarkus.amazon.lambda.runtime.QuarkusStreamHandler::handleRequest";
     private static final String EVENT_BUS = "default";
@@ -130,9 +127,8 @@ public final class LocalDeployment {
         String pattern;
         try {
             // Terraform normalises the rendered pattern with jsonencode(jsondecode(...)).
-            pattern = JSON.writeValueAsString(JSON.readTree(TerraformTemplate.renderJson(PATTERN_TEMPLATE, Map.of(
-                    "source_table_name", sourceTableName,
-                    "source_table_arn", source.tableArn()))));
+            pattern = JSON.writeValueAsString(JSON.readTree(TerraformTemplate.restoreRequestedPattern(
+                    sourceTableName, source.tableArn())));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -145,13 +141,7 @@ public final class LocalDeployment {
 
         ObjectNode configuration = configuration(sourceTableName, source.tableArn(), controlTable, queueUrl, dlqUrl,
                 captureUuid, replayUuid, workflowArn, topicArn);
-        String definition;
-        try {
-            definition = TerraformTemplate.renderJson(STATE_MACHINE_TEMPLATE,
-                    Map.of("configuration", JSON.writeValueAsString(configuration)));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        String definition = TerraformTemplate.stateMachine(configuration);
         String sfnRole = aws.iam().createRole(r -> r.roleName(prefix + "-session")
                 .assumeRolePolicyDocument(trustPolicy("states.amazonaws.com"))).role().arn();
         String stateMachineArn = aws.sfn().createStateMachine(r -> r.name(prefix + "-session")

@@ -16,9 +16,28 @@ import java.util.Map;
  */
 public final class TerraformTemplate {
 
+    /** The restore session's state machine; its one variable is {@code configuration}. */
+    public static final Path STATE_MACHINE = Emulator.projectRoot().resolve("src/main/statemachine/restore-session.asl.json");
+    /** The EventBridge pattern of a restore request; variables {@code source_table_name}, {@code source_table_arn}. */
+    public static final Path RESTORE_REQUESTED_PATTERN = Emulator.projectRoot().resolve("src/main/statemachine/restore-requested.pattern.json");
+
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private TerraformTemplate() {
+    }
+
+    /** The state machine as Terraform renders it: {@code configuration} is {@code jsonencode} of the object. */
+    public static String stateMachine(Object configuration) {
+        try {
+            return renderJson(STATE_MACHINE, Map.of("configuration", JSON.writeValueAsString(configuration)));
+        } catch (IOException e) {
+            throw new UncheckedIOException("encoding the state machine configuration", e);
+        }
+    }
+
+    /** The restore-requested pattern for one table (table names and ARNs need no JSON escaping). */
+    public static String restoreRequestedPattern(String sourceTableName, String sourceTableArn) {
+        return renderJson(RESTORE_REQUESTED_PATTERN, Map.of("source_table_name", sourceTableName, "source_table_arn", sourceTableArn));
     }
 
     /** Renders and checks that the result is JSON (both templates are JSON documents). */

@@ -25,9 +25,9 @@ class TerraformTemplateTest {
 
     @Test
     void theProjectsTemplatesRenderToJsonWithTheDeploymentsValues() {
-        String pattern = TerraformTemplate.renderJson(LocalDeployment.PATTERN_TEMPLATE,
+        String pattern = TerraformTemplate.renderJson(TerraformTemplate.RESTORE_REQUESTED_PATTERN,
                 Map.of("source_table_name", "orders", "source_table_arn", "arn:aws:dynamodb:us-east-1:123456789012:table/orders"));
-        String machine = TerraformTemplate.renderJson(LocalDeployment.STATE_MACHINE_TEMPLATE, Map.of("configuration", "{\"k\":1}"));
+        String machine = TerraformTemplate.renderJson(TerraformTemplate.STATE_MACHINE, Map.of("configuration", "{\"k\":1}"));
 
         assertThat(pattern).contains("\"orders\"").doesNotContain("${");
         assertThat(machine).contains("\"Result\": {\"k\":1}");

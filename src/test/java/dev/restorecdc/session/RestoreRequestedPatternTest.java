@@ -2,8 +2,8 @@ package dev.restorecdc.session;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.restorecdc.moto.MotoServer;
-import dev.restorecdc.moto.Templates;
+import dev.restorecdc.local.Emulator;
+import dev.restorecdc.local.TerraformTemplate;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -31,20 +31,20 @@ class RestoreRequestedPatternTest {
     private static final String TABLE = "orders";
     private static final String TABLE_ARN = "arn:aws:dynamodb:us-east-1:123456789012:table/orders";
 
-    private static MotoServer moto;
+    private static Emulator emulator;
     private static EventBridgeClient events;
     private static SqsClient sqs;
 
     @BeforeAll
-    static void startMoto() {
-        moto = MotoServer.start();
-        events = moto.client(EventBridgeClient.builder());
-        sqs = moto.client(SqsClient.builder());
+    static void startEmulator() {
+        emulator = Emulator.start();
+        events = emulator.configure(EventBridgeClient.builder()).build();
+        sqs = emulator.configure(SqsClient.builder()).build();
     }
 
     @AfterAll
-    static void stopMoto() {
-        moto.close();
+    static void stopEmulator() {
+        emulator.close();
     }
 
     @Test
@@ -52,7 +52,7 @@ class RestoreRequestedPatternTest {
         String queueUrl = sqs.createQueue(r -> r.queueName("restore-requested")).queueUrl();
         String queueArn = sqs.getQueueAttributes(r -> r.queueUrl(queueUrl).attributeNames(QueueAttributeName.QUEUE_ARN))
                 .attributes().get(QueueAttributeName.QUEUE_ARN);
-        events.putRule(r -> r.name("restore-requested").eventPattern(Templates.pattern(TABLE, TABLE_ARN)));
+        events.putRule(r -> r.name("restore-requested").eventPattern(TerraformTemplate.restoreRequestedPattern(TABLE, TABLE_ARN)));
         events.putTargets(r -> r.rule("restore-requested").targets(t -> t.id("queue").arn(queueArn)));
 
         List<String> fixtures = List.of("by-name", "by-arn", "other-table", "failed", "other-api");
@@ -81,13 +81,13 @@ class RestoreRequestedPatternTest {
 
     @Test
     void renderedPatternNamesTheTableByNameAndArnAndNothingElse() throws IOException {
-        JsonNode pattern = JSON.readTree(Templates.pattern(TABLE, TABLE_ARN));
+        JsonNode pattern = JSON.readTree(TerraformTemplate.restoreRequestedPattern(TABLE, TABLE_ARN));
 
         assertThat(pattern.at("/detail/$or/0/requestParameters/sourceTableName").toString())
                 .isEqualTo("[\"orders\",\"" + TABLE_ARN + "\"]");
         assertThat(pattern.at("/detail/$or/1/requestParameters/sourceTableArn").toString()).isEqualTo("[\"" + TABLE_ARN + "\"]");
         assertThat(pattern.at("/detail/errorCode/0/exists").asBoolean(true)).isFalse();
-        assertThat(Files.readString(Templates.PATTERN)).contains("${source_table_name}", "${source_table_arn}")
+        assertThat(Files.readString(TerraformTemplate.RESTORE_REQUESTED_PATTERN)).contains("${source_table_name}", "${source_table_arn}")
                 .doesNotContain("${configuration}");
     }
 }

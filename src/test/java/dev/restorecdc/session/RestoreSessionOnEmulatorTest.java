@@ -3,8 +3,8 @@ package dev.restorecdc.session;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.restorecdc.aws.SessionStore;
-import dev.restorecdc.moto.MotoServer;
-import dev.restorecdc.moto.Templates;
+import dev.restorecdc.local.Emulator;
+import dev.restorecdc.local.TerraformTemplate;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -39,7 +39,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class RestoreSessionOnEmulatorTest {
 
     private WorkflowInvoker invoker;
-    private MotoServer moto;
+    private Emulator emulator;
     private SessionWorld world;
     private SfnClient sfn;
     private SessionStore store;
@@ -50,22 +50,22 @@ class RestoreSessionOnEmulatorTest {
     @BeforeEach
     void deploy() {
         invoker = new WorkflowInvoker();
-        moto = MotoServer.startLauncher(Map.of("RCDC_LAMBDA_INVOKE_URL", invoker.url()));
-        world = new SessionWorld(moto);
+        emulator = Emulator.start(Map.of("RCDC_LAMBDA_INVOKE_URL", invoker.url()));
+        world = new SessionWorld(emulator);
         invoker.serve(world.service());
-        sfn = moto.client(SfnClient.builder());
+        sfn = emulator.configure(SfnClient.builder()).build();
         store = new SessionStore(world.dynamo, SessionWorld.CONTROL, SessionWorld.SOURCE);
         // Seconds instead of minutes; capture never runs here, so one second of grace is its lag.
         world.config.put("caught_up_lag_seconds", 1).put("max_session_seconds", 120);
 
         notifications = queue("notifications");
-        try (SnsClient sns = moto.client(SnsClient.builder())) {
+        try (SnsClient sns = emulator.configure(SnsClient.builder()).build()) {
             String topic = sns.createTopic(r -> r.name("rcdc-orders")).topicArn();
             sns.subscribe(r -> r.topicArn(topic).protocol("sqs").endpoint(arn(notifications)));
             world.config.put("sns_topic_arn", topic);
         }
         sessionEvents = queue("session-events");
-        try (EventBridgeClient bridge = moto.client(EventBridgeClient.builder())) {
+        try (EventBridgeClient bridge = emulator.configure(EventBridgeClient.builder()).build()) {
             bridge.putRule(r -> r.name("session-events").eventPattern("{\"source\":[\"dynamodb-restore-cdc\"]}"));
             bridge.putTargets(r -> r.rule("session-events").targets(t -> t.id("q").arn(arn(sessionEvents))));
         }
@@ -73,17 +73,17 @@ class RestoreSessionOnEmulatorTest {
 
     private void createMachine() {
         String role;
-        try (IamClient iam = moto.client(IamClient.builder().region(software.amazon.awssdk.regions.Region.AWS_GLOBAL))) {
+        try (IamClient iam = emulator.configure(IamClient.builder()).build()) {
             role = iam.createRole(r -> r.roleName("rcdc-orders-session").assumeRolePolicyDocument("{}")).role().arn();
         }
-        String definition = Templates.stateMachine(SessionWorld.map(world.config));
+        String definition = TerraformTemplate.stateMachine(SessionWorld.map(world.config));
         machine = sfn.createStateMachine(r -> r.name("rcdc-orders-session").definition(definition).roleArn(role))
                 .stateMachineArn();
     }
 
     @AfterEach
     void stop() {
-        moto.close();
+        emulator.close();
         invoker.close();
     }
 

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.restorecdc.moto.MotoServer;
+import dev.restorecdc.local.Emulator;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.applicationautoscaling.ApplicationAutoScalingClient;
 import software.amazon.awssdk.services.applicationautoscaling.model.MetricType;
@@ -37,7 +37,7 @@ import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 
 /**
- * What Terraform deploys around a restore session, built on a moto server: a source table with
+ * What Terraform deploys around a restore session, built on the emulator: a source table with
  * every setting the copy re-applies, the control table, the change queue, the capture and replay
  * functions with their (disabled) mappings, and the matching {@code $.config}.
  */
@@ -51,7 +51,7 @@ public final class SessionWorld {
             + "\"Principal\":{\"AWS\":\"arn:aws:iam::123456789012:root\"},\"Action\":\"dynamodb:GetItem\","
             + "\"Resource\":[\"" + SOURCE_ARN + "\",\"" + SOURCE_ARN + "/index/*\"]}]}";
 
-    public final MotoServer moto;
+    public final Emulator emulator;
     public final DynamoDbClient dynamo;
     public final SqsClient sqs;
     public final LambdaClient lambda;
@@ -61,12 +61,12 @@ public final class SessionWorld {
     public final String replayMappingUuid;
     public final ObjectNode config;
 
-    public SessionWorld(MotoServer moto) {
-        this.moto = moto;
-        this.dynamo = moto.client(DynamoDbClient.builder());
-        this.sqs = moto.client(SqsClient.builder());
-        this.lambda = moto.client(LambdaClient.builder());
-        this.autoscaling = moto.client(ApplicationAutoScalingClient.builder());
+    public SessionWorld(Emulator emulator) {
+        this.emulator = emulator;
+        this.dynamo = emulator.configure(DynamoDbClient.builder()).build();
+        this.sqs = emulator.configure(SqsClient.builder()).build();
+        this.lambda = emulator.configure(LambdaClient.builder()).build();
+        this.autoscaling = emulator.configure(ApplicationAutoScalingClient.builder()).build();
 
         createSourceTable();
         dynamo.createTable(r -> r.tableName(CONTROL).billingMode(BillingMode.PAY_PER_REQUEST)
@@ -78,7 +78,7 @@ public final class SessionWorld {
                 .attributes().get(QueueAttributeName.QUEUE_ARN);
 
         String role;
-        try (IamClient iam = moto.client(IamClient.builder().region(software.amazon.awssdk.regions.Region.AWS_GLOBAL))) {
+        try (IamClient iam = emulator.configure(IamClient.builder()).build()) {
             role = iam.createRole(r -> r.roleName("rcdc-orders-functions").assumeRolePolicyDocument(
                     "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Principal\":{\"Service\":\"lambda.amazonaws.com\"},\"Action\":\"sts:AssumeRole\"}]}"))
                     .role().arn();

@@ -3,8 +3,8 @@ package dev.restorecdc.session;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.restorecdc.aws.SessionStore;
-import dev.restorecdc.moto.MotoServer;
-import dev.restorecdc.moto.Templates;
+import dev.restorecdc.local.Emulator;
+import dev.restorecdc.local.TerraformTemplate;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -29,50 +29,49 @@ import java.util.Map;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The real state machine file, rendered as Terraform renders it, on moto's Step Functions executor.
- * moto cannot run the workflow function (it would need Docker) until the project's local Lambda
- * service routes its invocations, so these runs cover the states that need no function: the
- * configuration, the mappings, the status writes, the restore wait, the failure path and the
- * notifications. One moto server per execution (plain moto runs only the first one per server).
+ * The real state machine file, rendered as Terraform renders it, on moto's Step Functions executor
+ * (the emulator switches it on). No workflow function answers here (the launcher gets no
+ * {@code RCDC_LAMBDA_INVOKE_URL}, and moto's own Invoke would need Docker), so these runs cover the
+ * states that need no function: the configuration, the mappings, the status writes, the restore
+ * wait, the failure path and the notifications. One emulator per test, so each starts empty.
  */
 class StateMachineOnMotoTest {
 
-    private MotoServer moto;
+    private Emulator emulator;
     private SessionWorld world;
     private SfnClient sfn;
     private String notifications;
     private String events;
 
     @BeforeEach
-    void startMoto() {
-        moto = MotoServer.start();
-        moto.executeStateMachines();
-        world = new SessionWorld(moto);
-        sfn = moto.client(SfnClient.builder());
+    void startEmulator() {
+        emulator = Emulator.start();
+        world = new SessionWorld(emulator);
+        sfn = emulator.configure(SfnClient.builder()).build();
 
         notifications = queue("notifications");
-        try (SnsClient sns = moto.client(SnsClient.builder())) {
+        try (SnsClient sns = emulator.configure(SnsClient.builder()).build()) {
             String topic = sns.createTopic(r -> r.name("rcdc-orders")).topicArn();
             sns.subscribe(r -> r.topicArn(topic).protocol("sqs").endpoint(arn(notifications)).attributes(Map.of("RawMessageDelivery", "true")));
             world.config.put("sns_topic_arn", topic);
         }
         events = queue("session-events");
-        try (EventBridgeClient bridge = moto.client(EventBridgeClient.builder())) {
+        try (EventBridgeClient bridge = emulator.configure(EventBridgeClient.builder()).build()) {
             bridge.putRule(r -> r.name("session-events").eventPattern("{\"source\":[\"dynamodb-restore-cdc\"]}"));
             bridge.putTargets(r -> r.rule("session-events").targets(t -> t.id("q").arn(arn(events))));
         }
     }
 
     @AfterEach
-    void stopMoto() {
-        moto.close();
+    void stopEmulator() {
+        emulator.close();
     }
 
     @Test
     void withoutAWorkflowFunctionTheSessionFailsCleanlyAndNotifies() {
         ObjectNode event = SessionWorld.restoreEvent("by-name", Instant.now().truncatedTo(ChronoUnit.SECONDS));
 
-        Run run = execute(Templates.stateMachine(SessionWorld.map(world.config)), event);
+        Run run = execute(TerraformTemplate.stateMachine(SessionWorld.map(world.config)), event);
 
         assertThat(run.status()).isEqualTo(ExecutionStatus.FAILED);
         assertThat(run.states()).as("states; failed tasks: %s", run.failures()).containsExactly("Configuration", "Register", "RegisterFailed", "MarkFailed",
@@ -100,7 +99,7 @@ class StateMachineOnMotoTest {
         session.set("record_key", SessionWorld.JSON.valueToTree(Map.of("pk", Map.of("S", "TABLE#orders"), "sk", Map.of("S", "SESSION#s1"))));
 
         // A sub-graph of the real file: start where registration would have continued.
-        ObjectNode definition = (ObjectNode) json(Templates.stateMachine(SessionWorld.map(world.config)));
+        ObjectNode definition = (ObjectNode) json(TerraformTemplate.stateMachine(SessionWorld.map(world.config)));
         definition.put("StartAt", "EnableCapture");
         input.set("config", definition.at("/States/Configuration/Result"));
         Run run = execute(definition.toString(), input);
@@ -122,7 +121,7 @@ class StateMachineOnMotoTest {
         session.put("session_id", "s1").put("target_table", "orders-never-created")
                 .put("restore_deadline", Instant.now().plusSeconds(300).toString());
         session.set("record_key", SessionWorld.JSON.valueToTree(Map.of("pk", Map.of("S", "TABLE#orders"), "sk", Map.of("S", "SESSION#s1"))));
-        ObjectNode definition = (ObjectNode) json(Templates.stateMachine(SessionWorld.map(world.config)));
+        ObjectNode definition = (ObjectNode) json(TerraformTemplate.stateMachine(SessionWorld.map(world.config)));
         definition.put("StartAt", "DescribeTarget");
         input.set("config", definition.at("/States/Configuration/Result"));
 
@@ -141,7 +140,7 @@ class StateMachineOnMotoTest {
 
     private Run execute(String definition, JsonNode input) {
         String role;
-        try (IamClient iam = moto.client(IamClient.builder().region(software.amazon.awssdk.regions.Region.AWS_GLOBAL))) {
+        try (IamClient iam = emulator.configure(IamClient.builder()).build()) {
             role = iam.createRole(r -> r.roleName("rcdc-orders-session").assumeRolePolicyDocument("{}")).role().arn();
         }
         String machine = sfn.createStateMachine(r -> r.name("rcdc-orders-session").definition(definition).roleArn(role))

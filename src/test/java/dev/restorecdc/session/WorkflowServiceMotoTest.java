@@ -2,7 +2,7 @@ package dev.restorecdc.session;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.restorecdc.aws.SessionStore;
-import dev.restorecdc.moto.MotoServer;
+import dev.restorecdc.local.Emulator;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -23,28 +23,28 @@ import java.util.Map;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** The workflow steps against moto, one AWS-shaped world per test. */
+/** The workflow steps against the emulator, one AWS-shaped world per test (the emulator is reset in between). */
 class WorkflowServiceMotoTest {
 
-    private static MotoServer moto;
+    private static Emulator emulator;
     private SessionWorld world;
     private WorkflowService workflow;
     private SessionStore store;
 
     @BeforeAll
-    static void startMoto() {
-        moto = MotoServer.start();
+    static void startEmulator() {
+        emulator = Emulator.start();
     }
 
     @AfterAll
-    static void stopMoto() {
-        moto.close();
+    static void stopEmulator() {
+        emulator.close();
     }
 
     @BeforeEach
     void freshWorld() {
-        moto.reset();
-        world = new SessionWorld(moto);
+        emulator.reset();
+        world = new SessionWorld(emulator);
         workflow = world.service();
         store = new SessionStore(world.dynamo, SessionWorld.CONTROL, SessionWorld.SOURCE);
     }
