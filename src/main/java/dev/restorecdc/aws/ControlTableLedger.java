@@ -5,6 +5,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.restorecdc.cdc.ActiveSession;
 import dev.restorecdc.cdc.SessionLedger;
 import dev.restorecdc.cdc.Timestamps;
+
+import static dev.restorecdc.aws.ControlTableKeys.ACTIVE;
+import static dev.restorecdc.aws.ControlTableKeys.keyLogPk;
+import static dev.restorecdc.aws.ControlTableKeys.keyLogSk;
+import static dev.restorecdc.aws.ControlTableKeys.sessionSk;
+import static dev.restorecdc.aws.ControlTableKeys.tablePk;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
@@ -53,14 +59,6 @@ public final class ControlTableLedger implements SessionLedger {
         this.clock = clock;
     }
 
-    public static String tablePk(String sourceTable) {
-        return "TABLE#" + sourceTable;
-    }
-
-    public static String sessionSk(String sessionId) {
-        return "SESSION#" + sessionId;
-    }
-
     @Override
     public Optional<ActiveSession> active() {
         Instant now = clock.instant();
@@ -80,7 +78,7 @@ public final class ControlTableLedger implements SessionLedger {
 
     private Optional<ActiveSession> read() {
         Map<String, AttributeValue> lock = dynamo.getItem(b -> b.tableName(controlTable).consistentRead(true)
-                .key(key(tablePk(sourceTable), "ACTIVE"))).item();
+                .key(key(tablePk(sourceTable), ACTIVE))).item();
         if (lock == null || !lock.containsKey("session_id")) {
             return Optional.empty();
         }
@@ -147,8 +145,8 @@ public final class ControlTableLedger implements SessionLedger {
         List<WriteRequest> requests = new ArrayList<>(keys.size());
         for (KeyLogEntry entry : keys) {
             Map<String, AttributeValue> item = new HashMap<>();
-            item.put("pk", AttributeValue.fromS("SESSION#" + session.sessionId()));
-            item.put("sk", AttributeValue.fromS("KEY#" + entry.key().groupId()));
+            item.put("pk", AttributeValue.fromS(keyLogPk(session.sessionId())));
+            item.put("sk", AttributeValue.fromS(keyLogSk(entry.key().groupId())));
             item.put("key", AttributeValue.fromS(toJson(entry)));
             item.put("last_op", AttributeValue.fromS(entry.lastOp()));
             item.put("last_at", AttributeValue.fromS(Timestamps.format(entry.lastAt())));

@@ -16,6 +16,10 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.StringJoiner;
 
+import static dev.restorecdc.aws.ControlTableKeys.ACTIVE;
+import static dev.restorecdc.aws.ControlTableKeys.sessionSk;
+import static dev.restorecdc.aws.ControlTableKeys.tablePk;
+
 /**
  * The life cycle of the control table's lock and session items (DESIGN.md, Contracts): register
  * under the ACTIVE lock, status changes, the settled replay window, the figures, the task token,
@@ -23,8 +27,6 @@ import java.util.StringJoiner;
  * Instants are ISO-8601 strings.
  */
 public class SessionStore {
-
-    public static final String ACTIVE = "ACTIVE";
 
     private final DynamoDbClient dynamo;
     private final String table;
@@ -34,14 +36,6 @@ public class SessionStore {
         this.dynamo = dynamo;
         this.table = controlTable;
         this.sourceTable = sourceTable;
-    }
-
-    public static String tablePk(String sourceTable) {
-        return "TABLE#" + sourceTable;
-    }
-
-    public static String sessionSk(String sessionId) {
-        return "SESSION#" + sessionId;
     }
 
     /** The session record's key, as DynamoDB JSON (the state machine's dynamodb tasks use it as is). */
@@ -173,7 +167,7 @@ public class SessionStore {
         do {
             QueryRequest.Builder q = QueryRequest.builder().tableName(table).consistentRead(true)
                     .keyConditionExpression("pk = :pk AND begins_with(sk, :prefix)")
-                    .expressionAttributeValues(Map.of(":pk", s(tablePk(sourceTable)), ":prefix", s("SESSION#")))
+                    .expressionAttributeValues(Map.of(":pk", s(tablePk(sourceTable)), ":prefix", s(ControlTableKeys.SESSION_PREFIX)))
                     .projectionExpression("sk, capture_newest_at");
             if (start != null) {
                 q.exclusiveStartKey(start);

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.restorecdc.aws.ControlTableLedger;
+import dev.restorecdc.aws.ControlTableKeys;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
@@ -41,7 +41,7 @@ public final class ControlTableReader {
     /** The sessions of one source table, newest first. */
     public List<SessionRecord> sessionsOf(String sourceTable) {
         List<SessionRecord> sessions = new ArrayList<>();
-        query(ControlTableLedger.tablePk(sourceTable), "SESSION#", item -> sessions.add(SessionRecord.of(item)));
+        query(ControlTableKeys.tablePk(sourceTable), ControlTableKeys.SESSION_PREFIX, item -> sessions.add(SessionRecord.of(item)));
         sessions.sort(Comparator.comparing(SessionRecord::sortTime).reversed());
         return sessions;
     }
@@ -50,7 +50,7 @@ public final class ControlTableReader {
     public List<SessionRecord> allSessions() {
         List<SessionRecord> sessions = new ArrayList<>();
         scan("begins_with(pk, :table) AND begins_with(sk, :session)",
-                Map.of(":table", AttributeValue.fromS("TABLE#"), ":session", AttributeValue.fromS("SESSION#")),
+                Map.of(":table", AttributeValue.fromS(ControlTableKeys.TABLE_PREFIX), ":session", AttributeValue.fromS(ControlTableKeys.SESSION_PREFIX)),
                 item -> sessions.add(SessionRecord.of(item)));
         sessions.sort(Comparator.comparing(SessionRecord::sortTime).reversed());
         return sessions;
@@ -61,10 +61,10 @@ public final class ControlTableReader {
      * (a control table holds few sessions, so the scan is cheap).
      */
     public SessionRecord session(String sessionId, Optional<String> sourceTable) {
-        String sk = ControlTableLedger.sessionSk(sessionId);
+        String sk = ControlTableKeys.sessionSk(sessionId);
         if (sourceTable.isPresent()) {
             Map<String, AttributeValue> item = guard(() -> dynamo.getItem(r -> r.tableName(table).consistentRead(true)
-                    .key(Map.of("pk", AttributeValue.fromS(ControlTableLedger.tablePk(sourceTable.get())), "sk", AttributeValue.fromS(sk))))
+                    .key(Map.of("pk", AttributeValue.fromS(ControlTableKeys.tablePk(sourceTable.get())), "sk", AttributeValue.fromS(sk))))
                     .item());
             if (item == null || item.isEmpty()) {
                 throw new CliFailure("unknown session " + sessionId + " for table " + sourceTable.get() + " in control table "
@@ -74,7 +74,7 @@ public final class ControlTableReader {
         }
         List<SessionRecord> found = new ArrayList<>();
         scan("sk = :sk AND begins_with(pk, :table)",
-                Map.of(":sk", AttributeValue.fromS(sk), ":table", AttributeValue.fromS("TABLE#")),
+                Map.of(":sk", AttributeValue.fromS(sk), ":table", AttributeValue.fromS(ControlTableKeys.TABLE_PREFIX)),
                 item -> found.add(SessionRecord.of(item)));
         if (found.isEmpty()) {
             throw new CliFailure("unknown session " + sessionId + " in control table " + table
@@ -90,7 +90,7 @@ public final class ControlTableReader {
     /** The session id held by the table's ACTIVE lock, if any. */
     public Optional<String> lockHolder(String sourceTable) {
         Map<String, AttributeValue> item = guard(() -> dynamo.getItem(r -> r.tableName(table).consistentRead(true)
-                .key(Map.of("pk", AttributeValue.fromS(ControlTableLedger.tablePk(sourceTable)), "sk", AttributeValue.fromS("ACTIVE"))))
+                .key(Map.of("pk", AttributeValue.fromS(ControlTableKeys.tablePk(sourceTable)), "sk", AttributeValue.fromS(ControlTableKeys.ACTIVE))))
                 .item());
         if (item == null || item.isEmpty()) {
             return Optional.empty();
@@ -102,7 +102,7 @@ public final class ControlTableReader {
     /** The keys the replay wrote for a session (the key log), as DynamoDB JSON key attributes. */
     public List<ObjectNode> keyLog(String sessionId) {
         List<ObjectNode> keys = new ArrayList<>();
-        query("SESSION#" + sessionId, "KEY#", item -> keys.add(parseKey(item)));
+        query(ControlTableKeys.keyLogPk(sessionId), ControlTableKeys.KEY_PREFIX, item -> keys.add(parseKey(item)));
         return keys;
     }
 

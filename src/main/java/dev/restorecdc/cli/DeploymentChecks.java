@@ -1,5 +1,6 @@
 package dev.restorecdc.cli;
 
+import dev.restorecdc.aws.ControlTableKeys;
 import software.amazon.awssdk.services.eventbridge.model.DescribeRuleResponse;
 import software.amazon.awssdk.services.eventbridge.model.RuleState;
 import software.amazon.awssdk.services.eventbridge.model.Target;
@@ -157,7 +158,7 @@ final class DeploymentChecks {
             return Check.ok("session lock", "no active session");
         }
         String delete = "aws dynamodb delete-item --table-name " + control.tableName()
-                + " --key '{\"pk\":{\"S\":\"TABLE#" + table + "\"},\"sk\":{\"S\":\"ACTIVE\"}}'";
+                + " --key '{\"pk\":{\"S\":\"" + ControlTableKeys.tablePk(table) + "\"},\"sk\":{\"S\":\"" + ControlTableKeys.ACTIVE + "\"}}'";
         if (session.isEmpty()) {
             return Check.fail("session lock", "held by session " + holder.get() + ", which has no session record", delete);
         }

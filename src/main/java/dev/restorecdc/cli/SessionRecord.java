@@ -1,5 +1,6 @@
 package dev.restorecdc.cli;
 
+import dev.restorecdc.aws.ControlTableKeys;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 import java.time.Duration;
@@ -23,7 +24,7 @@ public record SessionRecord(String sourceTable, String sessionId, Map<String, At
     public static SessionRecord of(Map<String, AttributeValue> item) {
         String pk = item.get("pk").s();
         String sk = item.get("sk").s();
-        return new SessionRecord(pk.substring("TABLE#".length()), sk.substring("SESSION#".length()), item);
+        return new SessionRecord(pk.substring(ControlTableKeys.TABLE_PREFIX.length()), sk.substring(ControlTableKeys.SESSION_PREFIX.length()), item);
     }
 
     public String status() {

@@ -2,6 +2,7 @@ package dev.restorecdc.demo;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.restorecdc.aws.ControlTableKeys;
 import dev.restorecdc.local.Deployment;
 import dev.restorecdc.local.DeploymentValues;
 import dev.restorecdc.local.LocalAws;
@@ -210,14 +211,14 @@ final class DemoStory {
         Optional<String> sessionId() {
             return aws.clients().dynamo().query(b -> b.tableName(deployment.controlTableName()).consistentRead(true)
                             .keyConditionExpression("pk = :pk AND begins_with(sk, :session)")
-                            .expressionAttributeValues(Map.of(":pk", AttributeValue.fromS("TABLE#" + SOURCE),
-                                    ":session", AttributeValue.fromS("SESSION#"))))
-                    .items().stream().findFirst().map(item -> item.get("sk").s().substring("SESSION#".length()));
+                            .expressionAttributeValues(Map.of(":pk", AttributeValue.fromS(ControlTableKeys.tablePk(SOURCE)),
+                                    ":session", AttributeValue.fromS(ControlTableKeys.SESSION_PREFIX))))
+                    .items().stream().findFirst().map(item -> item.get("sk").s().substring(ControlTableKeys.SESSION_PREFIX.length()));
         }
 
         Map<String, AttributeValue> record() {
             return sessionId().map(id -> aws.clients().dynamo().getItem(b -> b.tableName(deployment.controlTableName())
-                    .consistentRead(true).key(key("TABLE#" + SOURCE, "SESSION#" + id))).item()).orElse(Map.of());
+                    .consistentRead(true).key(key(ControlTableKeys.tablePk(SOURCE), ControlTableKeys.sessionSk(id)))).item()).orElse(Map.of());
         }
 
         String status() {
