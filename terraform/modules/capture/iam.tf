@@ -1,5 +1,5 @@
 locals {
-  # What capture may do; modules/function adds writing its own logs and refuses any "*" action.
+  # What capture may do; modules/function adds writing its own logs and refuses wildcard actions.
   policy_statements = [
     {
       sid       = "ReadSourceStream"

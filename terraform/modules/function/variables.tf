@@ -80,8 +80,8 @@ variable "policy_statements" {
   }))
 
   validation {
-    condition     = alltrue([for s in var.policy_statements : alltrue([for a in s.actions : !strcontains(a, "*")])])
-    error_message = "policy_statements must name every action; found a \"*\" or wildcard action in ${jsonencode([for s in var.policy_statements : s.sid if anytrue([for a in s.actions : strcontains(a, "*")])])}."
+    condition     = alltrue([for s in var.policy_statements : alltrue([for a in s.actions : length(regexall("[*]", a)) == 0])])
+    error_message = "policy_statements must name every action; found a wildcard action in ${jsonencode([for s in var.policy_statements : s.sid if anytrue([for a in s.actions : length(regexall("[*]", a)) > 0])])}."
   }
 
   validation {

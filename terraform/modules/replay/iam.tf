@@ -1,7 +1,7 @@
 locals {
   target_write_actions = ["dynamodb:BatchWriteItem", "dynamodb:PutItem", "dynamodb:DeleteItem"]
 
-  # What replay may do; modules/function adds writing its own logs and refuses any "*" action.
+  # What replay may do; modules/function adds writing its own logs and refuses wildcard actions.
   policy_statements = [
     {
       sid       = "ReadChanges"

@@ -1,6 +1,6 @@
 # The workflow function's statements (modules/function makes its role and adds WriteLogs) and two
 # roles of this module: the state machine's and EventBridge's (to start the machine). Statements
-# are kept as data (locals) so tests can assert that no action is "*" or a wildcard.
+# are kept as data (locals) so tests can assert that no action is a wildcard.
 
 locals {
   settings_write_actions = [
