@@ -1,42 +1,44 @@
 # dynamodb-restore-cdc: the commands a developer needs. `make help` lists them.
+# Every Maven run goes through the reactor in parent/pom.xml: local-aws, the functions (root), cli, demo.
 MVN ?= mvn -B -ntp
+REACTOR := $(MVN) -f parent/pom.xml
 JVM_ZIP := dist/function-jvm.zip
 NATIVE_ZIP := dist/function-native.zip
+# The Python interpreter of the local AWS (python3 when it has moto 5.2.1 and boto3, else a
+# project-local venv made by local-aws/python-env); the emulator launcher reads RCDC_PYTHON.
+PYTHON_ENV = RCDC_PYTHON="$$(local-aws/python-env)"
+RUN_DEMO_MAIN = java -cp "$$(ls demo/target/dynamodb-restore-cdc-demo-*.jar | head -n 1):demo/target/lib/*"
 
-.PHONY: help build native test clean
+.PHONY: help build native test clean demo bench
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 14
 
-build: ## Package the JVM Lambda artefact at dist/function-jvm.zip
-	$(MVN) package -DskipTests
-	@echo "built $(JVM_ZIP)"
+build: ## Package everything: dist/function-jvm.zip (Lambda), the CLI (bin/restore-cdc), the local AWS (bin/local-aws), demo and bench
+	$(REACTOR) package -DskipTests
+	@echo "built $(JVM_ZIP), cli/target, local-aws/target, demo/target"
 
 native: ## Package the native Lambda artefact (bootstrap) at dist/function-native.zip (needs GraalVM)
-	$(MVN) package -DskipTests -Dnative -Dquarkus.native.enabled=true
+	$(REACTOR) package -DskipTests -Dnative -Dquarkus.native.enabled=true -pl :dynamodb-restore-cdc -am
 	@unzip -l $(NATIVE_ZIP) | grep -q ' bootstrap$$' || { echo "$(NATIVE_ZIP) has no bootstrap" >&2; exit 1; }
 	@echo "built $(NATIVE_ZIP)"
 
-test: ## Run every test on the local AWS emulator (moto), including the packaged artefact's
-	$(MVN) verify
+test: ## Run every test on the local AWS (moto), the packaged artefact's end-to-end tests included
+	@$(PYTHON_ENV) >/dev/null
+	$(PYTHON_ENV) $(REACTOR) verify
 
 clean: ## Remove build output
-	$(MVN) clean -q
+	$(REACTOR) clean -q
 	rm -rf dist
 
-
-TEST_CLASSPATH := target/test-classpath.txt
-RUN_TEST_MAIN = java -cp target/test-classes:target/classes:$$(cat $(TEST_CLASSPATH))
-
-.PHONY: demo bench
-demo: ## Play the whole restore story on the local emulator with the packaged functions, then verify it
-	$(MVN) -q package -DskipTests
-	$(MVN) -q dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=$(TEST_CLASSPATH)
-	$(RUN_TEST_MAIN) dev.restorecdc.demo.Demo
+demo: ## Play the whole restore story on the local AWS with the packaged functions, then verify it
+	@$(PYTHON_ENV) >/dev/null
+	$(REACTOR) -q package -DskipTests
+	$(PYTHON_ENV) $(RUN_DEMO_MAIN) dev.restorecdc.demo.Demo
 
 bench: ## Measure the change path against raw SDK baselines; writes target/bench/results.json and chart.svg
-	$(MVN) -q package -DskipTests
-	$(MVN) -q dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=$(TEST_CLASSPATH)
-	$(RUN_TEST_MAIN) dev.restorecdc.bench.Bench
+	@$(PYTHON_ENV) >/dev/null
+	$(REACTOR) -q package -DskipTests
+	$(PYTHON_ENV) $(RUN_DEMO_MAIN) dev.restorecdc.bench.Bench
 
 -include make/*.mk

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Start moto 5.2.1 on a loopback port with the fixes this project needs (shared/LOCAL-AWS.md).
 
-Usage: python3 local/emulator.py [--port N] [--host 127.0.0.1] [--verbose] [--without PATCH,...]
+Usage: python3 local-aws/src/main/python/emulator.py [--port N] [--host 127.0.0.1] [--verbose] [--without PATCH,...]
 
 Prints exactly one line `EMULATOR READY http://127.0.0.1:<port>` on stdout once the server answers
 and Step Functions execution is switched on, then runs until SIGTERM/SIGINT, or until stdin reaches
@@ -50,7 +50,7 @@ def patch(name):
 def require(owner, attribute):
     if not hasattr(owner, attribute):
         raise SystemExit(f"emulator: moto {moto.__version__} has no {owner.__name__}.{attribute}; "
-                         f"local/emulator.py was written against moto {EXPECTED_MOTO}")
+                         f"local-aws/src/main/python/emulator.py was written against moto {EXPECTED_MOTO}")
 
 
 @patch("fifo-visibility")
@@ -326,6 +326,23 @@ def switch_on_state_machine_execution(endpoint, deadline):
             if time.monotonic() > deadline:
                 raise
             time.sleep(0.05)
+
+
+@patch("pitr-restore")
+def restore_to_the_requested_point():
+    # moto restores the table as it is now, ACTIVE at once, and CloudTrail never reports the call.
+    # AWS restores the items as of the requested point, keeps the table CREATING a while, and the
+    # CloudTrail event is what starts a restore session. See pitr_restore.py.
+    import pitr_restore
+    pitr_restore.apply(require)
+
+
+@patch("events-sfn-target")
+def eventbridge_starts_state_machines():
+    # moto's EventBridge cannot deliver to a Step Functions target (PutEvents fails with 500); the
+    # deployment's rule targets the restore session's state machine, as Terraform's does.
+    import pitr_restore
+    pitr_restore.apply_step_functions_targets(require)
 
 
 def stop_when_stdin_closes(stop):

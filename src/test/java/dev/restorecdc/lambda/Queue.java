@@ -1,6 +1,6 @@
 package dev.restorecdc.lambda;
 
-import dev.restorecdc.local.ChangePathResource;
+import dev.restorecdc.testing.ChangePathResource;
 import software.amazon.awssdk.services.sqs.model.Message;
 import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
 

@@ -1,6 +1,6 @@
 package dev.restorecdc.lambda;
 
-import dev.restorecdc.local.ChangePathResource;
+import dev.restorecdc.testing.ChangePathResource;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusIntegrationTest;
 import io.quarkus.test.junit.TestProfile;

@@ -157,10 +157,14 @@ public final class SessionWorld {
         }
     }
 
-    /** Restores the source the way the fixture's request did (moto copies the table as it is now). */
+    /**
+     * Restores the source to its latest restorable time under the fixture's target name and waits
+     * until the target is ACTIVE (the local restore keeps it CREATING for a few seconds, as AWS does).
+     */
     public void restore(JsonNode event) {
         String target = event.at("/detail/requestParameters/targetTableName").asText();
         dynamo.restoreTableToPointInTime(r -> r.sourceTableName(SOURCE).targetTableName(target).useLatestRestorableTime(true));
+        dynamo.waiter().waitUntilTableExists(r -> r.tableName(target), o -> o.waitTimeout(java.time.Duration.ofSeconds(60)));
     }
 
     WorkflowService service() {

@@ -1,7 +1,7 @@
 package dev.restorecdc.session;
 
 import dev.restorecdc.local.Emulator;
-import dev.restorecdc.local.EmulatorResource;
+import dev.restorecdc.testing.EmulatorResource;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 
 import java.util.Map;

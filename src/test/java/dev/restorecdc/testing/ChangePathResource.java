@@ -1,5 +1,7 @@
-package dev.restorecdc.local;
+package dev.restorecdc.testing;
 
+import dev.restorecdc.local.Emulator;
+import dev.restorecdc.local.FaultProxy;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;

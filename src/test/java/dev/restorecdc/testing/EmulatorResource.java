@@ -1,5 +1,6 @@
-package dev.restorecdc.local;
+package dev.restorecdc.testing;
 
+import dev.restorecdc.local.Emulator;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 
 import java.net.URI;

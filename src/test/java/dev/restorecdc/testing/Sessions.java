@@ -1,4 +1,4 @@
-package dev.restorecdc.local;
+package dev.restorecdc.testing;
 
 import dev.restorecdc.cdc.Timestamps;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;

@@ -1,5 +1,6 @@
 package dev.restorecdc.cli;
 
+import dev.restorecdc.local.Emulator;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -14,7 +15,7 @@ class BinScriptTest {
     @Test
     void withoutAPackagedArtefactTheScriptBuildsNothingAndNamesTheMakeTarget(@TempDir Path checkout) throws Exception {
         Path bin = Files.createDirectories(checkout.resolve("bin"));
-        Path script = Files.copy(Path.of("bin/restore-cdc"), bin.resolve("restore-cdc"));
+        Path script = Files.copy(Emulator.projectRoot().resolve("bin/restore-cdc"), bin.resolve("restore-cdc"));
 
         Process process = new ProcessBuilder("bash", script.toString(), "status").redirectErrorStream(true).start();
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -22,6 +23,6 @@ class BinScriptTest {
         assertThat(process.waitFor()).isEqualTo(2);
         assertThat(output).contains("no packaged artefact").contains("make build");
         assertThat(checkout.resolve("target")).doesNotExist();
-        assertThat(Files.isExecutable(Path.of("bin/restore-cdc"))).as("bin/restore-cdc is executable").isTrue();
+        assertThat(Files.isExecutable(Emulator.projectRoot().resolve("bin/restore-cdc"))).as("bin/restore-cdc is executable").isTrue();
     }
 }

@@ -34,7 +34,7 @@ final class CliHarness implements AutoCloseable {
         aws = new AwsClients(env);
     }
 
-    /** moto through the project's launcher (local/emulator.py): Step Functions execution on, MOTO_PORT set. */
+    /** moto through the project's launcher (local-aws/src/main/python/emulator.py): Step Functions execution on, MOTO_PORT set. */
     static CliHarness start() {
         Emulator emulator = Emulator.start();
         return new CliHarness(emulator, emulator.endpoint().toString());

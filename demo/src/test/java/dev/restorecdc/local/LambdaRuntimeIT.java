@@ -82,7 +82,7 @@ class LambdaRuntimeIT {
 
     @Test
     void oneProcessAnswersSeveralInvocationsAndReportsAFailedOneAsAnError() throws Exception {
-        String streamEvent = Files.readString(Path.of("src/test/resources/events/dynamodb-stream-mixed.json"));
+        String streamEvent = Files.readString(Emulator.projectRoot().resolve("src/test/resources/events/dynamodb-stream-mixed.json"));
         int records = JSON.readTree(streamEvent).get("Records").size();
 
         Outcome batch = answer(runtimeApi.invoke(streamEvent));

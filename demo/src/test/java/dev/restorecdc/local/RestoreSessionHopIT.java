@@ -108,7 +108,7 @@ class RestoreSessionHopIT {
     }
 
     private static JsonNode restoreEvent(String source, String target) throws Exception {
-        ObjectNode event = (ObjectNode) JSON.readTree(Files.readString(Path.of("src/test/resources/events/cloudtrail-restore-by-name.json")));
+        ObjectNode event = (ObjectNode) JSON.readTree(Files.readString(Emulator.projectRoot().resolve("src/test/resources/events/cloudtrail-restore-by-name.json")));
         ObjectNode detail = (ObjectNode) event.get("detail");
         String now = Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
         detail.put("eventTime", now);

@@ -28,7 +28,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * The moto emulator, started through the project's launcher {@code local/emulator.py} (which
+ * The moto emulator, started through the project's launcher {@code local-aws/src/main/python/emulator.py} (which
  * applies the fixes of shared/LOCAL-AWS.md) on a free loopback port. One per test class or suite:
  * {@code try (Emulator emulator = Emulator.start()) { ... }}.
  *
@@ -41,6 +41,8 @@ public final class Emulator implements AutoCloseable {
     public static final String ACCESS_KEY = "test";
     public static final String SECRET_KEY = "test";
 
+    /** The launcher, relative to the project root (which is found by looking for it). */
+    public static final String LAUNCHER = "local-aws/src/main/python/emulator.py";
     private static final String READY = "EMULATOR READY ";
     /** Importing moto takes a few seconds; on a busy 2-core machine far more. */
     private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
@@ -53,6 +55,15 @@ public final class Emulator implements AutoCloseable {
         this.process = process;
         this.endpoint = endpoint;
         this.log = log;
+    }
+
+    /**
+     * The Python interpreter with moto and boto3: {@code RCDC_PYTHON} (the Makefile sets it from
+     * local-aws/python-env, which may have made a project-local venv), else python3.
+     */
+    static String python() {
+        String configured = System.getenv("RCDC_PYTHON");
+        return configured == null || configured.isBlank() ? "python3" : configured;
     }
 
     public static Emulator start() {
@@ -69,7 +80,7 @@ public final class Emulator implements AutoCloseable {
             log = Files.createTempFile(logDir, "emulator-", ".log");
             // stdout is read for the READY line; stderr (moto's log) goes to a file so it can
             // never fill a pipe and stall the server. stdin stays an open pipe (see class doc).
-            ProcessBuilder builder = new ProcessBuilder("python3", root.resolve("local/emulator.py").toString())
+            ProcessBuilder builder = new ProcessBuilder(python(), root.resolve(LAUNCHER).toString())
                     .directory(root.toFile())
                     .redirectError(log.toFile());
             builder.environment().putAll(env);
@@ -78,7 +89,7 @@ public final class Emulator implements AutoCloseable {
             return new Emulator(process, endpoint, log);
         } catch (IOException e) {
             stop(process);
-            throw new IllegalStateException("cannot start python3 local/emulator.py in " + root + ": " + e.getMessage()
+            throw new IllegalStateException("cannot start " + python() + " " + LAUNCHER + " in " + root + ": " + e.getMessage()
                     + tail(log), e);
         } catch (RuntimeException e) {
             stop(process);
@@ -224,15 +235,15 @@ public final class Emulator implements AutoCloseable {
 
     /**
      * The project root: the nearest directory at or above the working directory that holds
-     * {@code local/emulator.py}, so tests work from the root, a module directory or an IDE.
+     * {@code local-aws/src/main/python/emulator.py}, so tests work from the root, a module directory or an IDE.
      */
     public static Path projectRoot() {
         Path start = Paths.get("").toAbsolutePath();
         for (Path dir = start; dir != null; dir = dir.getParent()) {
-            if (Files.isRegularFile(dir.resolve("local/emulator.py"))) {
+            if (Files.isRegularFile(dir.resolve(LAUNCHER))) {
                 return dir;
             }
         }
-        throw new IllegalStateException("no local/emulator.py in " + start + " or any directory above it");
+        throw new IllegalStateException("no " + LAUNCHER + " in " + start + " or any directory above it");
     }
 }

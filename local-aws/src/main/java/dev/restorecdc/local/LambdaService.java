@@ -28,7 +28,7 @@ import java.util.concurrent.TimeoutException;
  * The local Lambda service: runs the functions registered in the emulator's Lambda API as
  * {@code bin/lambda-runtime} processes behind the Lambda Runtime API, and answers Lambda's Invoke
  * ({@code POST /2015-03-31/functions/{name}/invocations}) for the emulator, whose Invoke (and so
- * Step Functions' lambda:invoke tasks) local/emulator.py forwards here via RCDC_LAMBDA_INVOKE_URL.
+ * Step Functions' lambda:invoke tasks) local-aws/src/main/python/emulator.py forwards here via RCDC_LAMBDA_INVOKE_URL.
  *
  * <p>Two phases because of a cycle: the emulator needs this service's URL when it starts, and this
  * service needs the emulator (function configuration, endpoint for the functions) to run anything.

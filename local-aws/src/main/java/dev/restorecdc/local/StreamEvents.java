@@ -12,7 +12,8 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * DynamoDB Streams Lambda events for tests: the fixtures under {@code events/}, and generated
- * workloads built in exactly their shape (one record of the mixed fixture is the template).
+ * workloads built in exactly their shape (one record of AWS's sample stream event,
+ * {@code stream-record.json} beside this class, is the template).
  */
 public final class StreamEvents {
 
@@ -24,18 +25,22 @@ public final class StreamEvents {
     private final ObjectNode template;
 
     private StreamEvents() {
-        template = (ObjectNode) fixture("dynamodb-stream-mixed.json").get("Records").get(0);
+        template = (ObjectNode) read(StreamEvents.class.getResourceAsStream("stream-record.json"), "stream-record.json");
     }
 
     public static StreamEvents builder() {
         return new StreamEvents();
     }
 
-    /** A fixture file under src/test/resources/events/. */
+    /** A fixture file {@code events/<name>} on the caller's classpath (a module's src/test/resources/events/). */
     public static ObjectNode fixture(String name) {
-        try (InputStream in = StreamEvents.class.getResourceAsStream("/events/" + name)) {
+        return read(Thread.currentThread().getContextClassLoader().getResourceAsStream("events/" + name), "events/" + name);
+    }
+
+    private static ObjectNode read(InputStream resource, String name) {
+        try (InputStream in = resource) {
             if (in == null) {
-                throw new IllegalArgumentException("no fixture events/" + name);
+                throw new IllegalArgumentException("no fixture " + name);
             }
             return (ObjectNode) JSON.readTree(in);
         } catch (IOException e) {

@@ -3,7 +3,6 @@ package dev.restorecdc.local;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.restorecdc.aws.DynamoJson;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.Record;
@@ -48,12 +47,12 @@ final class StreamLambdaEvent {
         if (stream.approximateCreationDateTime() != null) {
             dynamodb.put("ApproximateCreationDateTime", stream.approximateCreationDateTime().getEpochSecond());
         }
-        dynamodb.set("Keys", DynamoJson.fromItem(keys(stream)));
+        dynamodb.set("Keys", WireJson.of(keys(stream)));
         if (stream.hasNewImage()) {
-            dynamodb.set("NewImage", DynamoJson.fromItem(stream.newImage()));
+            dynamodb.set("NewImage", WireJson.of(stream.newImage()));
         }
         if (stream.hasOldImage()) {
-            dynamodb.set("OldImage", DynamoJson.fromItem(stream.oldImage()));
+            dynamodb.set("OldImage", WireJson.of(stream.oldImage()));
         }
         dynamodb.put("SequenceNumber", stream.sequenceNumber());
         dynamodb.put("SizeBytes", stream.sizeBytes());
