@@ -164,7 +164,7 @@ public final class SessionWorld {
     public void restore(JsonNode event) {
         String target = event.at("/detail/requestParameters/targetTableName").asText();
         dynamo.restoreTableToPointInTime(r -> r.sourceTableName(SOURCE).targetTableName(target).useLatestRestorableTime(true));
-        dynamo.waiter().waitUntilTableExists(r -> r.tableName(target), o -> o.waitTimeout(java.time.Duration.ofSeconds(60)));
+        dynamo.waiter().waitUntilTableExists(r -> r.tableName(target), o -> o.waitTimeout(java.time.Duration.ofSeconds(60)).backoffStrategy(software.amazon.awssdk.core.retry.backoff.FixedDelayBackoffStrategy.create(java.time.Duration.ofMillis(200))));
     }
 
     WorkflowService service() {

@@ -75,8 +75,6 @@ final class DemoStory {
                 waitForNextSecond();
                 Instant restorePoint = Instant.now();
                 traffic.markRestorePoint();
-                String backupArn = dynamo.createBackup(b -> b.tableName(SOURCE).backupName("demo-restore-point"))
-                        .backupDetails().backupArn();
                 phase("restore point T = " + restorePoint + " (" + traffic.model().size() + " keys)");
 
                 waitForNextSecond();
@@ -90,10 +88,9 @@ final class DemoStory {
                 Instant requestedAt = Instant.now();
                 String target = SOURCE + "-restored-" + requestedAt.getEpochSecond();
                 phase("restore to T requested at R = " + requestedAt + " → table '" + target + "'");
-                out.println("      emulated: moto's RestoreTableToPointInTime copies the table as it is now, so the demo");
-                out.println("      restores the on-demand backup taken at T, and sends the CloudTrail event the real call emits.");
-                dynamo.restoreTableFromBackup(b -> b.backupArn(backupArn).targetTableName(target));
-                aws.restoreEvents(deployment).putCloudTrailEvent(cloudTrailEvent(target, restorePoint, requestedAt));
+                out.println("      RestoreTableToPointInTime(T): the local AWS restores the items as of T, keeps the table");
+                out.println("      CREATING a few seconds, and its CloudTrail event starts the session through the rule");
+                dynamo.restoreTableToPointInTime(r -> r.sourceTableName(SOURCE).targetTableName(target).restoreDateTime(restorePoint));
                 traffic.resumeAfterRequest();
 
                 SessionWatch session = new SessionWatch(aws, deployment);
@@ -126,30 +123,6 @@ final class DemoStory {
                 .with("session.caught_up_lag_seconds", 10)
                 .with("session.max_session_seconds", 600)
                 .with("capture.maximum_batching_window_seconds", 0);
-    }
-
-    private ObjectNode cloudTrailEvent(String target, Instant restorePoint, Instant requestedAt) {
-        ObjectNode event;
-        try (InputStream in = DemoStory.class.getResourceAsStream("/events/cloudtrail-restore-by-name.json")) {
-            event = (ObjectNode) JSON.readTree(in);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        String when = requestedAt.truncatedTo(ChronoUnit.SECONDS).toString();
-        event.put("id", java.util.UUID.randomUUID().toString());
-        event.put("time", when);
-        ObjectNode detail = (ObjectNode) event.get("detail");
-        detail.put("eventTime", when);
-        detail.put("eventID", java.util.UUID.randomUUID().toString());
-        ObjectNode params = detail.putObject("requestParameters");
-        params.put("sourceTableName", SOURCE);
-        params.put("targetTableName", target);
-        params.put("useLatestRestorableTime", false);
-        params.put("restoreDateTime", restorePoint.toString());
-        ObjectNode description = (ObjectNode) detail.get("responseElements").get("tableDescription");
-        description.put("tableName", target);
-        description.put("tableArn", "arn:aws:dynamodb:us-east-1:123456789012:table/" + target);
-        return event;
     }
 
     private void awaitShowing(String what, SessionWatch session, Traffic traffic, BooleanSupplier done) {

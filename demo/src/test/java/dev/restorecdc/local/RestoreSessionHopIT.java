@@ -20,10 +20,10 @@ import java.util.function.Supplier;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * One restore session on the local AWS, started the way AWS starts it: a CloudTrail-shaped
- * RestoreTableToPointInTime event put on the bus, matched by moto's EventBridge against the
- * rendered pattern, forwarded by the hop to StartExecution of the rendered state machine, whose
- * lambda:invoke tasks run the real workflow handler. The session scenarios are the session tests'.
+ * One restore session on the local AWS, started the way AWS starts it: a RestoreTableToPointInTime
+ * call, whose CloudTrail event the default bus matches against the rendered pattern, and the rule
+ * starts the rendered state machine, whose lambda:invoke tasks run the real workflow handler. The
+ * session scenarios are the session tests'.
  */
 class RestoreSessionHopIT {
 
@@ -47,7 +47,7 @@ class RestoreSessionHopIT {
 
         String execution = restoreAndSendTheCloudTrailEvent(d);
 
-        assertThat(execution).as("the rule matched and the hop started the state machine").isNotNull();
+        assertThat(execution).as("the restore call's CloudTrail event matched the rule, which started the state machine").isNotNull();
         String sessionId = execution.substring(execution.lastIndexOf(':') + 1);
         Map<String, AttributeValue> registered = awaitItem(() -> session(d, sessionId));
         assertThat(text(registered, "target_table")).as("Register (lambda:invoke → workflow) read the event").isEqualTo("ledger-restored");
@@ -62,7 +62,7 @@ class RestoreSessionHopIT {
     void aCloudTrailRestoreEventRunsTheSessionFromCaughtUpToFinished() throws Exception {
         Deployment d = deploy("journal");
         String execution = restoreAndSendTheCloudTrailEvent(d);
-        assertThat(execution).as("the rule matched and the hop started the state machine").isNotNull();
+        assertThat(execution).as("the restore call's CloudTrail event matched the rule, which started the state machine").isNotNull();
         String sessionId = execution.substring(execution.lastIndexOf(':') + 1);
         put("journal", "during", "1");
         JsonNode caughtUp = await("session CAUGHT_UP with a task token", () -> {
@@ -82,14 +82,14 @@ class RestoreSessionHopIT {
                 "pk", AttributeValue.fromS("TABLE#journal"), "sk", AttributeValue.fromS("ACTIVE")))).item()).as("lock released").isEmpty();
     }
 
-    /** Restores the deployment's source table and sends the CloudTrail event for it; returns the execution the hop started. */
+    /** Restores the deployment's source table; returns the execution the restore's CloudTrail event started through the rule. */
     private static String restoreAndSendTheCloudTrailEvent(Deployment d) throws Exception {
         String table = d.sourceTableName();
         put(table, "before", "1");
+        Instant requested = Instant.now();
         aws.clients().dynamo().restoreTableToPointInTime(r -> r.sourceTableName(table).targetTableName(table + "-restored")
                 .useLatestRestorableTime(true));
-        aws.restoreEvents(d).putCloudTrailEvent(restoreEvent(table, table + "-restored"));
-        return aws.restoreEvents(d).awaitExecution(Duration.ofSeconds(30));
+        return aws.awaitExecution(d, requested, Duration.ofSeconds(30));
     }
 
     private static Deployment deploy(String table) {
@@ -105,17 +105,6 @@ class RestoreSessionHopIT {
             values = values.with("copy_settings." + setting, false); // the settings copy is the session tests' subject
         }
         return aws.deploy(table, values);
-    }
-
-    private static JsonNode restoreEvent(String source, String target) throws Exception {
-        ObjectNode event = (ObjectNode) JSON.readTree(Files.readString(Emulator.projectRoot().resolve("src/test/resources/events/cloudtrail-restore-by-name.json")));
-        ObjectNode detail = (ObjectNode) event.get("detail");
-        String now = Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
-        detail.put("eventTime", now);
-        ((ObjectNode) detail.get("requestParameters")).put("sourceTableName", source).put("targetTableName", target);
-        ObjectNode table = (ObjectNode) detail.at("/responseElements/tableDescription");
-        table.put("tableName", target).put("tableArn", "arn:aws:dynamodb:us-east-1:" + LocalClients.ACCOUNT + ":table/" + target);
-        return event;
     }
 
     /** The task failures in the execution's history, so a failed run says why. */

@@ -37,7 +37,8 @@ import java.util.concurrent.TimeoutException;
  */
 public final class Emulator implements AutoCloseable {
 
-    public static final String REGION = "us-east-1";
+    /** AWS_REGION when set (as for any SDK client), else us-east-1; the emulator itself answers in every region. */
+    public static final String REGION = regionFromEnvironment();
     public static final String ACCESS_KEY = "test";
     public static final String SECRET_KEY = "test";
 
@@ -61,7 +62,12 @@ public final class Emulator implements AutoCloseable {
      * The Python interpreter with moto and boto3: {@code RCDC_PYTHON} (the Makefile sets it from
      * local-aws/python-env, which may have made a project-local venv), else python3.
      */
-    static String python() {
+    private static String regionFromEnvironment() {
+        String region = System.getenv("AWS_REGION");
+        return region == null || region.isBlank() ? "us-east-1" : region;
+    }
+
+    public static String python() {
         String configured = System.getenv("RCDC_PYTHON");
         return configured == null || configured.isBlank() ? "python3" : configured;
     }
@@ -72,6 +78,14 @@ public final class Emulator implements AutoCloseable {
 
     /** @param env extra environment for the launcher, e.g. {@code RCDC_LAMBDA_INVOKE_URL} */
     public static Emulator start(Map<String, String> env) {
+        return start(env, 0);
+    }
+
+    /**
+     * @param env extra environment for the launcher, e.g. {@code RCDC_LAMBDA_INVOKE_URL}
+     * @param port the loopback port to listen on; 0 picks a free one
+     */
+    public static Emulator start(Map<String, String> env, int port) {
         Path root = projectRoot();
         Process process = null;
         Path log = null;
@@ -80,7 +94,7 @@ public final class Emulator implements AutoCloseable {
             log = Files.createTempFile(logDir, "emulator-", ".log");
             // stdout is read for the READY line; stderr (moto's log) goes to a file so it can
             // never fill a pipe and stall the server. stdin stays an open pipe (see class doc).
-            ProcessBuilder builder = new ProcessBuilder(python(), root.resolve(LAUNCHER).toString())
+            ProcessBuilder builder = new ProcessBuilder(python(), root.resolve(LAUNCHER).toString(), "--port", String.valueOf(port))
                     .directory(root.toFile())
                     .redirectError(log.toFile());
             builder.environment().putAll(env);

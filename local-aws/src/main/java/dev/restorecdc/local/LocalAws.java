@@ -12,9 +12,11 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The whole local AWS for tests and the demo: the emulator (its Lambda Invoke forwarded to the
- * local Lambda service), the Lambda service running bin/lambda-runtime processes, event source
- * mapping emulation, and per deployment the restore-event hop. Close it to stop every process.
+ * The whole local AWS (what {@code bin/local-aws up} runs, and what tests and the demo start in
+ * process): the emulator (its Lambda Invoke forwarded to the local Lambda service; its EventBridge
+ * rules start Step Functions executions; its RestoreTableToPointInTime restores the requested
+ * point and reports the call as CloudTrail does), the Lambda service running bin/lambda-runtime
+ * processes, and event source mapping emulation. Close it to stop every process.
  *
  * <pre>{@code
  * try (LocalAws aws = LocalAws.start()) {
@@ -30,7 +32,6 @@ public final class LocalAws implements AutoCloseable {
     private final LocalClients clients;
     private final LambdaService lambdas;
     private final EventSourceMappings mappings;
-    private final Map<String, RestoreEventHop> hops = new java.util.concurrent.ConcurrentHashMap<>();
 
     private LocalAws(Emulator emulator, LocalClients clients, LambdaService lambdas, EventSourceMappings mappings) {
         this.emulator = emulator;
@@ -39,20 +40,26 @@ public final class LocalAws implements AutoCloseable {
         this.mappings = mappings;
     }
 
+    /** On a free loopback port. */
     public static LocalAws start() {
-        return start(LambdaService.start());
+        return start(LambdaService.start(), 0);
+    }
+
+    /** On the given loopback port (0: a free one). */
+    public static LocalAws start(int port) {
+        return start(LambdaService.start(), port);
     }
 
     /** With another runtime command than bin/lambda-runtime (the Lambda service's own tests use a fake runtime). */
     public static LocalAws start(List<String> runtimeCommand) {
-        return start(LambdaService.start(runtimeCommand));
+        return start(LambdaService.start(runtimeCommand), 0);
     }
 
-    private static LocalAws start(LambdaService lambdas) {
+    private static LocalAws start(LambdaService lambdas, int port) {
         Emulator emulator = null;
         try {
             // The launcher forwards Lambda Invoke (Step Functions tasks too) to the local Lambda service.
-            emulator = Emulator.start(Map.of("RCDC_LAMBDA_INVOKE_URL", lambdas.invokeUrl()));
+            emulator = Emulator.start(Map.of("RCDC_LAMBDA_INVOKE_URL", lambdas.invokeUrl()), port);
             LocalClients clients = new LocalClients(emulator.endpoint());
             lambdas.attach(clients);
             return new LocalAws(emulator, clients, lambdas, EventSourceMappings.start(clients, lambdas));
@@ -77,19 +84,38 @@ public final class LocalAws implements AutoCloseable {
         return lambdas;
     }
 
-    /** Creates what Terraform creates for this source table, and the hop that starts its state machine. */
+    /** Creates what Terraform creates for this source table (safe to repeat). */
     public Deployment deploy(String sourceTableName, DeploymentValues values) {
-        Deployment deployment = LocalDeployment.deploy(clients, sourceTableName, values);
-        hops.put(deployment.namePrefix(), RestoreEventHop.start(clients, deployment));
-        return deployment;
+        return LocalDeployment.deploy(clients, sourceTableName, values);
     }
 
-    public RestoreEventHop restoreEvents(Deployment deployment) {
-        return hops.get(deployment.namePrefix());
+    /**
+     * The newest execution of the deployment's state machine started after {@code since} (by its
+     * rule, on a restore), waiting up to {@code timeout}; null if none started.
+     */
+    public String awaitExecution(Deployment deployment, java.time.Instant since, java.time.Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            var started = clients.sfn().listExecutions(r -> r.stateMachineArn(deployment.stateMachineArn())).executions().stream()
+                    .filter(e -> !e.startDate().isBefore(since.truncatedTo(java.time.temporal.ChronoUnit.SECONDS)))
+                    .max(java.util.Comparator.comparing(e -> e.startDate()));
+            if (started.isPresent()) {
+                return started.get().executionArn();
+            }
+            if (!MappingWorker.sleep(MappingWorker.IDLE_POLL)) {
+                return null;
+            }
+        }
+        return null;
     }
 
-    /** A source table as the project expects one: string key(s), stream with NEW_AND_OLD_IMAGES, PITR on. */
+    /** A source table as the project expects one: string key(s), stream with NEW_AND_OLD_IMAGES, PITR on (its restorable window starts now). */
     public void createSourceTable(String name, String hashKey, String... rangeKey) {
+        createSourceTable(clients, name, hashKey, rangeKey);
+    }
+
+    /** {@link #createSourceTable(String, String, String...)} through any client of the local AWS. */
+    public static void createSourceTable(LocalClients clients, String name, String hashKey, String... rangeKey) {
         List<AttributeDefinition> attributes = new ArrayList<>();
         List<KeySchemaElement> keys = new ArrayList<>();
         attributes.add(AttributeDefinition.builder().attributeName(hashKey).attributeType(ScalarAttributeType.S).build());
@@ -109,7 +135,6 @@ public final class LocalAws implements AutoCloseable {
     public void close() {
         // Stop the pollers first so nothing invokes a function that is going away.
         mappings.close();
-        hops.values().forEach(RestoreEventHop::close);
         lambdas.close();
         clients.close();
         emulator.close();

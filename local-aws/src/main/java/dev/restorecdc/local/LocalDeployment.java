@@ -12,7 +12,9 @@ import software.amazon.awssdk.services.dynamodb.model.TableDescription;
 import software.amazon.awssdk.services.lambda.model.EventSourcePosition;
 import software.amazon.awssdk.services.lambda.model.FunctionResponseType;
 import software.amazon.awssdk.services.lambda.model.Runtime;
+import software.amazon.awssdk.services.iam.model.NoSuchEntityException;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
+import software.amazon.awssdk.services.sqs.model.QueueNameExistsException;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -33,7 +35,9 @@ import java.util.zip.ZipOutputStream;
  * Creates on the emulator what {@code terraform/} creates in AWS, with Terraform's names and the
  * values of {@code config/deployment-defaults.json}: changes queue + DLQ, control table, the three
  * functions, both mappings (disabled), topic, rule with the rendered pattern, state machine rendered
- * from the template. The source table must exist with a stream, as Terraform requires.
+ * from the template, the rule targeting it. The source table must exist with a stream and PITR, as
+ * Terraform requires. Deploying again is safe: what exists is brought up to the values, nothing is
+ * created twice, and the mappings' enabled state is left alone (Terraform ignores it too).
  */
 public final class LocalDeployment {
 
@@ -67,61 +71,87 @@ public final class LocalDeployment {
     }
 
     private Deployment deploy(String sourceTableName) {
-        TableDescription source = aws.dynamo().describeTable(r -> r.tableName(sourceTableName)).table();
+        TableDescription source;
+        try {
+            source = aws.dynamo().describeTable(r -> r.tableName(sourceTableName)).table();
+        } catch (software.amazon.awssdk.services.dynamodb.model.ResourceNotFoundException absent) {
+            throw new DeploymentRefusedException("Table " + sourceTableName + " does not exist in " + LocalClients.REGION
+                    + ": create it (with a stream and point-in-time recovery) before deploying for it");
+        }
+        // The refusals of Terraform's plan (terraform/main.tf, the table's postconditions), word for word.
         if (source.latestStreamArn() == null || source.streamSpecification() == null
                 || !Boolean.TRUE.equals(source.streamSpecification().streamEnabled())) {
-            throw new IllegalStateException("table " + sourceTableName + " has no stream; Terraform refuses it too "
-                    + "(enable StreamViewType NEW_AND_OLD_IMAGES first)");
+            throw new DeploymentRefusedException("Table " + sourceTableName + " has no stream. Enable one first: aws dynamodb update-table --table-name "
+                    + sourceTableName + " --stream-specification StreamEnabled=true,StreamViewType=NEW_AND_OLD_IMAGES");
+        }
+        String viewType = source.streamSpecification().streamViewTypeAsString();
+        if (!"NEW_IMAGE".equals(viewType) && !"NEW_AND_OLD_IMAGES".equals(viewType)) {
+            throw new DeploymentRefusedException("Table " + sourceTableName + "'s stream view type is " + viewType
+                    + "; capture needs NEW_IMAGE or NEW_AND_OLD_IMAGES (a view type cannot be changed: disable the stream and enable it again with NEW_AND_OLD_IMAGES).");
+        }
+        String pitr = aws.dynamo().describeContinuousBackups(r -> r.tableName(sourceTableName)).continuousBackupsDescription()
+                .pointInTimeRecoveryDescription().pointInTimeRecoveryStatusAsString();
+        if (!"ENABLED".equals(pitr)) {
+            throw new DeploymentRefusedException("Table " + sourceTableName + " has point-in-time recovery off, so it cannot be restored to a point in time. "
+                    + "Turn it on: aws dynamodb update-continuous-backups --table-name " + sourceTableName
+                    + " --point-in-time-recovery-specification PointInTimeRecoveryEnabled=true");
         }
         String prefix = namePrefix(sourceTableName);
 
-        String dlqUrl = aws.sqs().createQueue(r -> r.queueName(prefix + "-changes-dlq.fifo").attributes(fifoAttributes(
-                values.integer("queue.dlq_message_retention_seconds")))).queueUrl();
+        String dlqUrl = queue(prefix + "-changes-dlq.fifo", fifoAttributes(values.integer("queue.dlq_message_retention_seconds")));
         String dlqArn = queueArn(dlqUrl);
         Map<QueueAttributeName, String> queueAttributes = fifoAttributes(values.integer("queue.message_retention_seconds"));
         queueAttributes.put(QueueAttributeName.VISIBILITY_TIMEOUT, String.valueOf(visibilityTimeoutSeconds()));
         queueAttributes.put(QueueAttributeName.REDRIVE_POLICY, JSON.createObjectNode()
                 .put("deadLetterTargetArn", dlqArn)
                 .put("maxReceiveCount", values.integer("queue.max_receive_count")).toString());
-        String queueUrl = aws.sqs().createQueue(r -> r.queueName(prefix + "-changes.fifo").attributes(queueAttributes)).queueUrl();
+        String queueUrl = queue(prefix + "-changes.fifo", queueAttributes);
         String queueArn = queueArn(queueUrl);
 
         String controlTable = prefix + "-control";
         createControlTable(controlTable);
 
-        String role = aws.iam().createRole(r -> r.roleName(prefix + "-functions")
-                .assumeRolePolicyDocument(trustPolicy("lambda.amazonaws.com"))).role().arn();
+        String role = role(prefix + "-functions", "lambda.amazonaws.com");
         Map<String, String> shared = Map.of(
                 "CDC_SOURCE_TABLE", sourceTableName,
                 "CDC_SESSION_TABLE", controlTable,
                 "CDC_QUEUE_URL", queueUrl,
                 // Terraform's jvm runtime: C1 only, for short-lived JVMs.
                 "JAVA_TOOL_OPTIONS", "-XX:+TieredCompilation -XX:TieredStopAtLevel=1");
-        createFunction(prefix + "-capture", "capture", role, shared);
-        createFunction(prefix + "-replay", "replay", role, shared);
-        String workflowArn = createFunction(prefix + "-workflow", "workflow", role, shared);
+        function(prefix + "-capture", "capture", role, shared);
+        function(prefix + "-replay", "replay", role, shared);
+        String workflowArn = function(prefix + "-workflow", "workflow", role, shared);
 
-        String captureUuid = aws.lambda().createEventSourceMapping(r -> r
-                .functionName(prefix + "-capture")
-                .eventSourceArn(source.latestStreamArn())
-                .enabled(false)
-                .startingPosition(EventSourcePosition.fromValue(values.text("capture.starting_position")))
-                .batchSize(values.integer("capture.batch_size"))
-                .maximumBatchingWindowInSeconds(values.integer("capture.maximum_batching_window_seconds"))
-                .parallelizationFactor(values.integer("capture.parallelization_factor"))
-                .bisectBatchOnFunctionError(values.flag("capture.bisect_batch_on_function_error"))
-                .maximumRetryAttempts(values.integer("capture.maximum_retry_attempts"))
-                .maximumRecordAgeInSeconds(values.integer("capture.maximum_record_age_seconds"))
-                .functionResponseTypes(responseTypes("capture.function_response_types"))).uuid();
-        String replayUuid = aws.lambda().createEventSourceMapping(r -> r
-                .functionName(prefix + "-replay")
-                .eventSourceArn(queueArn)
-                .enabled(false)
-                .batchSize(values.integer("replay.batch_size"))
-                .scalingConfig(s -> s.maximumConcurrency(values.integer("replay.maximum_concurrency")))
-                .functionResponseTypes(responseTypes("replay.function_response_types"))).uuid();
+        // Declared disabled; on a second deploy the state is left alone (Terraform ignores `enabled`).
+        String captureUuid = mapping(prefix + "-capture", source.latestStreamArn(), false).orElseGet(() ->
+                aws.lambda().createEventSourceMapping(r -> r
+                        .functionName(prefix + "-capture")
+                        .eventSourceArn(source.latestStreamArn())
+                        .enabled(false)
+                        .startingPosition(EventSourcePosition.fromValue(values.text("capture.starting_position")))
+                        .batchSize(values.integer("capture.batch_size"))
+                        .maximumBatchingWindowInSeconds(values.integer("capture.maximum_batching_window_seconds"))
+                        .parallelizationFactor(values.integer("capture.parallelization_factor"))
+                        .bisectBatchOnFunctionError(values.flag("capture.bisect_batch_on_function_error"))
+                        .maximumRetryAttempts(values.integer("capture.maximum_retry_attempts"))
+                        .maximumRecordAgeInSeconds(values.integer("capture.maximum_record_age_seconds"))
+                        .functionResponseTypes(responseTypes("capture.function_response_types"))).uuid());
+        String replayUuid = mapping(prefix + "-replay", queueArn, true).orElseGet(() ->
+                aws.lambda().createEventSourceMapping(r -> r
+                        .functionName(prefix + "-replay")
+                        .eventSourceArn(queueArn)
+                        .enabled(false)
+                        .batchSize(values.integer("replay.batch_size"))
+                        .scalingConfig(s -> s.maximumConcurrency(values.integer("replay.maximum_concurrency")))
+                        .functionResponseTypes(responseTypes("replay.function_response_types"))).uuid());
 
         String topicArn = aws.sns().createTopic(r -> r.name(prefix + "-notify")).topicArn();
+
+        ObjectNode configuration = configuration(sourceTableName, source.tableArn(), controlTable, queueUrl, dlqUrl,
+                captureUuid, replayUuid, workflowArn, topicArn);
+        String definition = TerraformTemplate.stateMachine(configuration);
+        String sfnRole = role(prefix + "-session", "states.amazonaws.com");
+        String stateMachineArn = stateMachine(prefix + "-session", definition, sfnRole);
 
         String ruleName = prefix + "-restore";
         String pattern;
@@ -133,24 +163,65 @@ public final class LocalDeployment {
             throw new UncheckedIOException(e);
         }
         String renderedPattern = pattern;
+        String eventsRole = role(prefix + "-events", "events.amazonaws.com");
         aws.events().putRule(r -> r.name(ruleName).eventBusName(EVENT_BUS).eventPattern(renderedPattern)
-                .description("Successful RestoreTableToPointInTime of " + sourceTableName + " (local: via " + ruleName + "-events)"));
-        String hopQueueUrl = aws.sqs().createQueue(r -> r.queueName(ruleName + "-events")).queueUrl();
+                .description("Successful RestoreTableToPointInTime of " + sourceTableName));
         aws.events().putTargets(r -> r.rule(ruleName).eventBusName(EVENT_BUS)
-                .targets(t -> t.id("restore-session").arn(queueArn(hopQueueUrl))));
-
-        ObjectNode configuration = configuration(sourceTableName, source.tableArn(), controlTable, queueUrl, dlqUrl,
-                captureUuid, replayUuid, workflowArn, topicArn);
-        String definition = TerraformTemplate.stateMachine(configuration);
-        String sfnRole = aws.iam().createRole(r -> r.roleName(prefix + "-session")
-                .assumeRolePolicyDocument(trustPolicy("states.amazonaws.com"))).role().arn();
-        String stateMachineArn = aws.sfn().createStateMachine(r -> r.name(prefix + "-session")
-                .definition(definition).roleArn(sfnRole)).stateMachineArn();
+                .targets(t -> t.id("restore-session").arn(stateMachineArn).roleArn(eventsRole)));
 
         return new Deployment(prefix, sourceTableName, source.tableArn(), source.latestStreamArn(),
                 queueUrl, queueArn, dlqUrl, dlqArn, controlTable,
                 prefix + "-capture", prefix + "-replay", prefix + "-workflow", workflowArn,
-                captureUuid, replayUuid, topicArn, ruleName, EVENT_BUS, hopQueueUrl, stateMachineArn, configuration);
+                captureUuid, replayUuid, topicArn, ruleName, EVENT_BUS, stateMachineArn, configuration);
+    }
+
+    /** CreateQueue, or SetQueueAttributes when the queue exists with other attributes (a second deploy). */
+    private String queue(String name, Map<QueueAttributeName, String> attributes) {
+        try {
+            return aws.sqs().createQueue(r -> r.queueName(name).attributes(attributes)).queueUrl();
+        } catch (QueueNameExistsException exists) {
+            String url = aws.sqs().getQueueUrl(r -> r.queueName(name)).queueUrl();
+            Map<QueueAttributeName, String> settable = new HashMap<>(attributes);
+            settable.remove(QueueAttributeName.FIFO_QUEUE);
+            aws.sqs().setQueueAttributes(r -> r.queueUrl(url).attributes(settable));
+            return url;
+        }
+    }
+
+    private String role(String name, String service) {
+        try {
+            return aws.iam().getRole(r -> r.roleName(name)).role().arn();
+        } catch (NoSuchEntityException absent) {
+            return aws.iam().createRole(r -> r.roleName(name).assumeRolePolicyDocument(trustPolicy(service))).role().arn();
+        }
+    }
+
+    /** The UUID of the function's mapping on this source, its settings brought up to date; empty when it has none. */
+    private java.util.Optional<String> mapping(String function, String sourceArn, boolean queue) {
+        return aws.lambda().listEventSourceMappings(r -> r.functionName(function)).eventSourceMappings().stream()
+                .filter(m -> sourceArn.equals(m.eventSourceArn()))
+                .findFirst()
+                .map(m -> {
+                    if (queue) {
+                        aws.lambda().updateEventSourceMapping(r -> r.uuid(m.uuid()).batchSize(values.integer("replay.batch_size"))
+                                .scalingConfig(s -> s.maximumConcurrency(values.integer("replay.maximum_concurrency"))));
+                    } else {
+                        aws.lambda().updateEventSourceMapping(r -> r.uuid(m.uuid()).batchSize(values.integer("capture.batch_size"))
+                                .parallelizationFactor(values.integer("capture.parallelization_factor")));
+                    }
+                    return m.uuid();
+                });
+    }
+
+    private String stateMachine(String name, String definition, String role) {
+        return aws.sfn().listStateMachines().stateMachines().stream()
+                .filter(m -> m.name().equals(name))
+                .findFirst()
+                .map(m -> {
+                    aws.sfn().updateStateMachine(r -> r.stateMachineArn(m.stateMachineArn()).definition(definition).roleArn(role));
+                    return m.stateMachineArn();
+                })
+                .orElseGet(() -> aws.sfn().createStateMachine(r -> r.name(name).definition(definition).roleArn(role)).stateMachineArn());
     }
 
     /** Terraform: an explicit value wins; otherwise the larger of the shared value and 6 × the replay timeout. */
@@ -176,6 +247,9 @@ public final class LocalDeployment {
     }
 
     private void createControlTable(String name) {
+        if (aws.dynamo().listTables().tableNames().contains(name)) {
+            return;
+        }
         aws.dynamo().createTable(r -> r.tableName(name)
                 .billingMode(BillingMode.PAY_PER_REQUEST)
                 .attributeDefinitions(
@@ -189,10 +263,21 @@ public final class LocalDeployment {
                 .pointInTimeRecoverySpecification(p -> p.pointInTimeRecoveryEnabled(true)));
     }
 
-    private String createFunction(String name, String handler, String role, Map<String, String> shared) {
+    /** CreateFunction, or UpdateFunctionConfiguration of the existing one (a second deploy). */
+    private String function(String name, String handler, String role, Map<String, String> shared) {
         Map<String, String> environment = new LinkedHashMap<>(shared);
         environment.put("QUARKUS_LAMBDA_HANDLER", handler);
         environment.putAll(values.environment(handler));
+        try {
+            String arn = aws.lambda().getFunction(r -> r.functionName(name)).configuration().functionArn();
+            aws.lambda().updateFunctionConfiguration(r -> r.functionName(name)
+                    .memorySize(values.integer(handler + ".memory_mb"))
+                    .timeout(values.integer(handler + ".timeout_seconds"))
+                    .environment(e -> e.variables(environment)));
+            return arn;
+        } catch (software.amazon.awssdk.services.lambda.model.ResourceNotFoundException absent) {
+            // created below
+        }
         return aws.lambda().createFunction(r -> r.functionName(name)
                 .runtime(Runtime.JAVA21)
                 .handler(JVM_HANDLER)

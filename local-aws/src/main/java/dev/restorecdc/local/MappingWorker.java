@@ -82,7 +82,7 @@ abstract class MappingWorker implements Runnable {
         return LambdaService.functionName(mapping.functionArn());
     }
 
-    private static boolean sleep(Duration duration) {
+    static boolean sleep(Duration duration) {
         try {
             Thread.sleep(duration.toMillis());
             return true;
