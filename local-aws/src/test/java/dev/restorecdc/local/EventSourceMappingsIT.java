@@ -114,6 +114,8 @@ class EventSourceMappingsIT {
                 .attributeDefinitions(a -> a.attributeName("id").attributeType(ScalarAttributeType.B))
                 .keySchema(k -> k.attributeName("id").keyType(KeyType.HASH))
                 .streamSpecification(s -> s.streamEnabled(true).streamViewType(StreamViewType.NEW_AND_OLD_IMAGES)));
+        aws.clients().dynamo().updateContinuousBackups(r -> r.tableName(name)
+                .pointInTimeRecoverySpecification(p -> p.pointInTimeRecoveryEnabled(true)));
         return name;
     }
 
