@@ -137,6 +137,7 @@ module "queue" {
   replay_timeout_seconds        = local.replay_settings.timeout_seconds
   message_retention_seconds     = local.queue_settings.message_retention_seconds
   dlq_message_retention_seconds = local.queue_settings.dlq_message_retention_seconds
+  max_message_size              = local.queue_settings.max_message_size
   max_receive_count             = local.queue_settings.max_receive_count
   content_based_deduplication   = local.queue_settings.content_based_deduplication
   deduplication_scope           = local.queue_settings.deduplication_scope

@@ -54,6 +54,11 @@ run "changes_queue_is_high_throughput_fifo_with_a_fifo_dlq" {
   }
 
   assert {
+    condition     = aws_sqs_queue.this.max_message_size == 1048576 && aws_sqs_queue.dlq.max_message_size == 1048576
+    error_message = "Both queues must take 1 MiB messages (the provider's default is 256 KiB, too small for a 400 KB item)."
+  }
+
+  assert {
     condition     = aws_sqs_queue.this.visibility_timeout_seconds == 360
     error_message = "The visibility timeout must be the one given."
   }

@@ -5,6 +5,7 @@ resource "aws_sqs_queue" "dlq" {
   name                      = "${var.name_prefix}-changes-dlq.fifo"
   fifo_queue                = true
   message_retention_seconds = var.dlq_message_retention_seconds
+  max_message_size          = var.max_message_size
   sqs_managed_sse_enabled   = true
 
   # Same FIFO settings as the source queue; the DLQ only ever receives redriven messages.
@@ -23,6 +24,7 @@ resource "aws_sqs_queue" "this" {
   fifo_throughput_limit       = var.fifo_throughput_limit
   message_retention_seconds   = var.message_retention_seconds
   visibility_timeout_seconds  = var.visibility_timeout_seconds
+  max_message_size            = var.max_message_size
   sqs_managed_sse_enabled     = true
 
   redrive_policy = jsonencode({

@@ -50,6 +50,17 @@ variable "dlq_message_retention_seconds" {
   }
 }
 
+variable "max_message_size" {
+  description = "Largest message body (bytes) both queues accept. Keep 1048576 (1 MiB): capture sends items of up to DynamoDB's 400 KB, which a smaller limit refuses. Set explicitly because the AWS provider's default is still 262144 (256 KiB)."
+  type        = number
+  default     = 1048576
+
+  validation {
+    condition     = var.max_message_size >= 1024 && var.max_message_size <= 1048576
+    error_message = "max_message_size must be between 1024 and 1048576 (SQS's range); got ${var.max_message_size}."
+  }
+}
+
 variable "max_receive_count" {
   description = "Receives of a message before SQS moves it to the dead-letter queue."
   type        = number

@@ -67,10 +67,15 @@ final class Fixtures {
 
     /** The changes queue and its DLQ, FIFO like Terraform's; returns the DLQ's URL. */
     String queues(DeploymentNames names) {
-        String dlq = moto.aws.sqs().createQueue(r -> r.queueName(names.deadLetterQueue())
-                .attributes(Map.of(QueueAttributeName.FIFO_QUEUE, "true"))).queueUrl();
-        moto.aws.sqs().createQueue(r -> r.queueName(names.queue())
-                .attributes(Map.of(QueueAttributeName.FIFO_QUEUE, "true")));
+        return queues(names, 1_048_576);
+    }
+
+    /** The queues with an explicit MaximumMessageSize (Terraform sets 1 MiB; the provider's default is 256 KiB). */
+    String queues(DeploymentNames names, int maxMessageSize) {
+        Map<QueueAttributeName, String> attributes = Map.of(QueueAttributeName.FIFO_QUEUE, "true",
+                QueueAttributeName.MAXIMUM_MESSAGE_SIZE, Integer.toString(maxMessageSize));
+        String dlq = moto.aws.sqs().createQueue(r -> r.queueName(names.deadLetterQueue()).attributes(attributes)).queueUrl();
+        moto.aws.sqs().createQueue(r -> r.queueName(names.queue()).attributes(attributes));
         return dlq;
     }
 

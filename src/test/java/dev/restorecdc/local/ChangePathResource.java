@@ -43,14 +43,18 @@ public class ChangePathResource implements QuarkusTestResourceLifecycleManager {
         proxy = FaultProxy.start(emulator.endpoint());
         dynamo = emulator.dynamo();
         sqs = emulator.sqs();
+        // Sized as the deployment declares them (config/deployment-defaults.json), on the strict emulator.
+        String maxMessageSize = String.valueOf(DeploymentValues.defaults().integer("queue.max_message_size"));
         dlqUrl = sqs.createQueue(b -> b.queueName("changes-dlq.fifo").attributes(Map.of(
-                QueueAttributeName.FIFO_QUEUE, "true"))).queueUrl();
+                QueueAttributeName.FIFO_QUEUE, "true",
+                QueueAttributeName.MAXIMUM_MESSAGE_SIZE, maxMessageSize))).queueUrl();
         String dlqArn = sqs.getQueueAttributes(b -> b.queueUrl(dlqUrl).attributeNames(QueueAttributeName.QUEUE_ARN))
                 .attributes().get(QueueAttributeName.QUEUE_ARN);
         queueUrl = sqs.createQueue(b -> b.queueName("changes.fifo").attributes(Map.of(
                 QueueAttributeName.FIFO_QUEUE, "true",
                 QueueAttributeName.CONTENT_BASED_DEDUPLICATION, "false",
                 QueueAttributeName.VISIBILITY_TIMEOUT, Integer.toString(VISIBILITY_SECONDS),
+                QueueAttributeName.MAXIMUM_MESSAGE_SIZE, maxMessageSize,
                 QueueAttributeName.REDRIVE_POLICY,
                 "{\"deadLetterTargetArn\":\"" + dlqArn + "\",\"maxReceiveCount\":\"" + MAX_RECEIVE_COUNT + "\"}"))).queueUrl();
         createTable(CONTROL_TABLE, List.of("pk", "sk"), ScalarAttributeType.S, ScalarAttributeType.S);

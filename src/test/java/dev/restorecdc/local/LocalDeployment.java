@@ -167,6 +167,8 @@ public final class LocalDeployment {
         attributes.put(QueueAttributeName.DEDUPLICATION_SCOPE, values.text("queue.deduplication_scope"));
         attributes.put(QueueAttributeName.FIFO_THROUGHPUT_LIMIT, values.text("queue.fifo_throughput_limit"));
         attributes.put(QueueAttributeName.MESSAGE_RETENTION_PERIOD, String.valueOf(retentionSeconds));
+        // Terraform sets it explicitly on both queues (the provider's default is 256 KiB).
+        attributes.put(QueueAttributeName.MAXIMUM_MESSAGE_SIZE, String.valueOf(values.integer("queue.max_message_size")));
         return attributes;
     }
 
