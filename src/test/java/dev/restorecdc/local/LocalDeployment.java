@@ -95,6 +95,7 @@ public final class LocalDeployment {
                 "CDC_SOURCE_TABLE", sourceTableName,
                 "CDC_SESSION_TABLE", controlTable,
                 "CDC_QUEUE_URL", queueUrl,
+                "CDC_DLQ_URL", dlqUrl,
                 // Terraform's jvm runtime: C1 only, for short-lived JVMs.
                 "JAVA_TOOL_OPTIONS", "-XX:+TieredCompilation -XX:TieredStopAtLevel=1");
         createFunction(prefix + "-capture", "capture", role, shared);
