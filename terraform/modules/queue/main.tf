@@ -40,6 +40,10 @@ resource "aws_sqs_queue" "this" {
       error_message = "The changes queue's visibility timeout (${var.visibility_timeout_seconds} s) must be at least 6 times the replay function's timeout (${var.replay_timeout_seconds} s), so a batch still being replayed is not delivered twice."
     }
     precondition {
+      condition     = var.max_receive_count * var.visibility_timeout_seconds >= 43200
+      error_message = "max_receive_count (${var.max_receive_count}) x visibility_timeout_seconds (${var.visibility_timeout_seconds}) is under 12 hours: continuous throttling of the restored table for that long would move valid changes to the DLQ."
+    }
+    precondition {
       condition     = var.fifo_throughput_limit != "perMessageGroupId" || var.deduplication_scope == "messageGroup"
       error_message = "fifo_throughput_limit = perMessageGroupId (high-throughput FIFO) needs deduplication_scope = messageGroup."
     }

@@ -62,9 +62,9 @@ variable "max_message_size" {
 }
 
 variable "max_receive_count" {
-  description = "Receives of a message before SQS moves it to the dead-letter queue."
+  description = "Receives of a message before SQS moves it to the dead-letter queue. Replay itself dead-letters the messages it can never apply, so this only has to outlast trouble: SQS counts every receive, and a message kept failing by throttling of the restored table comes back once per visibility timeout. max_receive_count x visibility_timeout_seconds must cover at least 12 hours of continuous throttling (default 150 x 360 s = 15 h), or valid changes reach the DLQ."
   type        = number
-  default     = 5
+  default     = 150
 
   validation {
     condition     = var.max_receive_count >= 1 && var.max_receive_count <= 1000

@@ -99,10 +99,17 @@ public final class ControlTableReader {
         return Optional.of(id == null || id.s() == null ? "(no session_id)" : id.s());
     }
 
-    /** The keys the replay wrote for a session (the key log), as DynamoDB JSON key attributes. */
+    /**
+     * The keys the replay wrote for a session (the key log), as DynamoDB JSON key attributes: every one
+     * of its {@link ControlTableKeys#KEY_LOG_PARTITIONS} partitions, and the single partition of logs
+     * written before the spread. A partition that cannot be read fails the whole read (never a partial log).
+     */
     public List<ObjectNode> keyLog(String sessionId) {
         List<ObjectNode> keys = new ArrayList<>();
-        query(ControlTableKeys.keyLogPk(sessionId), ControlTableKeys.KEY_PREFIX, item -> keys.add(parseKey(item)));
+        query(ControlTableKeys.legacyKeyLogPk(sessionId), ControlTableKeys.KEY_PREFIX, item -> keys.add(parseKey(item)));
+        for (int partition = 0; partition < ControlTableKeys.KEY_LOG_PARTITIONS; partition++) {
+            query(ControlTableKeys.keyLogPartition(sessionId, partition), ControlTableKeys.KEY_PREFIX, item -> keys.add(parseKey(item)));
+        }
         return keys;
     }
 

@@ -66,6 +66,7 @@ public class ChangePathResource implements QuarkusTestResourceLifecycleManager {
         config.put("cdc.source-table", SOURCE_TABLE);
         config.put("cdc.session-table", CONTROL_TABLE);
         config.put("cdc.queue-url", queueUrl);
+        config.put("cdc.dlq-url", dlqUrl);
         config.put("cdc.retry-budget-without-deadline", "PT2S");
         return config;
     }

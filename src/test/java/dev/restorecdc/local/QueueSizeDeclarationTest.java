@@ -25,6 +25,13 @@ class QueueSizeDeclarationTest {
     }
 
     @Test
+    void sharedRedriveOutlastsTwelveHoursOfThrottling() {
+        DeploymentValues values = DeploymentValues.defaults();
+        int visibility = Math.max(values.integer("queue.visibility_timeout_seconds"), 6 * values.integer("replay.timeout_seconds"));
+        assertThat((long) values.integer("queue.max_receive_count") * visibility).isGreaterThanOrEqualTo(12 * 3600);
+    }
+
+    @Test
     void bothQueuesTakeTheSharedMaximumMessageSize() throws IOException {
         String queue = Files.readString(ROOT.resolve("terraform/modules/queue/main.tf"));
         assertThat(resource(queue, "dlq")).containsPattern("max_message_size\\s*=\\s*var\\.max_message_size");
