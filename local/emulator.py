@@ -83,14 +83,24 @@ def deduplicate_for_five_minutes_after_send():
             seen = queue.__dict__.setdefault("_rcdc_dedup_sent_ms", {})
             now = message.sent_timestamp
             window_ms = models.DEDUPLICATION_TIME_IN_SECONDS * 1000
-            first = seen.get(message.deduplication_id)
+            # DeduplicationScope messageGroup (high-throughput FIFO, as deployed): an id is unique
+            # within its message group only.
+            per_group = getattr(queue, "deduplication_scope", "queue") == "messageGroup"
+            dedup_key = (message.group_id if per_group else None, message.deduplication_id)
+            first = seen.get(dedup_key)
             if first is not None and now - first < window_ms:
                 return
             if len(seen) > 100_000:
-                for dedup_id, sent in list(seen.items()):
+                for key, sent in list(seen.items()):
                     if now - sent >= window_ms:
-                        del seen[dedup_id]
-            seen[message.deduplication_id] = now
+                        del seen[key]
+            seen[dedup_key] = now
+            if not queue.lambda_event_source_mappings:
+                # moto's add_message would drop the id again across groups; the window was decided here.
+                with queue._messages_lock:
+                    queue._messages.append(message)
+                    queue._messages_lock.notify_all()
+                return
         add_message(queue, message)
 
     models.Queue.add_message = add_once

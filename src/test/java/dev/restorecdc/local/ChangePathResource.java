@@ -55,6 +55,8 @@ public class ChangePathResource implements QuarkusTestResourceLifecycleManager {
                 QueueAttributeName.CONTENT_BASED_DEDUPLICATION, "false",
                 QueueAttributeName.VISIBILITY_TIMEOUT, Integer.toString(VISIBILITY_SECONDS),
                 QueueAttributeName.MAXIMUM_MESSAGE_SIZE, maxMessageSize,
+                QueueAttributeName.DEDUPLICATION_SCOPE, "messageGroup",
+                QueueAttributeName.FIFO_THROUGHPUT_LIMIT, "perMessageGroupId",
                 QueueAttributeName.REDRIVE_POLICY,
                 "{\"deadLetterTargetArn\":\"" + dlqArn + "\",\"maxReceiveCount\":\"" + MAX_RECEIVE_COUNT + "\"}"))).queueUrl();
         createTable(CONTROL_TABLE, List.of("pk", "sk"), ScalarAttributeType.S, ScalarAttributeType.S);

@@ -156,6 +156,21 @@ class EmulatorTest {
         }
     }
 
+    @Test
+    void deduplicationScopedToTheMessageGroupKeepsTheSameIdInAnotherGroup() {
+        try (SqsClient sqs = emulator.sqs()) {
+            String queue = sqs.createQueue(b -> b.queueName("per-group.fifo").attributes(Map.of(
+                    QueueAttributeName.FIFO_QUEUE, "true", QueueAttributeName.DEDUPLICATION_SCOPE, "messageGroup",
+                    QueueAttributeName.FIFO_THROUGHPUT_LIMIT, "perMessageGroupId"))).queueUrl();
+            for (String group : List.of("a", "b", "a")) {
+                sqs.sendMessage(b -> b.queueUrl(queue).messageBody(group).messageGroupId(group).messageDeduplicationId("same"));
+            }
+
+            assertThat(sqs.receiveMessage(b -> b.queueUrl(queue).maxNumberOfMessages(10)).messages())
+                    .extracting(Message::body).containsExactlyInAnyOrder("a", "b");
+        }
+    }
+
     private static SendMessageBatchRequestEntry entry(String id, String body) {
         return SendMessageBatchRequestEntry.builder().id(id).messageBody(body).messageGroupId("g")
                 .messageDeduplicationId(id).build();
