@@ -63,6 +63,22 @@ class ReplayServiceTest {
     }
 
     @Test
+    void powertoolsFifoEventWithoutADeadLetterQueueFailsEveryMessageOfItsGroupAndWritesNothing() throws Exception {
+        List<IncomingChange> batch = new ArrayList<>();
+        try (var in = getClass().getResourceAsStream("/events/real-world/powertools-java-sqs_fifo_event.json")) {
+            for (var record : Changes.JSON.readTree(in).get("Records")) {
+                batch.add(message(record.get("messageId").asText(), record.get("attributes").get("MessageGroupId").asText(),
+                        record.get("body").asText()));
+            }
+        }
+
+        List<String> failed = service(Optional.empty()).replay(batch, Deadline.after(Duration.ofSeconds(1)));
+
+        assertThat(failed).containsExactlyElementsOf(batch.stream().map(IncomingChange::messageId).toList());
+        assertThat(written).isEmpty();
+    }
+
+    @Test
     void withADeadLetterQueuePoisonIsAcknowledgedAndItsGroupGoesOn() {
         List<String> failed = service(Optional.of(dlq)).replay(poisonThenFive(), Deadline.after(Duration.ofSeconds(1)));
 
