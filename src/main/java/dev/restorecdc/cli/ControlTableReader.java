@@ -105,12 +105,13 @@ public final class ControlTableReader {
      * written before the spread. A partition that cannot be read fails the whole read (never a partial log).
      */
     public List<ObjectNode> keyLog(String sessionId) {
-        List<ObjectNode> keys = new ArrayList<>();
-        query(ControlTableKeys.legacyKeyLogPk(sessionId), ControlTableKeys.KEY_PREFIX, item -> keys.add(parseKey(item)));
+        java.util.TreeMap<String, ObjectNode> bySortKey = new java.util.TreeMap<>(); // one order, whatever the partition
+        Consumer<Map<String, AttributeValue>> add = item -> bySortKey.put(item.get("sk").s(), parseKey(item));
+        query(ControlTableKeys.legacyKeyLogPk(sessionId), ControlTableKeys.KEY_PREFIX, add);
         for (int partition = 0; partition < ControlTableKeys.KEY_LOG_PARTITIONS; partition++) {
-            query(ControlTableKeys.keyLogPartition(sessionId, partition), ControlTableKeys.KEY_PREFIX, item -> keys.add(parseKey(item)));
+            query(ControlTableKeys.keyLogPartition(sessionId, partition), ControlTableKeys.KEY_PREFIX, add);
         }
-        return keys;
+        return new ArrayList<>(bySortKey.values());
     }
 
     private ObjectNode parseKey(Map<String, AttributeValue> item) {
