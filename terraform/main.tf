@@ -62,6 +62,7 @@ locals {
       CDC_SOURCE_TABLE  = var.table_name
       CDC_SESSION_TABLE = local.control_table_name
       CDC_QUEUE_URL     = module.queue.queue_url
+      CDC_DLQ_URL       = module.queue.dlq_url
     })
   }
 
@@ -137,6 +138,7 @@ module "queue" {
   replay_timeout_seconds        = local.replay_settings.timeout_seconds
   message_retention_seconds     = local.queue_settings.message_retention_seconds
   dlq_message_retention_seconds = local.queue_settings.dlq_message_retention_seconds
+  max_message_size              = local.queue_settings.max_message_size
   max_receive_count             = local.queue_settings.max_receive_count
   content_based_deduplication   = local.queue_settings.content_based_deduplication
   deduplication_scope           = local.queue_settings.deduplication_scope
@@ -151,6 +153,7 @@ module "capture" {
   function                        = local.functions.capture
   stream_arn                      = data.aws_dynamodb_table.source.stream_arn
   queue_arn                       = module.queue.queue_arn
+  dlq_arn                         = module.queue.dlq_arn
   control_table_arn               = local.control_table_arn
   batch_size                      = local.capture_settings.batch_size
   maximum_batching_window_seconds = local.capture_settings.maximum_batching_window_seconds
@@ -169,6 +172,7 @@ module "replay" {
   name_prefix              = local.name_prefix
   function                 = local.functions.replay
   queue_arn                = module.queue.queue_arn
+  dlq_arn                  = module.queue.dlq_arn
   source_table_arn         = data.aws_dynamodb_table.source.arn
   target_table_arn_pattern = local.target_table_arn_pattern
   control_table_arn        = local.control_table_arn

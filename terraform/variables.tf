@@ -140,7 +140,7 @@ variable "session_settings" {
 }
 
 variable "queue_settings" {
-  description = "Changes queue settings. visibility_timeout_seconds defaults to the larger of config/deployment-defaults.json and 6 x the replay timeout; max_receive_count to the shared file."
+  description = "Changes queue settings. visibility_timeout_seconds defaults to the larger of config/deployment-defaults.json and 6 x the replay timeout; max_receive_count to the shared file (150). Their product must cover 12 hours, so continuous throttling of the restored table never moves valid changes to the DLQ (replay dead-letters poison itself)."
   type = object({
     visibility_timeout_seconds = optional(number)
     max_receive_count          = optional(number)

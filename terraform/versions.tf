@@ -4,7 +4,8 @@ terraform {
   required_providers {
     aws = {
       source  = "hashicorp/aws"
-      version = "~> 6.0"
+      # 6.8.0 is the first release that accepts max_message_size above 262144 (up to 1048576).
+      version = "~> 6.8"
     }
   }
 }

@@ -21,6 +21,7 @@ variables {
   }
   stream_arn                      = "arn:aws:dynamodb:eu-west-1:123456789012:table/orders/stream/2026-11-25T00:00:00.000"
   queue_arn                       = "arn:aws:sqs:eu-west-1:123456789012:rcdc-orders-0a1b2c-changes.fifo"
+  dlq_arn                         = "arn:aws:sqs:eu-west-1:123456789012:rcdc-orders-0a1b2c-changes-dlq.fifo"
   control_table_arn               = "arn:aws:dynamodb:eu-west-1:123456789012:table/rcdc-orders-0a1b2c-control"
   batch_size                      = 100
   maximum_batching_window_seconds = 1

@@ -8,7 +8,7 @@ variables {
   name_prefix                = "rcdc-orders-0a1b2c"
   visibility_timeout_seconds = 360
   replay_timeout_seconds     = 60
-  max_receive_count          = 5
+  max_receive_count          = 150
 }
 
 run "changes_queue_is_high_throughput_fifo_with_a_fifo_dlq" {
@@ -47,10 +47,15 @@ run "changes_queue_is_high_throughput_fifo_with_a_fifo_dlq" {
 
   assert {
     condition = (
-      jsondecode(aws_sqs_queue.this.redrive_policy).maxReceiveCount == 5 &&
+      jsondecode(aws_sqs_queue.this.redrive_policy).maxReceiveCount == 150 &&
       jsondecode(aws_sqs_queue.this.redrive_policy).deadLetterTargetArn == aws_sqs_queue.dlq.arn
     )
     error_message = "The changes queue must redrive to its DLQ after max_receive_count receives."
+  }
+
+  assert {
+    condition     = aws_sqs_queue.this.max_message_size == 1048576 && aws_sqs_queue.dlq.max_message_size == 1048576
+    error_message = "Both queues must take 1 MiB messages (the provider's default is 256 KiB, too small for a 400 KB item)."
   }
 
   assert {
@@ -86,4 +91,18 @@ run "rejects_content_based_deduplication" {
   }
 
   expect_failures = [var.content_based_deduplication]
+}
+
+run "rejects_a_redrive_that_moves_valid_changes_within_12_hours_of_throttling" {
+  command = plan
+
+  module {
+    source = "./modules/queue"
+  }
+
+  variables {
+    max_receive_count = 5
+  }
+
+  expect_failures = [aws_sqs_queue.this]
 }

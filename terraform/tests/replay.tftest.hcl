@@ -20,6 +20,7 @@ variables {
     log_group_arn   = "arn:aws:logs:eu-west-1:123456789012:log-group:/aws/lambda/rcdc-orders-0a1b2c-replay"
   }
   queue_arn                = "arn:aws:sqs:eu-west-1:123456789012:rcdc-orders-0a1b2c-changes.fifo"
+  dlq_arn                  = "arn:aws:sqs:eu-west-1:123456789012:rcdc-orders-0a1b2c-changes-dlq.fifo"
   source_table_arn         = "arn:aws:dynamodb:eu-west-1:123456789012:table/orders"
   target_table_arn_pattern = "arn:aws:dynamodb:eu-west-1:123456789012:table/orders*"
   control_table_arn        = "arn:aws:dynamodb:eu-west-1:123456789012:table/rcdc-orders-0a1b2c-control"

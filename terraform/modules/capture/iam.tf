@@ -22,6 +22,12 @@ locals {
       resources = [var.queue_arn]
     },
     {
+      sid       = "SendDeadLetters"
+      effect    = "Allow"
+      actions   = ["sqs:SendMessage"]
+      resources = [var.dlq_arn]
+    },
+    {
       sid       = "SessionRecord"
       effect    = "Allow"
       actions   = ["dynamodb:GetItem", "dynamodb:UpdateItem"]

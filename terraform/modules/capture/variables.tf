@@ -29,6 +29,11 @@ variable "queue_arn" {
   type        = string
 }
 
+variable "dlq_arn" {
+  description = "ARN of the dead-letter FIFO queue; capture sends a record of a change SQS refuses for good there (CDC_DLQ_URL), so its shard or group goes on."
+  type        = string
+}
+
 variable "control_table_arn" {
   description = "ARN of the control table (capture reads the session and adds its counters)."
   type        = string

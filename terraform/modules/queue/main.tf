@@ -5,6 +5,7 @@ resource "aws_sqs_queue" "dlq" {
   name                      = "${var.name_prefix}-changes-dlq.fifo"
   fifo_queue                = true
   message_retention_seconds = var.dlq_message_retention_seconds
+  max_message_size          = var.max_message_size
   sqs_managed_sse_enabled   = true
 
   # Same FIFO settings as the source queue; the DLQ only ever receives redriven messages.
@@ -23,6 +24,7 @@ resource "aws_sqs_queue" "this" {
   fifo_throughput_limit       = var.fifo_throughput_limit
   message_retention_seconds   = var.message_retention_seconds
   visibility_timeout_seconds  = var.visibility_timeout_seconds
+  max_message_size            = var.max_message_size
   sqs_managed_sse_enabled     = true
 
   redrive_policy = jsonencode({
@@ -36,6 +38,10 @@ resource "aws_sqs_queue" "this" {
     precondition {
       condition     = var.visibility_timeout_seconds >= 6 * var.replay_timeout_seconds
       error_message = "The changes queue's visibility timeout (${var.visibility_timeout_seconds} s) must be at least 6 times the replay function's timeout (${var.replay_timeout_seconds} s), so a batch still being replayed is not delivered twice."
+    }
+    precondition {
+      condition     = var.max_receive_count * var.visibility_timeout_seconds >= 43200
+      error_message = "max_receive_count (${var.max_receive_count}) x visibility_timeout_seconds (${var.visibility_timeout_seconds}) is under 12 hours: continuous throttling of the restored table for that long would move valid changes to the DLQ."
     }
     precondition {
       condition     = var.fifo_throughput_limit != "perMessageGroupId" || var.deduplication_scope == "messageGroup"

@@ -50,10 +50,21 @@ variable "dlq_message_retention_seconds" {
   }
 }
 
-variable "max_receive_count" {
-  description = "Receives of a message before SQS moves it to the dead-letter queue."
+variable "max_message_size" {
+  description = "Largest message body (bytes) both queues accept. Keep 1048576 (1 MiB): capture sends items of up to DynamoDB's 400 KB, which a smaller limit refuses. Set explicitly because the AWS provider's default is still 262144 (256 KiB)."
   type        = number
-  default     = 5
+  default     = 1048576
+
+  validation {
+    condition     = var.max_message_size >= 1024 && var.max_message_size <= 1048576
+    error_message = "max_message_size must be between 1024 and 1048576 (SQS's range); got ${var.max_message_size}."
+  }
+}
+
+variable "max_receive_count" {
+  description = "Receives of a message before SQS moves it to the dead-letter queue. Replay itself dead-letters the messages it can never apply, so this only has to outlast trouble: SQS counts every receive, and a message kept failing by throttling of the restored table comes back once per visibility timeout. max_receive_count x visibility_timeout_seconds must cover at least 12 hours of continuous throttling (default 150 x 360 s = 15 h), or valid changes reach the DLQ."
+  type        = number
+  default     = 150
 
   validation {
     condition     = var.max_receive_count >= 1 && var.max_receive_count <= 1000

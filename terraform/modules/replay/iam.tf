@@ -23,6 +23,12 @@ locals {
       resources = [var.source_table_arn]
     },
     {
+      sid       = "SendDeadLetters"
+      effect    = "Allow"
+      actions   = ["sqs:SendMessage"]
+      resources = [var.dlq_arn]
+    },
+    {
       sid       = "SessionRecordAndKeyLog"
       effect    = "Allow"
       actions   = ["dynamodb:GetItem", "dynamodb:UpdateItem", "dynamodb:PutItem", "dynamodb:BatchWriteItem"]

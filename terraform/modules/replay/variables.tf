@@ -34,6 +34,11 @@ variable "target_table_arn_pattern" {
   }
 }
 
+variable "dlq_arn" {
+  description = "ARN of the dead-letter FIFO queue; replay sends a message it can never apply there (CDC_DLQ_URL), so its shard or group goes on."
+  type        = string
+}
+
 variable "control_table_arn" {
   description = "ARN of the control table (replay reads the session, adds counters and writes the key log)."
   type        = string

@@ -83,14 +83,24 @@ def deduplicate_for_five_minutes_after_send():
             seen = queue.__dict__.setdefault("_rcdc_dedup_sent_ms", {})
             now = message.sent_timestamp
             window_ms = models.DEDUPLICATION_TIME_IN_SECONDS * 1000
-            first = seen.get(message.deduplication_id)
+            # DeduplicationScope messageGroup (high-throughput FIFO, as deployed): an id is unique
+            # within its message group only.
+            per_group = getattr(queue, "deduplication_scope", "queue") == "messageGroup"
+            dedup_key = (message.group_id if per_group else None, message.deduplication_id)
+            first = seen.get(dedup_key)
             if first is not None and now - first < window_ms:
                 return
             if len(seen) > 100_000:
-                for dedup_id, sent in list(seen.items()):
+                for key, sent in list(seen.items()):
                     if now - sent >= window_ms:
-                        del seen[dedup_id]
-            seen[message.deduplication_id] = now
+                        del seen[key]
+            seen[dedup_key] = now
+            if not queue.lambda_event_source_mappings:
+                # moto's add_message would drop the id again across groups; the window was decided here.
+                with queue._messages_lock:
+                    queue._messages.append(message)
+                    queue._messages_lock.notify_all()
+                return
         add_message(queue, message)
 
     models.Queue.add_message = add_once
@@ -139,6 +149,101 @@ def cheap_sqs_clock():
     Queue.approximate_number_of_messages = property(lambda queue: len(ready(queue)))
     Queue.approximate_number_of_messages_not_visible = property(not_visible)
     Queue.approximate_number_of_messages_delayed = property(delayed)
+
+
+@patch("sqs-strict-messages")
+def refuse_messages_as_sqs_does():
+    # SQS counts a body's size in UTF-8 bytes against the queue's MaximumMessageSize and refuses a
+    # body holding a character outside #x9 | #xA | #xD | #x20-#xD7FF | #xE000-#xFFFD |
+    # #x10000-#x10FFFF (InvalidMessageContents). In SendMessageBatch it refuses only the entry at
+    # fault (a BatchResultErrorEntry, SenderFault true) and sends the others; only a batch whose
+    # bodies together pass 1 MiB fails as a whole (BatchRequestTooLong). moto counts characters,
+    # accepts every character and refuses a whole batch for one bad entry: kinder than AWS exactly
+    # where a change can be lost, so the local world follows AWS here.
+    import re
+    from moto.sqs import models, responses
+    from moto.sqs.exceptions import (BatchEntryIdsNotDistinct, BatchRequestTooLong, EmptyBatchRequest,
+                                     InvalidBatchEntryId, InvalidParameterValue, SQSException,
+                                     TooManyEntriesInBatchRequest)
+    from moto.core.responses import ActionResult
+    for name in ("_validate_message", "send_message", "send_message_batch", "_get_first_duplicate_id"):
+        require(models.SQSBackend, name)
+    require(responses.SQSResponse, "send_message_batch")
+    require(models, "MAXIMUM_MESSAGE_LENGTH")
+    illegal = re.compile("[^\x09\x0A\x0D\x20-\uD7FF\uE000-\uFFFD\U00010000-\U0010FFFF]")
+    validate = models.SQSBackend._validate_message
+
+    def utf8_length(text):
+        return len(text.encode("utf-8", "surrogatepass"))
+
+    def strict_validate(self, queue, message_body, *args, **kwargs):
+        size = utf8_length(message_body)
+        if size > queue.maximum_message_size:
+            raise InvalidParameterValue("One or more parameters are invalid. Reason: Message must be shorter "
+                                        f"than {queue.maximum_message_size} bytes.")
+        bad = illegal.search(message_body)
+        if bad:
+            raise SQSException("InvalidMessageContents",
+                               f"Invalid characters found (U+{ord(bad.group()):04X} at {bad.start()}). Valid unicode "
+                               "characters are #x9 | #xA | #xD | #x20 to #xD7FF | #xE000 to #xFFFD | "
+                               "#x10000 to #x10FFFF")
+        return validate(self, queue, message_body, *args, **kwargs)
+
+    def send_message_batch(self, queue_name, entries):
+        self.get_queue(queue_name)
+        if any(not re.match(r"^[\w-]{1,80}$", entry["Id"]) for entry in entries.values()):
+            raise InvalidBatchEntryId()
+        total = sum(utf8_length(entry["MessageBody"]) for entry in entries.values())
+        if total > models.MAXIMUM_MESSAGE_LENGTH:
+            raise BatchRequestTooLong(total)
+        duplicate_id = self._get_first_duplicate_id([entry["Id"] for entry in entries.values()])
+        if duplicate_id:
+            raise BatchEntryIdsNotDistinct(duplicate_id)
+        if len(entries) > 10:
+            raise TooManyEntriesInBatchRequest(len(entries))
+        messages, failed = [], []
+        for entry in entries.values():
+            try:
+                message = self.send_message(queue_name, entry["MessageBody"],
+                                            message_attributes=entry["MessageAttributes"],
+                                            delay_seconds=entry["DelaySeconds"],
+                                            group_id=entry.get("MessageGroupId"),
+                                            deduplication_id=entry.get("MessageDeduplicationId"))
+            except SQSException as error:
+                failed.append({"Id": entry["Id"], "SenderFault": True, "Code": error.code,
+                               "Message": error.message})
+                continue
+            message.user_id = entry["Id"]
+            messages.append(message)
+        return messages, failed
+
+    def send_message_batch_response(self):
+        queue_name = self._get_queue_name()
+        queue = self.sqs_backend.get_queue(queue_name)
+        entries = self._get_param("Entries", [])
+        if not entries:
+            raise EmptyBatchRequest()
+        entries = {str(idx): entry for idx, entry in enumerate(entries)}
+        for entry in entries.values():
+            if "MessageAttributes" in entry:
+                responses.validate_message_attributes(entry["MessageAttributes"])
+            else:
+                entry["MessageAttributes"] = {}
+            entry.setdefault("DelaySeconds", None)
+        messages, failed = self.sqs_backend.send_message_batch(queue_name, entries)
+        successful = []
+        for message in messages:
+            ok = {"Id": message.user_id, "MessageId": message.id, "MD5OfMessageBody": message.body_md5}
+            if len(message.message_attributes) > 0:
+                ok["MD5OfMessageAttributes"] = message.attribute_md5
+            if queue.fifo_queue:
+                ok["SequenceNumber"] = message.sequence_number
+            successful.append(ok)
+        return ActionResult({"Successful": successful, "Failed": failed})
+
+    models.SQSBackend._validate_message = strict_validate
+    models.SQSBackend.send_message_batch = send_message_batch
+    responses.SQSResponse.send_message_batch = send_message_batch_response
 
 
 @patch("sqs-send-attributes")

@@ -5,7 +5,10 @@ package dev.restorecdc.aws;
  * <ul>
  *   <li>{@code TABLE#<source>} / {@code ACTIVE}: the lock, naming the active session;</li>
  *   <li>{@code TABLE#<source>} / {@code SESSION#<id>}: a session;</li>
- *   <li>{@code SESSION#<id>} / {@code KEY#<group id>}: the key log of a session.</li>
+ *   <li>{@code SESSION#<id>#<n>} / {@code KEY#<group id>}: the key log of a session, spread over
+ *       {@link #KEY_LOG_PARTITIONS} partitions by the group id's hash (n = 0..N-1), so replay's writes
+ *       scale past one partition's 1,000 writes per second; {@code verify} reads all of them.
+ *       Sessions logged before the spread used {@code SESSION#<id>} alone ({@link #legacyKeyLogPk}).</li>
  * </ul>
  */
 public final class ControlTableKeys {
@@ -28,8 +31,21 @@ public final class ControlTableKeys {
         return SESSION_PREFIX + sessionId;
     }
 
-    /** Partition of a session's key log. */
-    public static String keyLogPk(String sessionId) {
+    /** How many partitions one session's key log is spread over. Changing it orphans logs of running sessions. */
+    public static final int KEY_LOG_PARTITIONS = 32;
+
+    /** Partition of one key's log entry: {@code SESSION#<id>#<n>}, n from the group id (hex SHA-256). */
+    public static String keyLogPk(String sessionId, String groupId) {
+        return keyLogPartition(sessionId, Math.floorMod(groupId.hashCode(), KEY_LOG_PARTITIONS));
+    }
+
+    /** The n-th partition of a session's key log (0 ≤ n < {@link #KEY_LOG_PARTITIONS}). */
+    public static String keyLogPartition(String sessionId, int partition) {
+        return SESSION_PREFIX + sessionId + "#" + partition;
+    }
+
+    /** The single partition of a key log written before it was spread; read too, so older sessions verify. */
+    public static String legacyKeyLogPk(String sessionId) {
         return SESSION_PREFIX + sessionId;
     }
 

@@ -109,23 +109,37 @@ public final class ControlTableLedger implements SessionLedger {
     }
 
     @Override
-    public void recordReplay(ActiveSession session, ReplayTally tally, List<KeyLogEntry> keys) {
+    public void recordKeyLog(ActiveSession session, List<KeyLogEntry> keys) {
+        writeKeyLog(session, keys);
+    }
+
+    @Override
+    public void recordReplay(ActiveSession session, ReplayTally tally) {
         Map<String, AttributeValue> values = new HashMap<>();
         values.put(":puts", number(tally.replayedPuts()));
         values.put(":deletes", number(tally.replayedDeletes()));
         values.put(":skipped", number(tally.skippedWindow()));
         values.put(":retries", number(tally.retries()));
         values.put(":failed", number(tally.failed()));
+        values.put(":dead", number(tally.deadLettered()));
         values.put(":now", AttributeValue.fromS(Timestamps.format(clock.instant())));
         String update = "ADD replayed_puts :puts, replayed_deletes :deletes, skipped_window :skipped, "
-                + "retries :retries, failed :failed SET updated_at = :now";
+                + "retries :retries, failed :failed, dead_lettered :dead SET updated_at = :now";
         dynamo.updateItem(b -> b.tableName(controlTable).key(key(tablePk(sourceTable), sessionSk(session.sessionId())))
                 .conditionExpression("attribute_exists(pk)")
                 .updateExpression(update).expressionAttributeValues(values));
         if (tally.newestAt() != null) {
             advanceReplayNewest(session, tally.newestAt());
         }
-        writeKeyLog(session, keys);
+    }
+
+    @Override
+    public void recordReplayProblem(ActiveSession session, String problem) {
+        String now = Timestamps.format(clock.instant());
+        dynamo.updateItem(b -> b.tableName(controlTable).key(key(tablePk(sourceTable), sessionSk(session.sessionId())))
+                .conditionExpression("attribute_exists(pk)")
+                .updateExpression("SET replay_error = :problem, replay_error_at = :now, updated_at = :now")
+                .expressionAttributeValues(Map.of(":problem", AttributeValue.fromS(problem), ":now", AttributeValue.fromS(now))));
     }
 
     private void advanceReplayNewest(ActiveSession session, Instant newest) {
@@ -145,7 +159,7 @@ public final class ControlTableLedger implements SessionLedger {
         List<WriteRequest> requests = new ArrayList<>(keys.size());
         for (KeyLogEntry entry : keys) {
             Map<String, AttributeValue> item = new HashMap<>();
-            item.put("pk", AttributeValue.fromS(keyLogPk(session.sessionId())));
+            item.put("pk", AttributeValue.fromS(keyLogPk(session.sessionId(), entry.key().groupId())));
             item.put("sk", AttributeValue.fromS(keyLogSk(entry.key().groupId())));
             item.put("key", AttributeValue.fromS(toJson(entry)));
             item.put("last_op", AttributeValue.fromS(entry.lastOp()));

@@ -4,6 +4,7 @@ import dev.restorecdc.cdc.Deadline;
 import dev.restorecdc.cdc.ItemKey;
 import dev.restorecdc.cdc.ItemWrite;
 import dev.restorecdc.cdc.TargetWriter;
+import dev.restorecdc.cdc.TargetWriter.Failure;
 import org.jboss.logging.Logger;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.SdkException;
@@ -44,7 +45,7 @@ public final class DynamoTargetWriter implements TargetWriter {
 
     @Override
     public Result write(String table, List<ItemWrite> writes, Deadline deadline) {
-        Map<ItemKey, String> notWritten = new LinkedHashMap<>();
+        Map<ItemKey, Failure> notWritten = new LinkedHashMap<>();
         int retries = 0;
         for (int from = 0; from < writes.size(); from += MAX_BATCH) {
             List<ItemWrite> chunk = writes.subList(from, Math.min(writes.size(), from + MAX_BATCH));
@@ -53,7 +54,7 @@ public final class DynamoTargetWriter implements TargetWriter {
         return new Result(notWritten, retries);
     }
 
-    private int writeChunk(String table, List<ItemWrite> chunk, Deadline deadline, Map<ItemKey, String> notWritten) {
+    private int writeChunk(String table, List<ItemWrite> chunk, Deadline deadline, Map<ItemKey, Failure> notWritten) {
         Map<Map<String, AttributeValue>, ItemWrite> byKey = new HashMap<>();
         List<WriteRequest> pending = new ArrayList<>(chunk.size());
         for (ItemWrite write : chunk) {
@@ -82,11 +83,18 @@ public final class DynamoTargetWriter implements TargetWriter {
                     lastProblem = e.awsErrorDetails() == null ? e.getMessage() : e.awsErrorDetails().errorCode();
                     continue;
                 }
+                if (isTargetWide(e)) {
+                    refuse(pending, byKey, notWritten, Failure.ofTarget(describe(e)));
+                    return retries;
+                }
                 if (pending.size() > 1 && e.statusCode() == 400) {
                     // One bad item fails the whole call: write one by one to find it.
                     return retries + writeOneByOne(table, pending, byKey, deadline, notWritten);
                 }
-                refuse(pending, byKey, notWritten, describe(e));
+                // This item alone, refused for a reason that no retry changes (ValidationException: too
+                // large, an empty key, a key of the wrong type): poison.
+                refuse(pending, byKey, notWritten, e.statusCode() == 400 ? Failure.ofItem(describe(e))
+                        : Failure.ofTarget(describe(e)));
                 return retries;
             } catch (SdkException e) {
                 lastProblem = e.getMessage();
@@ -96,12 +104,12 @@ public final class DynamoTargetWriter implements TargetWriter {
                 return retries;
             }
         }
-        refuse(pending, byKey, notWritten, "still " + lastProblem + " at the invocation's deadline");
+        refuse(pending, byKey, notWritten, Failure.transientFailure("still " + lastProblem + " at the invocation's deadline"));
         return retries;
     }
 
     private int writeOneByOne(String table, List<WriteRequest> requests, Map<Map<String, AttributeValue>, ItemWrite> byKey,
-                              Deadline deadline, Map<ItemKey, String> notWritten) {
+                              Deadline deadline, Map<ItemKey, Failure> notWritten) {
         int retries = 0;
         for (WriteRequest request : requests) {
             retries += writeChunk(table, List.of(findWrite(request, byKey)), deadline, notWritten);
@@ -117,7 +125,7 @@ public final class DynamoTargetWriter implements TargetWriter {
     }
 
     private static void refuse(List<WriteRequest> pending, Map<Map<String, AttributeValue>, ItemWrite> byKey,
-                               Map<ItemKey, String> notWritten, String reason) {
+                               Map<ItemKey, Failure> notWritten, Failure reason) {
         for (WriteRequest request : pending) {
             ItemWrite write = findWrite(request, byKey);
             notWritten.put(write.key(), reason);
@@ -139,6 +147,21 @@ public final class DynamoTargetWriter implements TargetWriter {
 
     private static boolean isRetryable(AwsServiceException e) {
         return e.isThrottlingException() || e.statusCode() >= 500;
+    }
+
+    /** Error codes that concern the table or the caller, never one item. */
+    private static final java.util.Set<String> TARGET_WIDE = java.util.Set.of("ResourceNotFoundException",
+            "AccessDeniedException", "UnrecognizedClientException", "MissingAuthenticationTokenException",
+            "InvalidSignatureException", "ExpiredTokenException", "ResourceInUseException");
+
+    /**
+     * The target as a whole: missing (deleted mid-session), not ours to write, or its KMS key unusable.
+     * DynamoDB's KMS errors have no single documented code, so any error naming KMS counts.
+     */
+    static boolean isTargetWide(AwsServiceException e) {
+        String code = e.awsErrorDetails() == null ? "" : String.valueOf(e.awsErrorDetails().errorCode());
+        String message = String.valueOf(e.getMessage());
+        return e.statusCode() == 403 || TARGET_WIDE.contains(code) || code.contains("KMS") || message.contains("KMS");
     }
 
     private static String describe(AwsServiceException e) {

@@ -1,14 +1,18 @@
 package dev.restorecdc.cdc;
 
+import dev.restorecdc.cdc.ChangeQueue.Refusal;
 import dev.restorecdc.cdc.SessionLedger.CaptureTally;
 import org.jboss.logging.Logger;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Stream batch in, FIFO messages out: drops what lies before the capture floor, queues the rest in
@@ -20,29 +24,38 @@ public final class CaptureService {
     /** One JSON object per invocation, on its own log category so it is printed as a bare JSON line. */
     private static final Logger SUMMARY = Logger.getLogger(InvocationSummary.CATEGORY);
 
+    /** First wait before an entry SQS refused for now is sent again; doubles per attempt, with jitter. */
+    static final Duration RETRY_BASE = Duration.ofMillis(25);
+    static final Duration RETRY_MAX = Duration.ofSeconds(1);
+
     private final ChangeCodec codec;
     private final ChangeQueue queue;
+    private final Optional<DeadLetterQueue> deadLetters;
     private final SessionLedger ledger;
     private final Optional<Instant> staticWindowStart;
     private final Clock clock;
 
     /**
+     * @param deadLetters       {@code CDC_DLQ_URL}: where a record SQS refuses for good goes, so its shard goes on;
+     *                          without it such a record is reported failed and the mapping retries it
      * @param staticWindowStart {@code CDC_REPLAY_FROM}: when set, the window start instead of the session's capture floor
      */
-    public CaptureService(ChangeCodec codec, ChangeQueue queue, SessionLedger ledger,
+    public CaptureService(ChangeCodec codec, ChangeQueue queue, Optional<DeadLetterQueue> deadLetters, SessionLedger ledger,
                           Optional<Instant> staticWindowStart, Clock clock) {
         this.codec = codec;
         this.queue = queue;
+        this.deadLetters = deadLetters;
         this.ledger = ledger;
         this.staticWindowStart = staticWindowStart;
         this.clock = clock;
     }
 
     /**
+     * @param deadline when to stop retrying entries SQS refused for now, so the invocation still answers in time
      * @return the SequenceNumber of the earliest record that was not queued, if any: the event source
      * mapping retries from it
      */
-    public Optional<String> capture(List<StreamChange> records) {
+    public Optional<String> capture(List<StreamChange> records, Deadline deadline) {
         Instant ranAt = clock.instant();
         Optional<ActiveSession> session = ledger.active();
         ReplayWindow window = ReplayWindow.from(staticWindowStart
@@ -72,19 +85,37 @@ public final class CaptureService {
             }
             ItemKey key = change.key();
             toQueue.add(new QueuedChange(position, change.sequenceNumber(), key.groupId(), change.eventId(),
-                    codec.encode(change), key));
+                    codec.encode(change), key, change.createdAt()));
         }
 
         SendScheduler scheduler = new SendScheduler(toQueue, ChangeQueue.MAX_ENTRIES, ChangeQueue.MAX_BATCH_BYTES);
+        Map<QueuedChange, Integer> attempts = new HashMap<>();
+        int resent = 0;
         for (List<QueuedChange> batch = scheduler.nextBatch(); !batch.isEmpty(); batch = scheduler.nextBatch()) {
-            Map<QueuedChange, String> refused = queue.send(batch);
+            int retry = batch.stream().mapToInt(change -> attempts.getOrDefault(change, 0)).max().orElse(0);
+            if (retry > 0) {
+                Duration wait = backoff(retry);
+                if (!deadline.hasRoomFor(wait)) {
+                    LOG.warnf("capture: deadline near, %d changes still refused for now are left to the mapping's retry",
+                            (int) batch.stream().filter(attempts::containsKey).count());
+                    break;
+                }
+                sleep(wait);
+                resent += (int) batch.stream().filter(attempts::containsKey).count();
+            }
+            Map<QueuedChange, Refusal> refused = queue.send(batch);
             for (QueuedChange change : batch) {
-                String reason = refused.get(change);
-                if (reason == null) {
+                Refusal refusal = refused.get(change);
+                if (refusal == null) {
                     scheduler.accepted(change);
+                } else if (refusal.kind() == Refusal.Kind.TRANSIENT) {
+                    attempts.merge(change, 1, Integer::sum);
+                    scheduler.retryLater(change);
+                } else if (refusal.kind() == Refusal.Kind.RECORD && deadLetter(change, refusal.reason())) {
+                    scheduler.deadLettered(change);
                 } else {
                     LOG.warnf("capture: change %s of key %s (sequence %s) not queued, retried from here: %s",
-                            change.deduplicationId(), change.key(), change.sequenceNumber(), reason);
+                            change.deduplicationId(), change.key(), change.sequenceNumber(), refusal);
                     scheduler.refused(change);
                 }
             }
@@ -99,8 +130,8 @@ public final class CaptureService {
         }
         int failed = notQueued.size() + (firstUnreadable == null ? 0 : 1);
         SUMMARY.infof("{\"function\":\"capture\",\"received\":%d,\"queued\":%d,\"skipped_window\":%d,\"failed\":%d,"
-                        + "\"window\":\"%s\",\"session\":\"%s\",\"retry_from\":\"%s\"}",
-                records.size(), scheduler.queuedCount(), skipped, failed, window,
+                        + "\"resent\":%d,\"dead_lettered\":%d,\"window\":\"%s\",\"session\":\"%s\",\"retry_from\":\"%s\"}",
+                records.size(), scheduler.queuedCount(), skipped, failed, resent, scheduler.deadLetteredCount(), window,
                 session.map(ActiveSession::sessionId).orElse(""), retryFrom.orElse(""));
         if (session.isPresent()) {
             CaptureTally tally = new CaptureTally(scheduler.queuedCount(), skipped, failed,
@@ -114,5 +145,45 @@ public final class CaptureService {
             }
         }
         return retryFrom;
+    }
+
+    /**
+     * Sends a record naming a change SQS refused for good to the dead-letter queue, so the shard is
+     * not blocked by it until it leaves the stream (24 h) and is lost. False when there is no DLQ or
+     * it did not take the record: then the change is reported failed as before.
+     */
+    private boolean deadLetter(QueuedChange change, String reason) {
+        if (deadLetters.isEmpty()) {
+            LOG.errorf("capture: SQS refuses change %s of key %s (sequence %s) for good and no dead-letter queue is "
+                    + "configured (CDC_DLQ_URL): the shard waits on it: %s", change.deduplicationId(), change.key(),
+                    change.sequenceNumber(), reason);
+            return false;
+        }
+        Optional<String> problem = deadLetters.get().send(new DeadLetterQueue.Letter(change.groupId(), change.deduplicationId(),
+                codec.refusedRecord(change, reason), Map.of("reason", reason, "source", "capture",
+                        "sequence_number", change.sequenceNumber())));
+        if (problem.isPresent()) {
+            LOG.errorf("capture: change %s of key %s (sequence %s) refused for good (%s) and the dead-letter queue did not "
+                    + "take its record either: %s", change.deduplicationId(), change.key(), change.sequenceNumber(), reason, problem.get());
+            return false;
+        }
+        LOG.errorf("capture: change %s of key %s (sequence %s, stream time %s) refused for good by SQS, recorded in the "
+                + "dead-letter queue (restore-cdc repair rewrites the key from the source): %s", change.deduplicationId(),
+                change.key(), change.sequenceNumber(), change.createdAt(), reason);
+        return true;
+    }
+
+    /** Equal jitter: a random wait between half and all of min(max, base × 2^(attempt-1)). */
+    static Duration backoff(int attempt) {
+        long ceiling = Math.min(RETRY_MAX.toMillis(), RETRY_BASE.toMillis() << Math.min(attempt - 1, 16));
+        return Duration.ofMillis(ThreadLocalRandom.current().nextLong(ceiling / 2, ceiling + 1));
+    }
+
+    private static void sleep(Duration wait) {
+        try {
+            Thread.sleep(wait.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }

@@ -20,15 +20,26 @@ import java.util.zip.GZIPOutputStream;
  * The queue message body of a change, schema version 1:
  * <pre>{"v":1,"eventName":"MODIFY","keys":{...},"newImage":{...},"approximateCreationDateTime":"...Z",
  *  "sequenceNumber":"...","eventId":"...","sourceTableArn":"..."}</pre>
- * A body over {@link #COMPRESS_ABOVE_BYTES} is gzipped and wrapped as
- * {@code {"v":1,"encoding":"gzip+base64","data":"..."}}: a 400 KB item in DynamoDB JSON can pass
- * SQS's 1 MiB message limit (base64 binaries, escaped strings), and a change is never dropped.
+ * Two rules make every body one SQS takes:
+ * <ul>
+ *   <li><b>Legal characters.</b> SQS refuses a body holding a character outside #x9 | #xA | #xD |
+ *       #x20-#xD7FF | #xE000-#xFFFD | #x10000-#x10FFFF, while a DynamoDB string may hold U+FFFE and
+ *       U+FFFF. JSON already escapes control characters; the others (and any lone surrogate) are
+ *       written as JSON escapes (<code>\\uFFFF</code>), which every JSON reader turns back into exactly the
+ *       same character. The document is the same JSON, so readers of version 1 read it unchanged.</li>
+ *   <li><b>Size.</b> A body of at least {@link #COMPRESS_FROM_BYTES} is also gzipped and wrapped as
+ *       {@code {"v":1,"encoding":"gzip+base64","data":"..."}}, and the wrapper is sent only when it is
+ *       smaller: incompressible data (random or encrypted binaries) grows by a third in base64, so
+ *       wrapping it would make the body larger. A 400 KB item is at most about 540 KB of JSON
+ *       (binaries in base64), within the queue's 1 MiB; items whose JSON escapes blow up (quotes,
+ *       control characters) compress well.</li>
+ * </ul>
  */
 public final class ChangeCodec {
 
     public static final int SCHEMA_VERSION = 1;
-    /** Compressing large bodies also lets more of them share one SendMessageBatch call. */
-    public static final int COMPRESS_ABOVE_BYTES = 256 * 1024;
+    /** Smaller bodies are sent as they are; compressing them saves little and costs CPU per change. */
+    public static final int COMPRESS_FROM_BYTES = 64 * 1024;
     private static final String GZIP = "gzip+base64";
 
     private final ObjectMapper json;
@@ -51,21 +62,92 @@ public final class ChangeCodec {
         if (change.sourceTableArn() != null) {
             body.put("sourceTableArn", change.sourceTableArn());
         }
-        String text = write(body);
-        if (utf8Length(text) <= COMPRESS_ABOVE_BYTES) {
+        String text = escapeForSqs(write(body));
+        int plainBytes = utf8Length(text);
+        if (plainBytes < COMPRESS_FROM_BYTES) {
             return text;
         }
         ObjectNode wrapper = json.createObjectNode();
         wrapper.put("v", SCHEMA_VERSION);
         wrapper.put("encoding", GZIP);
         wrapper.put("data", Base64.getEncoder().encodeToString(gzip(text)));
-        return write(wrapper);
+        String compressed = write(wrapper);
+        return compressed.length() < plainBytes ? compressed : text; // the wrapper is ASCII: length = bytes
+    }
+
+    /** Whether SQS takes this character in a message body (its XML character rule). */
+    public static boolean sqsAllows(int codePoint) {
+        return codePoint == 0x9 || codePoint == 0xA || codePoint == 0xD
+                || (codePoint >= 0x20 && codePoint <= 0xD7FF)
+                || (codePoint >= 0xE000 && codePoint <= 0xFFFD)
+                || (codePoint >= 0x10000 && codePoint <= 0x10FFFF);
+    }
+
+    /**
+     * Rewrites every character SQS refuses as a JSON escape. In serialised JSON such a character can
+     * only stand inside a string literal (Jackson escapes control characters itself), where the
+     * escape means exactly that character.
+     */
+    static String escapeForSqs(String jsonText) {
+        StringBuilder out = null;
+        int copiedUpTo = 0;
+        for (int i = 0; i < jsonText.length(); ) {
+            int codePoint = jsonText.codePointAt(i);
+            int width = Character.charCount(codePoint);
+            if (!sqsAllows(codePoint)) { // a lone surrogate comes through codePointAt as itself, width 1
+                if (out == null) {
+                    out = new StringBuilder(jsonText.length() + 16);
+                }
+                out.append(jsonText, copiedUpTo, i).append(String.format("\\u%04X", codePoint));
+                copiedUpTo = i + width;
+            }
+            i += width;
+        }
+        return out == null ? jsonText : out.append(jsonText, copiedUpTo, jsonText.length()).toString();
+    }
+
+    /** What a capture dead letter says in {@code kind}: SQS refused the change's message for good. */
+    public static final String REFUSED_BY_QUEUE = "refused-by-queue";
+
+    /**
+     * A small record of a change SQS refused for good, for the dead-letter queue: its key, stream
+     * time, sequence number, event id and the reason, never the refused body (which SQS would refuse
+     * again). {@code repair} rewrites the key from the source table.
+     */
+    public String refusedRecord(QueuedChange change, String reason) {
+        ObjectNode record = json.createObjectNode();
+        record.put("v", SCHEMA_VERSION);
+        record.put("kind", REFUSED_BY_QUEUE);
+        record.set("keys", change.key().attributes());
+        if (change.createdAt() != null) {
+            record.put("approximateCreationDateTime", change.createdAt().toString());
+        }
+        record.put("sequenceNumber", change.sequenceNumber());
+        record.put("eventId", change.deduplicationId());
+        record.put("reason", reason);
+        record.put("refusedBodyBytes", utf8Length(change.body()));
+        return escapeForSqs(write(record));
+    }
+
+    /**
+     * The item a dead letter is about: a change body (plain or compressed) or a capture record of
+     * {@link #refusedRecord}. Throws {@link MalformedChangeException} when the body names none.
+     */
+    public ItemKey keyOf(String bodyText) {
+        JsonNode body = parse(bodyText);
+        if (REFUSED_BY_QUEUE.equals(body.path("kind").asText())) {
+            return ItemKey.of(object(body, "keys", true));
+        }
+        return decode(bodyText).key();
     }
 
     /** Parses a body; throws {@link MalformedChangeException} naming the field that is wrong. */
     public ChangeEvent decode(String bodyText) {
         JsonNode body = parse(bodyText);
         int version = body.path("v").asInt(-1);
+        if (version > SCHEMA_VERSION && body.get("v").isIntegralNumber()) {
+            throw new NewerSchemaException(version, SCHEMA_VERSION);
+        }
         if (version != SCHEMA_VERSION) {
             throw new MalformedChangeException("v", body.get("v"), "unknown schema version (this replay reads " + SCHEMA_VERSION + ")");
         }

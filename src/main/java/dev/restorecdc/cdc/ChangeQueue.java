@@ -16,5 +16,35 @@ public interface ChangeQueue {
      *
      * @return the refused entries with the reason the queue gave; empty when all were accepted
      */
-    Map<QueuedChange, String> send(List<QueuedChange> batch);
+    Map<QueuedChange, Refusal> send(List<QueuedChange> batch);
+
+    /** Why the queue did not take an entry, and whether sending it again can help. */
+    record Refusal(Kind kind, String reason) {
+
+        public enum Kind {
+            /** Throttling, a server-side fault (SenderFault false, 5xx), the network: send again soon. */
+            TRANSIENT,
+            /** SQS refuses this entry for good (SenderFault true: too long, illegal characters). */
+            RECORD,
+            /** The call failed as a whole for a reason no retry in this invocation fixes (access, a missing queue). */
+            QUEUE
+        }
+
+        public static Refusal transientFailure(String reason) {
+            return new Refusal(Kind.TRANSIENT, reason);
+        }
+
+        public static Refusal ofRecord(String reason) {
+            return new Refusal(Kind.RECORD, reason);
+        }
+
+        public static Refusal ofQueue(String reason) {
+            return new Refusal(Kind.QUEUE, reason);
+        }
+
+        @Override
+        public String toString() {
+            return kind + " " + reason;
+        }
+    }
 }

@@ -17,6 +17,20 @@ import java.util.Set;
 /**
  * Queue batch in, restored table out. FIFO rule: when a message fails, it and every later message of
  * its group in the batch are reported failed (they come back in order); other groups go on.
+ *
+ * <p>Replay tells poison from trouble, because SQS counts every receive and a message that keeps
+ * failing would carry the valid changes behind it to the DLQ after {@code max_receive_count}:
+ * <ul>
+ *   <li><b>poison</b> (an unreadable body, an older or malformed schema, an item DynamoDB refuses
+ *       for good) goes to the DLQ with its reason and is acknowledged, so its group goes on; without
+ *       a DLQ ({@code CDC_DLQ_URL} unset) it is reported failed and its group waits;</li>
+ *   <li>a <b>newer schema</b> (rolling deploy) is reported failed and retried, never dead-lettered;</li>
+ *   <li>a <b>target-wide error</b> (table missing, access denied, its KMS key) returns the whole batch and
+ *       is recorded in the session; nothing goes to the DLQ because of it;</li>
+ *   <li><b>transient</b> failures are retried by the writer until the deadline nears, then returned.</li>
+ * </ul>
+ * The key log is written before the batch is acknowledged; if that fails, the written messages come
+ * back (rewriting is idempotent), so {@code verify} never compares against a partial log.
  */
 public final class ReplayService {
 
@@ -26,18 +40,21 @@ public final class ReplayService {
 
     private final ChangeCodec codec;
     private final TargetWriter writer;
+    private final Optional<DeadLetterQueue> deadLetters;
     private final SessionLedger ledger;
     private final Optional<String> staticTarget;
     private final Optional<Instant> staticWindowStart;
 
     /**
+     * @param deadLetters       {@code CDC_DLQ_URL}: where poison goes; empty: poison is reported failed as before
      * @param staticTarget      {@code CDC_TARGET_TABLE}: replay there instead of the session's target
      * @param staticWindowStart {@code CDC_REPLAY_FROM}: the window start instead of the session's replay_from
      */
-    public ReplayService(ChangeCodec codec, TargetWriter writer, SessionLedger ledger,
+    public ReplayService(ChangeCodec codec, TargetWriter writer, Optional<DeadLetterQueue> deadLetters, SessionLedger ledger,
                          Optional<String> staticTarget, Optional<Instant> staticWindowStart) {
         this.codec = codec;
         this.writer = writer;
+        this.deadLetters = deadLetters;
         this.ledger = ledger;
         this.staticTarget = staticTarget;
         this.staticWindowStart = staticWindowStart;
@@ -57,15 +74,16 @@ public final class ReplayService {
         ReplayWindow window = ReplayWindow.from(staticWindowStart
                 .or(() -> session.flatMap(ActiveSession::replayFrom)).orElse(null));
 
-        // Read every message; a group stops at its first unreadable message.
+        // Read every message; a group stops at its first message that must come back.
         Set<String> failedGroups = new HashSet<>();
         Set<String> failed = new LinkedHashSet<>();
-        Map<ItemKey, List<String>> messagesByKey = new HashMap<>();
+        Set<String> deadLettered = new HashSet<>();
+        Map<ItemKey, List<IncomingChange>> messagesByKey = new HashMap<>();
         Map<String, List<String>> messagesByGroup = new HashMap<>();
         ChangeCoalescer coalescer = new ChangeCoalescer();
         int skipped = 0;
         for (IncomingChange message : messages) {
-            String group = message.groupId() == null ? message.messageId() : message.groupId();
+            String group = groupOf(message);
             messagesByGroup.computeIfAbsent(group, g -> new ArrayList<>()).add(message.messageId());
             if (failedGroups.contains(group)) {
                 failed.add(message.messageId());
@@ -74,11 +92,19 @@ public final class ReplayService {
             ChangeEvent change;
             try {
                 change = codec.decode(message.body());
-            } catch (MalformedChangeException e) {
-                LOG.errorf("replay: message %s (group %s) cannot be replayed and goes to the DLQ after its "
-                        + "last receive; later messages of its group wait: %s", message.messageId(), group, e.getMessage());
+            } catch (NewerSchemaException e) {
+                LOG.warnf("replay: message %s (group %s) was written by newer code; retried until this function is "
+                        + "updated, later messages of its group wait: %s", message.messageId(), group, e.getMessage());
                 failedGroups.add(group);
                 failed.add(message.messageId());
+                continue;
+            } catch (MalformedChangeException e) {
+                if (deadLetter(message, null, "unreadable: " + e.getMessage())) {
+                    deadLettered.add(message.messageId());
+                } else {
+                    failedGroups.add(group);
+                    failed.add(message.messageId());
+                }
                 continue;
             }
             if (!window.admits(change.createdAt())) {
@@ -86,7 +112,7 @@ public final class ReplayService {
                 continue;
             }
             coalescer.add(change);
-            messagesByKey.computeIfAbsent(change.key(), k -> new ArrayList<>()).add(message.messageId());
+            messagesByKey.computeIfAbsent(change.key(), k -> new ArrayList<>()).add(message);
         }
 
         List<ItemWrite> writes = coalescer.writes();
@@ -97,13 +123,24 @@ public final class ReplayService {
         int puts = 0;
         int deletes = 0;
         Instant newest = null;
+        String targetProblem = null;
         List<KeyLogEntry> keyLog = new ArrayList<>(writes.size());
         for (ItemWrite write : writes) {
-            String reason = result.notWritten().get(write.key());
-            if (reason != null) {
-                LOG.warnf("replay: key %s not written to %s, its messages come back: %s", write.key(), target.get(), reason);
+            TargetWriter.Failure failure = result.notWritten().get(write.key());
+            List<IncomingChange> ofKey = messagesByKey.getOrDefault(write.key(), List.of());
+            if (failure != null && failure.kind() == TargetWriter.Failure.Kind.ITEM
+                    && ofKey.stream().allMatch(m -> deadLetter(m, write.key(), "refused by DynamoDB: " + failure.reason()))) {
+                ofKey.forEach(m -> deadLettered.add(m.messageId()));
+                continue;
+            }
+            if (failure != null) {
+                if (failure.kind() == TargetWriter.Failure.Kind.TARGET) {
+                    targetProblem = failure.reason();
+                } else {
+                    LOG.warnf("replay: key %s not written to %s, its messages come back: %s", write.key(), target.get(), failure);
+                }
                 String group = write.key().groupId();
-                failed.addAll(messagesByGroup.getOrDefault(group, messagesByKey.get(write.key())));
+                failed.addAll(messagesByGroup.getOrDefault(group, ofKey.stream().map(IncomingChange::messageId).toList()));
                 continue;
             }
             Instant at = coalescer.last(write.key()).createdAt();
@@ -116,20 +153,80 @@ public final class ReplayService {
             keyLog.add(new KeyLogEntry(write.key(), write.isDelete() ? "DELETE" : "PUT", at));
         }
 
+        if (targetProblem != null) {
+            // Not the messages' fault: every message comes back (except poison already in the DLQ) and
+            // the session shows why; the alarm on the session error / iterator age fires.
+            LOG.errorf("replay: target %s cannot be written (%s); all %d messages come back, nothing goes to the DLQ",
+                    target.get(), targetProblem, messages.size());
+            messages.stream().map(IncomingChange::messageId).filter(id -> !deadLettered.contains(id)).forEach(failed::add);
+            if (session.isPresent()) {
+                String problem = "replay cannot write target " + target.get() + ": " + targetProblem;
+                try {
+                    ledger.recordReplayProblem(session.get(), problem);
+                } catch (RuntimeException e) {
+                    LOG.warnf(e, "replay: could not record the target's problem in session %s", session.get().sessionId());
+                }
+            }
+        } else if (session.isPresent() && !keyLog.isEmpty()) {
+            try {
+                ledger.recordKeyLog(session.get(), keyLog);
+            } catch (RuntimeException e) {
+                // verify must never compare against a partial log: the written messages come back and are
+                // written again (idempotent) with their log entries.
+                LOG.errorf(e, "replay: key log of session %s not written; the %d written keys' messages come back",
+                        session.get().sessionId(), keyLog.size());
+                for (KeyLogEntry entry : keyLog) {
+                    messagesByKey.getOrDefault(entry.key(), List.of()).forEach(m -> failed.add(m.messageId()));
+                }
+                puts = 0;
+                deletes = 0;
+                newest = null;
+            }
+        }
+
         List<String> failedIds = messages.stream().map(IncomingChange::messageId).filter(failed::contains).toList();
         SUMMARY.infof("{\"function\":\"replay\",\"received\":%d,\"skipped_window\":%d,\"coalesced\":%d,\"written\":%d,"
-                        + "\"deleted\":%d,\"retried\":%d,\"failed\":%d,\"target\":\"%s\",\"window\":\"%s\",\"session\":\"%s\"}",
+                        + "\"deleted\":%d,\"retried\":%d,\"failed\":%d,\"dead_lettered\":%d,\"target\":\"%s\","
+                        + "\"window\":\"%s\",\"session\":\"%s\"}",
                 messages.size(), skipped, coalescer.folded(), puts, deletes, result.retries(), failedIds.size(),
-                target.get(), window, session.map(ActiveSession::sessionId).orElse(""));
+                deadLettered.size(), target.get(), window, session.map(ActiveSession::sessionId).orElse(""));
         if (session.isPresent()) {
-            ReplayTally tally = new ReplayTally(puts, deletes, skipped, result.retries(), failedIds.size(), newest);
+            ReplayTally tally = new ReplayTally(puts, deletes, skipped, result.retries(), failedIds.size(),
+                    deadLettered.size(), newest);
             try {
-                ledger.recordReplay(session.get(), tally, keyLog);
+                ledger.recordReplay(session.get(), tally);
             } catch (RuntimeException e) {
-                LOG.warnf(e, "replay: could not record counters and key log in session %s: %s",
-                        session.get().sessionId(), tally);
+                LOG.warnf(e, "replay: could not record counters in session %s: %s", session.get().sessionId(), tally);
             }
         }
         return failedIds;
+    }
+
+    private static String groupOf(IncomingChange message) {
+        return message.groupId() == null ? message.messageId() : message.groupId();
+    }
+
+    /**
+     * Sends a message replay can never apply to the DLQ, as it is, with its reason as attributes.
+     * False (the message is reported failed, as without a DLQ) when there is no DLQ or it refused.
+     */
+    private boolean deadLetter(IncomingChange message, ItemKey key, String reason) {
+        String group = groupOf(message);
+        String named = key == null ? "group " + group : "key " + key;
+        if (deadLetters.isEmpty()) {
+            LOG.errorf("replay: message %s (%s) can never be applied and no dead-letter queue is configured (CDC_DLQ_URL); "
+                    + "reported failed, later messages of its group wait: %s", message.messageId(), named, reason);
+            return false;
+        }
+        Optional<String> problem = deadLetters.get().send(new DeadLetterQueue.Letter(group, message.messageId(),
+                message.body(), Map.of("reason", reason, "source", "replay", "message_id", message.messageId())));
+        if (problem.isPresent()) {
+            LOG.errorf("replay: message %s (%s) can never be applied (%s), and the dead-letter queue did not take it: %s; "
+                    + "reported failed", message.messageId(), named, reason, problem.get());
+            return false;
+        }
+        LOG.errorf("replay: message %s (%s) can never be applied, moved to the dead-letter queue; its group goes on: %s",
+                message.messageId(), named, reason);
+        return true;
     }
 }

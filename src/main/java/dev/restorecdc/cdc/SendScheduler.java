@@ -26,6 +26,7 @@ public final class SendScheduler {
     private final Set<String> blockedGroups = new HashSet<>();
     private final List<QueuedChange> notQueued = new ArrayList<>();
     private int queued;
+    private int deadLettered;
 
     public SendScheduler(List<QueuedChange> inStreamOrder, int maxEntries, int maxBytes) {
         this.pending = new ArrayList<>(inStreamOrder);
@@ -59,6 +60,26 @@ public final class SendScheduler {
     public void accepted(QueuedChange change) {
         pending.remove(change);
         queued++;
+    }
+
+    /**
+     * The queue refused this entry for now (throttling, a server fault): it stays the oldest unsent
+     * entry of its item, so the next call that carries its item carries it first.
+     */
+    public void retryLater(QueuedChange change) {
+        if (!pending.contains(change)) {
+            throw new IllegalStateException("not pending: " + change.deduplicationId());
+        }
+    }
+
+    /** The queue refused this entry for good and it went to the dead-letter queue: its item goes on. */
+    public void deadLettered(QueuedChange change) {
+        pending.remove(change);
+        deadLettered++;
+    }
+
+    public int deadLetteredCount() {
+        return deadLettered;
     }
 
     /** The queue refused this entry: it and every later entry of its item stay unsent. */

@@ -13,8 +13,20 @@ public interface SessionLedger {
     /** Adds one capture invocation's counters and stamps; once per invocation. */
     void recordCapture(ActiveSession session, CaptureTally tally);
 
-    /** Adds one replay invocation's counters and writes the key log of the keys it touched. */
-    void recordReplay(ActiveSession session, ReplayTally tally, List<KeyLogEntry> keys);
+    /**
+     * Writes the key log of the keys one replay invocation wrote or deleted. Throws when it could not:
+     * the caller then reports those messages failed, so they come back and the log is never partial.
+     */
+    void recordKeyLog(ActiveSession session, List<KeyLogEntry> keys);
+
+    /** Adds one replay invocation's counters (telemetry: a lost update is logged, not retried). */
+    void recordReplay(ActiveSession session, ReplayTally tally);
+
+    /**
+     * Tells the session that replay cannot write its target at all (deleted table, access denied,
+     * its KMS key): {@code status} shows it. Nothing goes to the dead-letter queue because of it.
+     */
+    void recordReplayProblem(ActiveSession session, String problem);
 
     /**
      * @param captured      changes queued
@@ -31,11 +43,12 @@ public interface SessionLedger {
      * @param replayedDeletes items deleted
      * @param skippedWindow   changes older than replay_from, skipped
      * @param retries         write retries (throttling, unprocessed items)
-     * @param failed          messages reported failed (they come back, or go to the DLQ)
+     * @param failed          messages reported failed (they come back)
+     * @param deadLettered    messages replay can never apply, sent to the DLQ and acknowledged
      * @param newestAt        stream time of the newest change written, if any
      */
     record ReplayTally(int replayedPuts, int replayedDeletes, int skippedWindow, int retries, int failed,
-                       Instant newestAt) {
+                       int deadLettered, Instant newestAt) {
     }
 
     /** One key the replay wrote (PUT) or deleted (DELETE), for {@code verify}. */

@@ -24,6 +24,13 @@ public interface CdcConfig {
     /** The FIFO queue that buffers captured changes. */
     Optional<String> queueUrl();
 
+    /**
+     * The FIFO dead-letter queue ({@code CDC_DLQ_URL}). Capture sends a record of a change SQS refuses
+     * for good there, replay a message it can never apply; unset, both report such a change failed
+     * (the shard or the group waits, as before).
+     */
+    Optional<String> dlqUrl();
+
     /** Static mode: replay into this table instead of the active session's target. */
     Optional<String> targetTable();
 
@@ -31,7 +38,7 @@ public interface CdcConfig {
     Optional<Instant> replayFrom();
 
     /**
-     * How long the replay retries throttled writes when the runtime gives no deadline (local runs
+     * How long capture and replay retry throttled sends and writes when the runtime gives no deadline (local runs
      * without a Lambda-Runtime-Deadline-Ms header); in Lambda the invocation's deadline rules.
      */
     @WithDefault("PT20S")

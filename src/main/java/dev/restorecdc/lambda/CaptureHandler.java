@@ -5,6 +5,8 @@ import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.DynamodbEvent;
 import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
 import dev.restorecdc.cdc.CaptureService;
+import dev.restorecdc.cdc.Deadline;
+import dev.restorecdc.config.CdcConfig;
 import jakarta.inject.Inject;
 import jakarta.inject.Named;
 
@@ -17,10 +19,14 @@ public class CaptureHandler implements RequestHandler<DynamodbEvent, StreamsEven
     @Inject
     CaptureService capture;
 
+    @Inject
+    CdcConfig config;
+
     @Override
     public StreamsEventResponse handleRequest(DynamodbEvent event, Context context) {
         List<DynamodbEvent.DynamodbStreamRecord> records = event.getRecords() == null ? List.of() : event.getRecords();
-        return capture.capture(records.stream().map(StreamRecords::read).toList())
+        Deadline deadline = Deadline.fromRemaining(context.getRemainingTimeInMillis(), config.retryBudgetWithoutDeadline());
+        return capture.capture(records.stream().map(StreamRecords::read).toList(), deadline)
                 .map(sequence -> new StreamsEventResponse(List.of(new StreamsEventResponse.BatchItemFailure(sequence))))
                 .orElseGet(() -> new StreamsEventResponse(List.of()));
     }

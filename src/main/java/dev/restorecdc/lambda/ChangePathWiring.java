@@ -4,9 +4,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.restorecdc.aws.ControlTableLedger;
 import dev.restorecdc.aws.DynamoTargetWriter;
 import dev.restorecdc.aws.SqsChangeQueue;
+import dev.restorecdc.aws.SqsDeadLetterQueue;
 import dev.restorecdc.cdc.ActiveSession;
 import dev.restorecdc.cdc.CaptureService;
 import dev.restorecdc.cdc.ChangeCodec;
+import dev.restorecdc.cdc.DeadLetterQueue;
 import dev.restorecdc.cdc.ReplayService;
 import dev.restorecdc.cdc.SessionLedger;
 import dev.restorecdc.config.CdcConfig;
@@ -43,13 +45,19 @@ public class ChangePathWiring {
     CaptureService capture(CdcConfig config, ChangeCodec codec, SqsClient sqs, SessionLedger ledger) {
         String queueUrl = config.queueUrl().orElseThrow(() ->
                 new IllegalStateException("CDC_QUEUE_URL is not set: the capture function needs the FIFO queue's URL"));
-        return new CaptureService(codec, new SqsChangeQueue(sqs, queueUrl), ledger, config.replayFrom(), Clock.systemUTC());
+        return new CaptureService(codec, new SqsChangeQueue(sqs, queueUrl), deadLetters(config, sqs), ledger,
+                config.replayFrom(), Clock.systemUTC());
+    }
+
+    private static Optional<DeadLetterQueue> deadLetters(CdcConfig config, SqsClient sqs) {
+        return config.dlqUrl().filter(url -> !url.isBlank()).map(url -> new SqsDeadLetterQueue(sqs, url));
     }
 
     @Produces
     @Singleton
-    ReplayService replay(CdcConfig config, ChangeCodec codec, DynamoDbClient dynamo, SessionLedger ledger) {
-        return new ReplayService(codec, new DynamoTargetWriter(dynamo), ledger, config.targetTable(), config.replayFrom());
+    ReplayService replay(CdcConfig config, ChangeCodec codec, DynamoDbClient dynamo, SqsClient sqs, SessionLedger ledger) {
+        return new ReplayService(codec, new DynamoTargetWriter(dynamo), deadLetters(config, sqs), ledger,
+                config.targetTable(), config.replayFrom());
     }
 
     /** Without CDC_SESSION_TABLE and CDC_SOURCE_TABLE there is no session: static mode only. */
@@ -64,7 +72,15 @@ public class ChangePathWiring {
         }
 
         @Override
-        public void recordReplay(ActiveSession session, ReplayTally tally, List<KeyLogEntry> keys) {
+        public void recordKeyLog(ActiveSession session, List<KeyLogEntry> keys) {
+        }
+
+        @Override
+        public void recordReplay(ActiveSession session, ReplayTally tally) {
+        }
+
+        @Override
+        public void recordReplayProblem(ActiveSession session, String problem) {
         }
     };
 }

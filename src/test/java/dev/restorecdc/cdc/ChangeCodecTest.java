@@ -60,9 +60,55 @@ class ChangeCodecTest {
 
     @Test
     void unknownSchemaVersionIsRejectedNamingTheField() {
-        assertThatThrownBy(() -> codec.decode("{\"v\":2,\"eventName\":\"INSERT\"}"))
-                .isInstanceOf(MalformedChangeException.class)
+        assertThatThrownBy(() -> codec.decode("{\"v\":0,\"eventName\":\"INSERT\"}"))
+                .isInstanceOf(MalformedChangeException.class).isNotInstanceOf(NewerSchemaException.class)
                 .hasMessageContaining("'v'").hasMessageContaining("unknown schema version");
+    }
+
+    @Test
+    void newerSchemaVersionIsToldApartSoReplayRetriesIt() {
+        assertThatThrownBy(() -> codec.decode("{\"v\":2,\"eventName\":\"INSERT\"}"))
+                .isInstanceOf(NewerSchemaException.class).hasMessageContaining("'v'").hasMessageContaining("newer");
+    }
+
+    @Test
+    void charactersSqsRefusesAreEscapedAndComeBackExactly() {
+        var image = Changes.key("k\uFFFF");
+        image.putObject("text\uFFFE").put("S", "a\uFFFEb\uFFFFc \uFFFD \uD83D\uDE00 \u0001 tab\t");
+        image.putObject("list").putArray("SS").add("\uFFFF").add("x\uFFFE");
+        ChangeEvent change = new ChangeEvent("e", EventName.INSERT, Changes.key("k\uFFFF"), image, Changes.T0, "1", null);
+
+        String body = codec.encode(change);
+
+        assertThat(body.codePoints()).allMatch(ChangeCodec::sqsAllows);
+        assertThat(body).contains("\\uFFFE").contains("\\uFFFF").contains("\uD83D\uDE00");
+        assertThat(codec.decode(body)).isEqualTo(change);
+        assertThat(codec.decode(body).newImage().get("text\uFFFE").get("S").asText()).isEqualTo("a\uFFFEb\uFFFFc \uFFFD \uD83D\uDE00 \u0001 tab\t");
+    }
+
+    @Test
+    void incompressibleBodyIsSentAsItIsBecauseWrappingWouldMakeItLarger() {
+        byte[] random = new byte[200 * 1024];
+        new Random(11).nextBytes(random);
+        var image = Changes.key("bin");
+        image.set("blob", json("{\"B\":\"" + java.util.Base64.getEncoder().encodeToString(random) + "\"}"));
+        ChangeEvent change = new ChangeEvent("e", EventName.INSERT, Changes.key("bin"), image, Changes.T0, "1", null);
+
+        String body = codec.encode(change);
+
+        assertThat(json(body).has("encoding")).isFalse();
+        assertThat(codec.decode(body)).isEqualTo(change);
+    }
+
+    @Test
+    void aBodyThatShrinksWhenCompressedIsCompressed() {
+        ChangeEvent change = Changes.put("text", 4, "abc".repeat(40_000));
+
+        String body = codec.encode(change);
+
+        assertThat(json(body).get("encoding").asText()).isEqualTo("gzip+base64");
+        assertThat(body.length()).isLessThan(10_000);
+        assertThat(codec.decode(body)).isEqualTo(change);
     }
 
     @Test

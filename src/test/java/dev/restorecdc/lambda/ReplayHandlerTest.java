@@ -14,6 +14,7 @@ import io.restassured.response.ValidatableResponse;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.sqs.model.Message;
 
 import java.time.Instant;
 import java.util.List;
@@ -177,16 +178,62 @@ class ReplayHandlerTest {
     }
 
     @Test
-    void unreadableBodyFailsItselfAndTheRestOfItsGroupOnly() {
+    void poisonAtTheHeadOfAGroupGoesAloneToTheDlqWithItsReasonAndTheFiveChangesBehindItAreApplied() {
         activeSession(null);
         ObjectNode event = StreamEvents.fixture("sqs-fifo-changes.json");
-        ((ObjectNode) event.get("Records").get(0)).put("body", "{\"v\":1,\"eventName\":\"INSERT\",\"keys\":");
-        putTarget("order#2", "OLD");
+        ArrayNode records = (ArrayNode) event.get("Records");
+        ObjectNode template = (ObjectNode) records.get(1);
+        records.removeAll();
+        ObjectNode poison = template.deepCopy().put("messageId", "poison").put("body", "{\"v\":1,\"eventName\":\"INSERT\",\"keys\":");
+        records.add(poison);
+        for (int i = 1; i <= 5; i++) {
+            records.add(template.deepCopy().put("messageId", "valid-" + i)
+                    .put("body", template.get("body").asText().replace("PAID", "STEP-" + i)));
+        }
 
-        invoke(event).body("batchItemFailures.itemIdentifier", containsInAnyOrder(ORDER_1_PUT, ORDER_1_UPDATE));
+        invoke(event).body("batchItemFailures", empty());
 
-        assertThat(target("order#1")).isEmpty();
-        assertThat(target("order#2")).isEmpty();
+        assertThat(target("order#1").get("state").s()).isEqualTo("STEP-5");
+        List<Message> letters = ChangePathResource.sqs().receiveMessage(b -> b.queueUrl(ChangePathResource.dlqUrl())
+                .maxNumberOfMessages(10).messageAttributeNames("All")).messages();
+        assertThat(letters).singleElement().satisfies(letter -> {
+            assertThat(letter.body()).isEqualTo(poison.get("body").asText());
+            assertThat(letter.messageAttributes().get("reason").stringValue()).startsWith("unreadable: ").contains("not JSON");
+            assertThat(letter.messageAttributes().get("message_id").stringValue()).isEqualTo("poison");
+        });
+        var session = Sessions.read(ChangePathResource.dynamo(), CONTROL_TABLE, SOURCE_TABLE, SESSION);
+        assertThat(Sessions.counter(session, "dead_lettered")).isEqualTo(1);
+    }
+
+    @Test
+    void targetTableDeletedMidSessionReturnsTheBatchTellsTheSessionAndDeadLettersNothing() {
+        Sessions.activate(ChangePathResource.dynamo(), CONTROL_TABLE, SOURCE_TABLE, SESSION, "source-restored-deleted", null, null);
+
+        invoke(StreamEvents.fixture("sqs-fifo-changes.json"))
+                .body("batchItemFailures.itemIdentifier", containsInAnyOrder(ORDER_1_PUT, ORDER_1_UPDATE, ORDER_2_DELETE));
+
+        assertThat(ChangePathResource.sqs().receiveMessage(b -> b.queueUrl(ChangePathResource.dlqUrl())
+                .maxNumberOfMessages(10)).messages()).isEmpty();
+        var session = Sessions.read(ChangePathResource.dynamo(), CONTROL_TABLE, SOURCE_TABLE, SESSION);
+        assertThat(session.get("replay_error").s()).contains("source-restored-deleted").contains("ResourceNotFoundException");
+        assertThat(session).containsKey("replay_error_at");
+    }
+
+    @Test
+    void failedKeyLogWriteSendsTheWrittenMessagesBackAndTheirRetryCompletesTheLog() {
+        activeSession(null);
+        ChangePathResource.proxy().on(BATCH_WRITE, (body, upstream) -> body.contains(CONTROL_TABLE)
+                ? new FaultProxy.Reply(400, "{\"__type\":\"com.amazon.coral.service#AccessDeniedException\","
+                        + "\"message\":\"injected: not allowed to write the control table\"}")
+                : upstream.send(body));
+
+        invoke(StreamEvents.fixture("sqs-fifo-changes.json"))
+                .body("batchItemFailures.itemIdentifier", containsInAnyOrder(ORDER_1_PUT, ORDER_1_UPDATE, ORDER_2_DELETE));
+        assertThat(keyLog()).isEmpty();
+
+        ChangePathResource.proxy().reset();
+        invoke(StreamEvents.fixture("sqs-fifo-changes.json")).body("batchItemFailures", empty());
+        assertThat(keyLog()).hasSize(2);
     }
 
     @Test
@@ -218,16 +265,26 @@ class ReplayHandlerTest {
         assertThat(Sessions.counter(session, "replayed_deletes")).isEqualTo(1);
         assertThat(Sessions.counter(session, "failed")).isZero();
         assertThat(session.get("replay_newest_at").s()).isEqualTo("2026-11-25T10:00:02.000Z");
-        List<Map<String, AttributeValue>> keyLog = ChangePathResource.dynamo().query(b -> b.tableName(CONTROL_TABLE)
-                .keyConditionExpression("pk = :pk").expressionAttributeValues(Map.of(":pk", AttributeValue.fromS("SESSION#" + SESSION))))
-                .items();
+        List<Map<String, AttributeValue>> keyLog = keyLog();
         assertThat(keyLog).hasSize(2);
+        assertThat(keyLog).extracting(entry -> entry.get("pk").s()).allMatch(pk -> pk.matches("SESSION#" + SESSION + "#\\d+"));
         assertThat(keyLog).allSatisfy(entry -> {
             assertThat(entry.get("sk").s()).startsWith("KEY#");
             assertThat(Long.parseLong(entry.get("expires_at").n())).isGreaterThan(Instant.now().getEpochSecond());
         });
         assertThat(keyLog).extracting(entry -> entry.get("last_op").s() + " " + json(entry.get("key").s()).get("pk").get("S").asText())
                 .containsExactlyInAnyOrder("PUT order#1", "DELETE order#2");
+    }
+
+    /** The session's key log, from every partition it is spread over. */
+    private static List<Map<String, AttributeValue>> keyLog() {
+        List<Map<String, AttributeValue>> entries = new java.util.ArrayList<>();
+        for (int n = 0; n < dev.restorecdc.aws.ControlTableKeys.KEY_LOG_PARTITIONS; n++) {
+            String pk = dev.restorecdc.aws.ControlTableKeys.keyLogPartition(SESSION, n);
+            entries.addAll(ChangePathResource.dynamo().query(b -> b.tableName(CONTROL_TABLE).consistentRead(true)
+                    .keyConditionExpression("pk = :pk").expressionAttributeValues(Map.of(":pk", AttributeValue.fromS(pk)))).items());
+        }
+        return entries;
     }
 
     private static JsonNode json(String text) {

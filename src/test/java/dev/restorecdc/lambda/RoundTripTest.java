@@ -102,6 +102,46 @@ class RoundTripTest {
         reference.forEach((pk, expected) -> assertThat(restored.get(pk)).as(pk).isEqualTo(expected));
     }
 
+    @Test
+    void randomBinaryItemsUpTo390KbAndStringsSqsCannotCarryComeBackByteForByte() {
+        Random random = new Random(7);
+        Map<String, ObjectNode> reference = new HashMap<>();
+        StreamEvents inserts = StreamEvents.builder();
+        StreamEvents modifies = StreamEvents.builder();
+        for (int kb : new int[] {200, 390}) {
+            for (int version = 0; version < 2; version++) {
+                byte[] bytes = new byte[kb * 1024];
+                random.nextBytes(bytes); // incompressible, like encrypted or already-compressed data
+                ObjectNode image = JSON.createObjectNode();
+                image.putObject("blob").put("B", Base64.getEncoder().encodeToString(bytes));
+                image.putObject("version").put("N", Integer.toString(version));
+                (version == 0 ? inserts : modifies).put("binary#" + kb, image, START.plusSeconds(version));
+                ObjectNode full = image.deepCopy();
+                full.putObject("pk").put("S", "binary#" + kb);
+                reference.put("binary#" + kb, full);
+            }
+        }
+        ObjectNode strange = JSON.createObjectNode();
+        strange.putObject("text").put("S", "noncharacters \uFFFE and \uFFFF, replacement \uFFFD, emoji \uD83D\uDE00");
+        strange.putObject("set").putArray("SS").add("\uFFFF").add("\uFFFE\uFFFE");
+        strange.putObject("name\uFFFF").put("S", "in an attribute name too");
+        inserts.put("strange\uFFFE", strange, START);
+        ObjectNode strangeFull = strange.deepCopy();
+        strangeFull.putObject("pk").put("S", "strange\uFFFE");
+        reference.put("strange\uFFFE", strangeFull);
+
+        CaptureHandlerTest.invoke(inserts.build()).body("batchItemFailures", empty());
+        CaptureHandlerTest.invoke(modifies.build()).body("batchItemFailures", empty());
+        drainThroughReplay();
+
+        Map<String, ObjectNode> restored = new HashMap<>();
+        for (Map<String, AttributeValue> item : ChangePathResource.dynamo().scanPaginator(b -> b.tableName(TARGET_TABLE)).items()) {
+            restored.put(item.get("pk").s(), DynamoJson.fromItem(item));
+        }
+        assertThat(restored.keySet()).containsExactlyInAnyOrderElementsOf(reference.keySet());
+        reference.forEach((pk, expected) -> assertThat(restored.get(pk)).as(pk).isEqualTo(expected));
+    }
+
     /** Plays the replay's event source mapping: batches of ≤ 10, delete what succeeded, the rest comes back. */
     private void drainThroughReplay() {
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();

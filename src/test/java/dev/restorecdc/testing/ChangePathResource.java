@@ -1,6 +1,7 @@
 package dev.restorecdc.testing;
 
 import dev.restorecdc.local.Emulator;
+import dev.restorecdc.local.DeploymentValues;
 import dev.restorecdc.local.FaultProxy;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -45,14 +46,20 @@ public class ChangePathResource implements QuarkusTestResourceLifecycleManager {
         proxy = FaultProxy.start(emulator.endpoint());
         dynamo = emulator.dynamo();
         sqs = emulator.sqs();
+        // Sized as the deployment declares them (config/deployment-defaults.json), on the strict emulator.
+        String maxMessageSize = String.valueOf(DeploymentValues.defaults().integer("queue.max_message_size"));
         dlqUrl = sqs.createQueue(b -> b.queueName("changes-dlq.fifo").attributes(Map.of(
-                QueueAttributeName.FIFO_QUEUE, "true"))).queueUrl();
+                QueueAttributeName.FIFO_QUEUE, "true",
+                QueueAttributeName.MAXIMUM_MESSAGE_SIZE, maxMessageSize))).queueUrl();
         String dlqArn = sqs.getQueueAttributes(b -> b.queueUrl(dlqUrl).attributeNames(QueueAttributeName.QUEUE_ARN))
                 .attributes().get(QueueAttributeName.QUEUE_ARN);
         queueUrl = sqs.createQueue(b -> b.queueName("changes.fifo").attributes(Map.of(
                 QueueAttributeName.FIFO_QUEUE, "true",
                 QueueAttributeName.CONTENT_BASED_DEDUPLICATION, "false",
                 QueueAttributeName.VISIBILITY_TIMEOUT, Integer.toString(VISIBILITY_SECONDS),
+                QueueAttributeName.MAXIMUM_MESSAGE_SIZE, maxMessageSize,
+                QueueAttributeName.DEDUPLICATION_SCOPE, "messageGroup",
+                QueueAttributeName.FIFO_THROUGHPUT_LIMIT, "perMessageGroupId",
                 QueueAttributeName.REDRIVE_POLICY,
                 "{\"deadLetterTargetArn\":\"" + dlqArn + "\",\"maxReceiveCount\":\"" + MAX_RECEIVE_COUNT + "\"}"))).queueUrl();
         createTable(CONTROL_TABLE, List.of("pk", "sk"), ScalarAttributeType.S, ScalarAttributeType.S);
@@ -64,6 +71,7 @@ public class ChangePathResource implements QuarkusTestResourceLifecycleManager {
         config.put("cdc.source-table", SOURCE_TABLE);
         config.put("cdc.session-table", CONTROL_TABLE);
         config.put("cdc.queue-url", queueUrl);
+        config.put("cdc.dlq-url", dlqUrl);
         config.put("cdc.retry-budget-without-deadline", "PT2S");
         return config;
     }

@@ -99,11 +99,19 @@ public final class ControlTableReader {
         return Optional.of(id == null || id.s() == null ? "(no session_id)" : id.s());
     }
 
-    /** The keys the replay wrote for a session (the key log), as DynamoDB JSON key attributes. */
+    /**
+     * The keys the replay wrote for a session (the key log), as DynamoDB JSON key attributes: every one
+     * of its {@link ControlTableKeys#KEY_LOG_PARTITIONS} partitions, and the single partition of logs
+     * written before the spread. A partition that cannot be read fails the whole read (never a partial log).
+     */
     public List<ObjectNode> keyLog(String sessionId) {
-        List<ObjectNode> keys = new ArrayList<>();
-        query(ControlTableKeys.keyLogPk(sessionId), ControlTableKeys.KEY_PREFIX, item -> keys.add(parseKey(item)));
-        return keys;
+        java.util.TreeMap<String, ObjectNode> bySortKey = new java.util.TreeMap<>(); // one order, whatever the partition
+        Consumer<Map<String, AttributeValue>> add = item -> bySortKey.put(item.get("sk").s(), parseKey(item));
+        query(ControlTableKeys.legacyKeyLogPk(sessionId), ControlTableKeys.KEY_PREFIX, add);
+        for (int partition = 0; partition < ControlTableKeys.KEY_LOG_PARTITIONS; partition++) {
+            query(ControlTableKeys.keyLogPartition(sessionId, partition), ControlTableKeys.KEY_PREFIX, add);
+        }
+        return new ArrayList<>(bySortKey.values());
     }
 
     private ObjectNode parseKey(Map<String, AttributeValue> item) {

@@ -1,7 +1,7 @@
 package dev.restorecdc.cli;
 
 import dev.restorecdc.cdc.ChangeCodec;
-import dev.restorecdc.cdc.ChangeEvent;
+import dev.restorecdc.cdc.ItemKey;
 import dev.restorecdc.cdc.MalformedChangeException;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.DeleteMessageBatchRequestEntry;
@@ -42,8 +42,8 @@ final class DeadLetters {
         }
     }
 
-    /** One received message: its change, or why it cannot be decoded. */
-    record Letter(Message message, ChangeEvent change, String problem) {
+    /** One received message: the item it is about (a change, or capture's record of a refused change), or why it names none. */
+    record Letter(Message message, ItemKey key, String problem) {
     }
 
     long approximateCount() {
@@ -57,7 +57,7 @@ final class DeadLetters {
         for (Message message : sqs.receiveMessage(r -> r.queueUrl(url).maxNumberOfMessages(10)
                 .visibilityTimeout(HOLD_SECONDS).waitTimeSeconds(0)).messages()) {
             try {
-                letters.add(new Letter(message, codec.decode(message.body()), null));
+                letters.add(new Letter(message, codec.keyOf(message.body()), null));
             } catch (MalformedChangeException | IllegalArgumentException e) {
                 letters.add(new Letter(message, null, e.getMessage()));
             }

@@ -132,16 +132,29 @@ final class DeploymentChecks {
         return Check.ok(name, what + (active.isEmpty() ? " (idle)" : " (session " + active.get().sessionId() + ")"));
     }
 
+    /**
+     * SQS's largest message, which both queues must take: capture queues items of up to DynamoDB's
+     * 400 KB, and a queue left at the Terraform provider's default (256 KiB) refuses the larger ones.
+     */
+    static final long REQUIRED_MESSAGE_SIZE = 1_048_576;
+
     Check queue(String name, boolean deadLetters) {
         String label = deadLetters ? "dead-letter queue" : "queue";
         try {
             String url = aws.sqs().getQueueUrl(r -> r.queueName(name)).queueUrl();
+            var attributes = aws.sqs().getQueueAttributes(r -> r.queueUrl(url).attributeNames(
+                    QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES, QueueAttributeName.MAXIMUM_MESSAGE_SIZE)).attributes();
+            String size = attributes.get(QueueAttributeName.MAXIMUM_MESSAGE_SIZE);
+            if (size != null && Long.parseLong(size) < REQUIRED_MESSAGE_SIZE) {
+                return Check.fail(label, name + " takes messages of at most " + size + " bytes; items up to 400 KB need "
+                        + REQUIRED_MESSAGE_SIZE + " (1 MiB), or SQS refuses their changes",
+                        apply + " (sets max_message_size = 1048576; AWS provider >= 6.8.0), or aws sqs set-queue-attributes --queue-url "
+                        + url + " --attributes MaximumMessageSize=" + REQUIRED_MESSAGE_SIZE);
+            }
             if (!deadLetters) {
                 return Check.ok(label, name);
             }
-            String count = aws.sqs().getQueueAttributes(r -> r.queueUrl(url)
-                    .attributeNames(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES)).attributes()
-                    .get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES);
+            String count = attributes.get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES);
             if (count != null && Long.parseLong(count) > 0) {
                 return Check.warn(label, name + " holds " + count + " changes replay could not apply",
                         "restore-cdc repair --session <id> rewrites their items from the source and deletes them");

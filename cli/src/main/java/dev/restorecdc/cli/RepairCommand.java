@@ -48,10 +48,10 @@ final class RepairCommand {
         for (List<DeadLetters.Letter> batch = dlq.receive(); !batch.isEmpty(); batch = dlq.receive()) {
             List<Message> done = new ArrayList<>();
             for (DeadLetters.Letter letter : batch) {
-                if (letter.change() == null) {
+                if (letter.key() == null) {
                     undecodable.add(letter.message());
                     cli.out.println("undecodable dead letter " + letter.message().messageId() + " left in the queue: " + letter.problem());
-                } else if (repair(rewriter, letter.change().key(), "dead letter", dryRun, verb)) {
+                } else if (repair(rewriter, letter.key(), "dead letter", dryRun, verb)) {
                     done.add(letter.message());
                 } else {
                     held.add(letter.message());

@@ -79,6 +79,8 @@ final class StatusCommand {
         text.print(cli.out);
         for (SessionRecord s : sessions) {
             s.text("reason").ifPresent(r -> cli.out.println("  " + s.sessionId() + " reason: " + r));
+            s.text("replay_error").ifPresent(e -> cli.out.println("  " + s.sessionId() + " replay error (at "
+                    + s.text("replay_error_at").orElse("?") + "): " + e));
             if (!s.settingsApplied().isEmpty()) {
                 cli.out.println("  " + s.sessionId() + " settings applied: " + s.settingsApplied());
             }
@@ -115,7 +117,7 @@ final class StatusCommand {
         node.put("status", s.status());
         for (String field : List.of("reason", "target_table", "restore_point", "requested_at", "replay_from",
                 "replay_from_rule", "capture_floor", "capture_newest_at", "capture_ran_at", "replay_newest_at",
-                "created_at", "updated_at")) {
+                "replay_error", "replay_error_at", "created_at", "updated_at")) {
             node.put(field, s.text(field).orElse(null));
         }
         node.put("capture_lag_seconds", seconds(s.captureLag()));

@@ -63,6 +63,21 @@ class DoctorTest {
     }
 
     @Test
+    void failsQueuesLeftAtTheProvidersDefaultSizeOf256KiB() {
+        DeploymentNames names = DeploymentNames.forTable("small");
+        fixtures.sourceTable("small", true, true);
+        fixtures.controlTable(names.controlTable());
+        fixtures.queues(names, 262_144);
+
+        CliHarness.Run run = moto.run("doctor", "--table", "small");
+
+        assertThat(run.exit()).isEqualTo(1);
+        assertThat(run.out()).containsPattern("(?m)^FAIL +queue +" + names.queue() + " takes messages of at most 262144 bytes")
+                .containsPattern("(?m)^FAIL +dead-letter queue +" + names.deadLetterQueue() + " takes messages of at most 262144 bytes")
+                .contains("MaximumMessageSize=1048576");
+    }
+
+    @Test
     void failsWhenTheLockOutlivesItsSession() throws Exception {
         DeploymentNames names = DeploymentNames.forTable("stuck");
         fixtures.sourceTable("stuck", true, true);

@@ -67,10 +67,15 @@ final class Fixtures {
 
     /** The changes queue and its DLQ, FIFO like Terraform's; returns the DLQ's URL. */
     String queues(DeploymentNames names) {
-        String dlq = moto.aws.sqs().createQueue(r -> r.queueName(names.deadLetterQueue())
-                .attributes(Map.of(QueueAttributeName.FIFO_QUEUE, "true"))).queueUrl();
-        moto.aws.sqs().createQueue(r -> r.queueName(names.queue())
-                .attributes(Map.of(QueueAttributeName.FIFO_QUEUE, "true")));
+        return queues(names, 1_048_576);
+    }
+
+    /** The queues with an explicit MaximumMessageSize (Terraform sets 1 MiB; the provider's default is 256 KiB). */
+    String queues(DeploymentNames names, int maxMessageSize) {
+        Map<QueueAttributeName, String> attributes = Map.of(QueueAttributeName.FIFO_QUEUE, "true",
+                QueueAttributeName.MAXIMUM_MESSAGE_SIZE, Integer.toString(maxMessageSize));
+        String dlq = moto.aws.sqs().createQueue(r -> r.queueName(names.deadLetterQueue()).attributes(attributes)).queueUrl();
+        moto.aws.sqs().createQueue(r -> r.queueName(names.queue()).attributes(attributes));
         return dlq;
     }
 
@@ -84,7 +89,8 @@ final class Fixtures {
     /** A key log entry exactly as the replay writes it (ControlTableLedger). */
     void keyLog(String control, String sessionId, ObjectNode key) {
         moto.aws.dynamo().putItem(r -> r.tableName(control).item(Map.of(
-                "pk", s("SESSION#" + sessionId), "sk", s("KEY#" + ItemKey.of(key).groupId()),
+                "pk", s(dev.restorecdc.aws.ControlTableKeys.keyLogPk(sessionId, ItemKey.of(key).groupId())),
+                "sk", s("KEY#" + ItemKey.of(key).groupId()),
                 "key", s(key.toString()), "last_op", s("PUT"), "last_at", s("2026-11-25T10:00:00.000Z"))));
     }
 

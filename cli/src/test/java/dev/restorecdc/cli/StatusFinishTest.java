@@ -101,6 +101,25 @@ class StatusFinishTest {
      * the state machine's finishing (marks the session FINISHED) once the execution has succeeded.
      */
     @Test
+    void statusShowsTheReplaysTargetErrorAndTheDeadLetterDepth() throws Exception {
+        DeploymentNames names = DeploymentNames.forTable("gone");
+        fixtures.controlTable(names.controlTable());
+        String dlq = fixtures.queues(names);
+        moto.aws.sqs().sendMessage(r -> r.queueUrl(dlq).messageBody("{}").messageGroupId("g").messageDeduplicationId("d"));
+        fixtures.session(names.controlTable(), "gone", "g1", Map.of("status", Fixtures.s("REPLAYING"),
+                "replay_error", Fixtures.s("replay cannot write target gone-restored: ResourceNotFoundException: no table"),
+                "replay_error_at", Fixtures.s("2026-11-25T10:00:00.000Z")));
+
+        CliHarness.Run human = moto.run("status", "--table", "gone");
+        JsonNode json = Fixtures.JSON.readTree(moto.run("status", "--table", "gone", "--json").out());
+
+        assertThat(human.out()).contains("g1 replay error (at 2026-11-25T10:00:00.000Z): replay cannot write target gone-restored")
+                .contains(names.deadLetterQueue() + " 1 (restore-cdc repair handles them)");
+        assertThat(json.get("tables").get(0).get("sessions").get(0).get("replay_error").asText()).contains("ResourceNotFoundException");
+        assertThat(json.get("tables").get(0).get("backlog").get("dead_letters").asLong()).isEqualTo(1);
+    }
+
+    @Test
     void finishSendsTheTaskTokenAndWaitsUntilTheSessionIsFinished() throws Exception {
         DeploymentNames names = DeploymentNames.forTable("wallet");
         fixtures.controlTable(names.controlTable());

@@ -7,6 +7,7 @@ import dev.restorecdc.cdc.ChangeCodec;
 import dev.restorecdc.cdc.ChangeEvent;
 import dev.restorecdc.cdc.EventName;
 import dev.restorecdc.cdc.ItemKey;
+import dev.restorecdc.cdc.QueuedChange;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -152,7 +153,11 @@ class VerifyRepairTest {
     @Test
     void repairRewritesDifferingAndDeadLetteredKeysFromTheSourceAndEmptiesTheDlq() {
         Planted p = plant("cart");
-        deadLetter(p.dlqUrl(), K7, EventName.INSERT, null);
+        // K7: the record capture writes when SQS refuses a change for good (key and reason, no body).
+        ItemKey k7 = ItemKey.of(K7);
+        deadLetter(p.dlqUrl(), K7, EventName.INSERT, new ChangeCodec(Fixtures.JSON).refusedRecord(new QueuedChange(0, "1007",
+                k7.groupId(), "e-k7", "x".repeat(10), k7, Instant.parse("2026-11-25T10:05:00Z")),
+                "InvalidMessageContents: Invalid characters found"));
         deadLetter(p.dlqUrl(), K2, EventName.MODIFY, null);
 
         CliHarness.Run dryRun = moto.run("repair", "--session", "s1", "--table", p.source(), "--recheck-delay", "0s", "--dry-run");
@@ -187,7 +192,7 @@ class VerifyRepairTest {
         CliHarness.Run run = moto.run("repair", "--session", "s1", "--table", p.source(), "--recheck-delay", "0s");
 
         assertThat(run.exit()).isEqualTo(1);
-        assertThat(run.out()).contains("undecodable dead letter").contains("unknown schema version")
+        assertThat(run.out()).contains("undecodable dead letter").contains("schema version newer than")
                 .contains("1 undecodable dead letters left for inspection");
         assertThat(messagesIn(p.dlqUrl())).isEqualTo(1);
         assertThat(DynamoJson.fromItem(fixtures.get(p.target(), K2)).get("v").get("S").asText()).isEqualTo("2");

@@ -116,6 +116,7 @@ public final class LocalDeployment {
                 "CDC_SOURCE_TABLE", sourceTableName,
                 "CDC_SESSION_TABLE", controlTable,
                 "CDC_QUEUE_URL", queueUrl,
+                "CDC_DLQ_URL", dlqUrl,
                 // Terraform's jvm runtime: C1 only, for short-lived JVMs.
                 "JAVA_TOOL_OPTIONS", "-XX:+TieredCompilation -XX:TieredStopAtLevel=1");
         function(prefix + "-capture", "capture", role, shared);
@@ -238,6 +239,8 @@ public final class LocalDeployment {
         attributes.put(QueueAttributeName.DEDUPLICATION_SCOPE, values.text("queue.deduplication_scope"));
         attributes.put(QueueAttributeName.FIFO_THROUGHPUT_LIMIT, values.text("queue.fifo_throughput_limit"));
         attributes.put(QueueAttributeName.MESSAGE_RETENTION_PERIOD, String.valueOf(retentionSeconds));
+        // Terraform sets it explicitly on both queues (the provider's default is 256 KiB).
+        attributes.put(QueueAttributeName.MAXIMUM_MESSAGE_SIZE, String.valueOf(values.integer("queue.max_message_size")));
         return attributes;
     }
 

@@ -15,7 +15,12 @@ import software.amazon.awssdk.services.sfn.model.DescribeExecutionResponse;
 import software.amazon.awssdk.services.sfn.model.ExecutionStatus;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.Message;
+import software.amazon.awssdk.services.sqs.model.BatchResultErrorEntry;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
+import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry;
+import software.amazon.awssdk.services.sqs.model.SendMessageBatchResponse;
+import software.amazon.awssdk.services.sqs.model.SendMessageBatchResultEntry;
+import software.amazon.awssdk.services.sqs.model.InvalidMessageContentsException;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -108,6 +113,67 @@ class EmulatorTest {
 
             assertThat(again).extracting(Message::body).containsExactly("first", "second");
         }
+    }
+
+    @Test
+    void batchEntryLongerThanTheQueuesMaximumIsRefusedAloneCountingUtf8Bytes() {
+        try (SqsClient sqs = emulator.sqs()) {
+            String queue = sqs.createQueue(b -> b.queueName("size-limit.fifo").attributes(Map.of(
+                    QueueAttributeName.FIFO_QUEUE, "true", QueueAttributeName.MAXIMUM_MESSAGE_SIZE, "1024"))).queueUrl();
+            // 600 characters, 1,200 UTF-8 bytes: too long for SQS, short enough for moto's character count.
+            String tooLong = "é".repeat(600);
+            SendMessageBatchResponse response = sqs.sendMessageBatch(b -> b.queueUrl(queue).entries(
+                    entry("small", "fits"), entry("big", tooLong), entry("other", "fits too")));
+
+            assertThat(response.successful()).extracting(SendMessageBatchResultEntry::id).containsExactly("small", "other");
+            assertThat(response.failed()).singleElement().satisfies(failed -> {
+                assertThat(failed.id()).isEqualTo("big");
+                assertThat(failed.senderFault()).isTrue();
+                assertThat(failed.code()).isEqualTo("InvalidParameterValue");
+                assertThat(failed.message()).contains("shorter than 1024 bytes");
+            });
+        }
+    }
+
+    @Test
+    void bodyWithACharacterSqsRefusesFailsWithInvalidMessageContents() {
+        try (SqsClient sqs = emulator.sqs()) {
+            String queue = sqs.createQueue(b -> b.queueName("characters.fifo").attributes(Map.of(
+                    QueueAttributeName.FIFO_QUEUE, "true"))).queueUrl();
+            SendMessageBatchResponse response = sqs.sendMessageBatch(b -> b.queueUrl(queue).entries(
+                    entry("fffe", "a\uFFFEb"), entry("ffff", "a\uFFFF"), entry("nul", "a\u0000"),
+                    entry("legal", "tab\t cr\r \uFFFD \uD83D\uDE00")));
+
+            assertThat(response.successful()).extracting(SendMessageBatchResultEntry::id).containsExactly("legal");
+            assertThat(response.failed()).extracting(BatchResultErrorEntry::id).containsExactlyInAnyOrder("fffe", "ffff", "nul");
+            assertThat(response.failed()).allSatisfy(failed -> {
+                assertThat(failed.code()).isEqualTo("InvalidMessageContents");
+                assertThat(failed.senderFault()).isTrue();
+            });
+            assertThatThrownBy(() -> sqs.sendMessage(b -> b.queueUrl(queue).messageBody("\uFFFF")
+                    .messageGroupId("g").messageDeduplicationId("single")))
+                    .isInstanceOf(InvalidMessageContentsException.class);
+        }
+    }
+
+    @Test
+    void deduplicationScopedToTheMessageGroupKeepsTheSameIdInAnotherGroup() {
+        try (SqsClient sqs = emulator.sqs()) {
+            String queue = sqs.createQueue(b -> b.queueName("per-group.fifo").attributes(Map.of(
+                    QueueAttributeName.FIFO_QUEUE, "true", QueueAttributeName.DEDUPLICATION_SCOPE, "messageGroup",
+                    QueueAttributeName.FIFO_THROUGHPUT_LIMIT, "perMessageGroupId"))).queueUrl();
+            for (String group : List.of("a", "b", "a")) {
+                sqs.sendMessage(b -> b.queueUrl(queue).messageBody(group).messageGroupId(group).messageDeduplicationId("same"));
+            }
+
+            assertThat(sqs.receiveMessage(b -> b.queueUrl(queue).maxNumberOfMessages(10)).messages())
+                    .extracting(Message::body).containsExactlyInAnyOrder("a", "b");
+        }
+    }
+
+    private static SendMessageBatchRequestEntry entry(String id, String body) {
+        return SendMessageBatchRequestEntry.builder().id(id).messageBody(body).messageGroupId("g")
+                .messageDeduplicationId(id).build();
     }
 
     @Test
