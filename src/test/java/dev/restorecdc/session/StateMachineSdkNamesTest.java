@@ -78,6 +78,11 @@ class StateMachineSdkNamesTest {
                     if (problem != null) {
                         problems.add(task.name() + ": " + error + ": " + problem);
                     }
+                } else if (task.resource().startsWith("arn:aws:states:::lambda:invoke")) {
+                    String problem = lambdaInvokeErrorProblem(error);
+                    if (problem != null) {
+                        problems.add(task.name() + ": " + error + ": " + problem);
+                    }
                 } else if (!OPTIMIZED_ERRORS.getOrDefault(task.resource(), Set.of()).contains(error)) {
                     problems.add(task.name() + ": " + error + " is not an error AWS documents for " + task.resource());
                 }
@@ -119,6 +124,25 @@ class StateMachineSdkNamesTest {
             task.node().path(field).forEach(r -> r.path("ErrorEquals").forEach(e -> names.add(e.asText())));
         }
         return names;
+    }
+
+    /**
+     * Null when a lambda:invoke task can raise {@code error}: a documented name, {@code Lambda.<Name>}
+     * for an error of the Invoke API (an SDK v2 Lambda exception class), or the function's own error
+     * type, which for a Java function is the exception's class name (a Throwable on the classpath).
+     */
+    private static String lambdaInvokeErrorProblem(String error) {
+        if (LAMBDA_INVOKE_ERRORS.contains(error)) {
+            return null;
+        }
+        if (error.startsWith("Lambda.")) {
+            return sdkErrorProblem("lambda", error);
+        }
+        try {
+            return Throwable.class.isAssignableFrom(Class.forName(error)) ? null : "not an exception class";
+        } catch (ClassNotFoundException e) {
+            return "neither a documented Lambda error nor an exception class the function can throw";
+        }
     }
 
     /** Null when {@code error} is what an aws-sdk task of {@code service} can raise, else why not. */
