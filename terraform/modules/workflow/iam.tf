@@ -32,7 +32,7 @@ locals {
       resources = [local.target_table_arn_pattern]
     },
     {
-      # The default pattern "<table>*" also matches the source table itself: never change it.
+      # A pattern may match the source table itself: never change it.
       sid       = "NeverChangeSource"
       effect    = "Deny"
       actions   = local.settings_write_actions

@@ -15,6 +15,7 @@ import org.jboss.logging.Logger;
 import software.amazon.awssdk.services.applicationautoscaling.ApplicationAutoScalingClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.RestoreSummary;
 import software.amazon.awssdk.services.lambda.LambdaClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
@@ -100,7 +101,12 @@ public class WorkflowService {
         SessionStore store = store(config);
         SessionStore.NewSession session = new SessionStore.NewSession(sessionId, request.targetTable(),
                 request.requestedAt(), request.restorePoint().or(() -> lookedUp), floor, request.eventId());
-        SessionStore.Registration registration = store.register(session, now);
+        // The CloudTrail event names the target at request time: refuse it now, not hours later,
+        // and without taking the lock or enabling capture.
+        Optional<String> outsidePattern = config.targetTablePattern().refusal(config.sourceTableName(), request.targetTable());
+        SessionStore.Registration registration = outsidePattern.isPresent()
+                ? new SessionStore.Registration(false, Optional.empty())
+                : store.register(session, now);
 
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("registered", registration.registered());
@@ -115,14 +121,14 @@ public class WorkflowService {
             out.put("reason", null);
             out.put("notice", null);
         } else {
-            String reason = "another restore session (" + registration.activeSessionId().orElse("unknown")
-                    + ") is active for table " + config.sourceTableName() + "; the restore into "
-                    + request.targetTable() + " is not followed";
+            String reason = outsidePattern.orElseGet(() -> "another restore session ("
+                    + registration.activeSessionId().orElse("unknown") + ") is active for table " + config.sourceTableName()
+                    + "; the restore into " + request.targetTable() + " is not followed");
             store.recordRefused(session, reason, now);
             out.put("reason", reason);
             out.put("notice", notice("session_refused", config, sessionId, SessionStatus.FAILED,
                     Map.of("target_table", request.targetTable(), "reason", reason,
-                            "active_session_id", registration.activeSessionId().orElse("unknown"))));
+                            "active_session_id", registration.activeSessionId().orElse(outsidePattern.isPresent() ? "none" : "unknown"))));
         }
         return out;
     }
@@ -138,7 +144,9 @@ public class WorkflowService {
         Map<String, AttributeValue> record = record(store, sessionId);
         RestoreRequest request = RestoreRequestParser.parse(in.get("event"), config.sourceTableName(), config.sourceTableArn());
         config.targetTablePattern().requireMatch(config.sourceTableName(), request.targetTable());
-        Optional<Instant> restorePoint = restoredTables.restoreDateTime(request.targetTable());
+        Optional<RestoreSummary> summary = restoredTables.restoreSummary(request.targetTable());
+        RestoredFrom.requireSource(config.sourceTableArn(), request.targetTable(), summary.map(RestoreSummary::sourceTableArn));
+        Optional<Instant> restorePoint = summary.map(RestoreSummary::restoreDateTime);
         ReplayFrom replayFrom = ReplayFromRule.settle(request, config.replayFromMode(), restorePoint);
         Instant floor = SessionStore.instant(record, "capture_floor").orElseThrow(
                 () -> new IllegalStateException("session " + sessionId + " has no capture_floor"));

@@ -176,25 +176,24 @@ class RestoreSessionOnEmulatorTest {
     }
 
     @Test
-    void aTargetOutsideThePatternFailsTheSessionAndCleansUp() {
+    void aTargetOutsideThePatternIsRefusedAtRegistration() {
         world.config.put("target_table_pattern", "orders-copy-*");
         createMachine();
         ObjectNode event = SessionWorld.restoreEvent("by-name", now().minusSeconds(5));
-        world.restore(event);
 
         Run run = await(start("outside", event));
 
         assertThat(run.status()).isEqualTo(ExecutionStatus.FAILED);
-        assertThat(run.states()).containsSubsequence("SettleReplayFrom", "FailDisableCapture", "FailDisableReplay",
-                "MarkFailed", "NotifyFailed", "PublishFailedEvent", "SessionFailed");
-        assertThat(run.states()).doesNotContain("FailureNoticeFallback");
-        Map<String, AttributeValue> failed = store.session("outside").orElseThrow();
-        assertThat(failed.get("status").s()).isEqualTo("FAILED");
-        assertThat(failed.get("reason").s()).contains("orders-restored-latest is outside target_table_pattern 'orders-copy-*'");
+        assertThat(run.error()).isEqualTo("SessionRefused");
+        assertThat(run.states()).containsSubsequence("Register", "Registered", "NotifyRefused", "PublishRefusedEvent", "Refused");
+        assertThat(run.states()).doesNotContain("EnableCapture", "DescribeTarget", "SettleReplayFrom");
+        Map<String, AttributeValue> refused = store.session("outside").orElseThrow();
+        assertThat(refused.get("status").s()).isEqualTo("FAILED");
+        assertThat(refused.get("reason").s()).contains("orders-restored-latest is outside target_table_pattern 'orders-copy-*'");
         assertThat(store.activeSessionId()).isEmpty();
         assertThat(mapping(world.captureMappingUuid)).isEqualTo("Disabled");
         assertThat(mapping(world.replayMappingUuid)).isEqualTo("Disabled");
-        assertThat(sessionEventTypes()).containsExactly("Restore session failed");
+        assertThat(sessionEventTypes()).containsExactly("Restore session refused");
     }
 
     @Test
