@@ -133,7 +133,7 @@ class RestoreSessionOnEmulatorTest {
     }
 
     @Test
-    void theMaximumDurationFinishesTheSessionToo() {
+    void theMaximumDurationEndsTheSessionExpiredAndCleansUp() {
         world.config.put("max_session_seconds", 2);
         createMachine();
         ObjectNode event = SessionWorld.restoreEvent("by-arn", now().minusSeconds(5));
@@ -141,11 +141,16 @@ class RestoreSessionOnEmulatorTest {
 
         Run run = await(start("undo", event));
 
-        assertThat(run.status()).as("failed tasks: %s", run.failures()).isEqualTo(ExecutionStatus.SUCCEEDED);
-        assertThat(run.states()).containsSubsequence("AwaitFinish", "FinishedByMaxDuration", "MarkFinishing", "Finish");
+        assertThat(run.status()).as("failed tasks: %s", run.failures()).isEqualTo(ExecutionStatus.FAILED);
+        assertThat(run.error()).isEqualTo("SessionExpired");
+        assertThat(run.states()).containsSubsequence("AwaitFinish", "FinishedByMaxDuration", "MarkFinishing", "DisableCapture",
+                "DisableReplay", "Finish", "NotifyFinished", "PublishFinishedEvent", "FinishedOrExpired", "Expired");
         Map<String, AttributeValue> finished = store.session("undo").orElseThrow();
-        assertThat(finished.get("status").s()).isEqualTo("FINISHED");
-        assertThat(finished.get("reason").s()).isEqualTo("finished by max_session_seconds");
+        assertThat(finished.get("status").s()).isEqualTo("EXPIRED");
+        assertThat(finished.get("reason").s()).startsWith("expired: max_session_seconds (2 s)");
+        assertThat(sessionEventTypes()).contains("Restore session expired");
+        assertThat(mapping(world.captureMappingUuid)).isEqualTo("Disabled");
+        assertThat(mapping(world.replayMappingUuid)).isEqualTo("Disabled");
         assertThat(finished.get("replay_from_rule").s()).isEqualTo("auto:restore_requested");
         assertThat(store.activeSessionId()).isEmpty();
     }

@@ -316,13 +316,30 @@ class WorkflowServiceMotoTest {
     void finishMarksFinishedThenReleasesTheLockSoTheNextRestoreIsFollowed() {
         register("s1", SessionWorld.restoreEvent("by-name", secondsAgo(60)));
 
-        Map<String, Object> out = run("finish", "s1", Map.of("finished_by", "max_session_seconds"));
+        Map<String, Object> out = run("finish", "s1", Map.of("finished_by", "operator"));
 
-        assertThat(out).containsEntry("status", "FINISHED").containsEntry("lock_released", true);
+        assertThat(out).containsEntry("status", "FINISHED").containsEntry("lock_released", true)
+                .containsEntry("detail_type", "Restore session finished");
         assertThat(record("s1")).containsEntry("status", AttributeValue.fromS("FINISHED"))
-                .containsEntry("reason", AttributeValue.fromS("finished by max_session_seconds"));
+                .containsEntry("reason", AttributeValue.fromS("finished by operator"));
         assertThat(store.activeSessionId()).isEmpty();
         assertThat(register("s2", SessionWorld.restoreEvent("by-arn", secondsAgo(5)))).containsEntry("registered", true);
+    }
+
+    @Test
+    void theMaximumDurationEndsTheSessionExpiredNotFinishedAndSaysSoLoudly() {
+        register("s1", SessionWorld.restoreEvent("by-name", secondsAgo(60)));
+
+        Map<String, Object> out = run("finish", "s1", Map.of("finished_by", "max_session_seconds"));
+
+        assertThat(out).containsEntry("status", "EXPIRED").containsEntry("lock_released", true)
+                .containsEntry("detail_type", "Restore session expired");
+        assertThat((String) out.get("subject")).contains("EXPIRED");
+        assertThat(out.get("notice")).asInstanceOf(org.assertj.core.api.InstanceOfAssertFactories.MAP)
+                .containsEntry("event", "session_expired").containsEntry("status", "EXPIRED");
+        assertThat(record("s1")).containsEntry("status", AttributeValue.fromS("EXPIRED"));
+        assertThat(record("s1").get("reason").s()).startsWith("expired: max_session_seconds").contains("NOT in the restored table");
+        assertThat(store.activeSessionId()).isEmpty();
     }
 
     @Test
