@@ -18,9 +18,13 @@ public class RestoredTableReader {
 
     /** The target's {@code RestoreSummary.RestoreDateTime} (the restore point T), if it has one. */
     public Optional<Instant> restoreDateTime(String table) {
+        return restoreSummary(table).map(RestoreSummary::restoreDateTime);
+    }
+
+    /** The target's {@code RestoreSummary} (absent when the table was not made by a restore). */
+    public Optional<RestoreSummary> restoreSummary(String table) {
         try {
-            RestoreSummary summary = dynamo.describeTable(r -> r.tableName(table)).table().restoreSummary();
-            return Optional.ofNullable(summary).map(RestoreSummary::restoreDateTime);
+            return Optional.ofNullable(dynamo.describeTable(r -> r.tableName(table)).table().restoreSummary());
         } catch (ResourceNotFoundException gone) {
             throw new IllegalStateException("restored table " + table + " does not exist (the restore failed or it was deleted)");
         }

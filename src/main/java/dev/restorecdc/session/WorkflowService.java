@@ -15,6 +15,7 @@ import org.jboss.logging.Logger;
 import software.amazon.awssdk.services.applicationautoscaling.ApplicationAutoScalingClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.RestoreSummary;
 import software.amazon.awssdk.services.lambda.LambdaClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
@@ -38,6 +39,8 @@ public class WorkflowService {
 
     private static final Logger LOG = Logger.getLogger(WorkflowService.class);
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** {@code finished_by} when the operator wait's timeout ({@code max_session_seconds}) ended the session. */
+    static final String MAX_DURATION = "max_session_seconds";
 
     private final DynamoDbClient dynamo;
     private final QueueBacklogReader queue;
@@ -100,7 +103,12 @@ public class WorkflowService {
         SessionStore store = store(config);
         SessionStore.NewSession session = new SessionStore.NewSession(sessionId, request.targetTable(),
                 request.requestedAt(), request.restorePoint().or(() -> lookedUp), floor, request.eventId());
-        SessionStore.Registration registration = store.register(session, now);
+        // The CloudTrail event names the target at request time: refuse it now, not hours later,
+        // and without taking the lock or enabling capture.
+        Optional<String> outsidePattern = config.targetTablePattern().refusal(config.sourceTableName(), request.targetTable());
+        SessionStore.Registration registration = outsidePattern.isPresent()
+                ? new SessionStore.Registration(false, Optional.empty())
+                : store.register(session, now);
 
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("registered", registration.registered());
@@ -115,14 +123,14 @@ public class WorkflowService {
             out.put("reason", null);
             out.put("notice", null);
         } else {
-            String reason = "another restore session (" + registration.activeSessionId().orElse("unknown")
-                    + ") is active for table " + config.sourceTableName() + "; the restore into "
-                    + request.targetTable() + " is not followed";
+            String reason = outsidePattern.orElseGet(() -> "another restore session ("
+                    + registration.activeSessionId().orElse("unknown") + ") is active for table " + config.sourceTableName()
+                    + "; the restore into " + request.targetTable() + " is not followed");
             store.recordRefused(session, reason, now);
             out.put("reason", reason);
             out.put("notice", notice("session_refused", config, sessionId, SessionStatus.FAILED,
                     Map.of("target_table", request.targetTable(), "reason", reason,
-                            "active_session_id", registration.activeSessionId().orElse("unknown"))));
+                            "active_session_id", registration.activeSessionId().orElse(outsidePattern.isPresent() ? "none" : "unknown"))));
         }
         return out;
     }
@@ -138,7 +146,9 @@ public class WorkflowService {
         Map<String, AttributeValue> record = record(store, sessionId);
         RestoreRequest request = RestoreRequestParser.parse(in.get("event"), config.sourceTableName(), config.sourceTableArn());
         config.targetTablePattern().requireMatch(config.sourceTableName(), request.targetTable());
-        Optional<Instant> restorePoint = restoredTables.restoreDateTime(request.targetTable());
+        Optional<RestoreSummary> summary = restoredTables.restoreSummary(request.targetTable());
+        RestoredFrom.requireSource(config.sourceTableArn(), request.targetTable(), summary.map(RestoreSummary::sourceTableArn));
+        Optional<Instant> restorePoint = summary.map(RestoreSummary::restoreDateTime);
         ReplayFrom replayFrom = ReplayFromRule.settle(request, config.replayFromMode(), restorePoint);
         Instant floor = SessionStore.instant(record, "capture_floor").orElseThrow(
                 () -> new IllegalStateException("session " + sessionId + " has no capture_floor"));
@@ -260,21 +270,34 @@ public class WorkflowService {
     }
 
     /**
-     * The end of a finished session. Input: {@code session_id}, {@code finished_by}. Marks FINISHED,
-     * then releases the lock (in this order, so a new session never sees this one half-open).
+     * The end of a finished session. Input: {@code session_id}, {@code finished_by} ({@code operator}
+     * or {@code max_session_seconds}). Marks FINISHED, or EXPIRED when the maximum duration ended it
+     * (the sync stopped while the application may still write to the source: a loud notice), then
+     * releases the lock (in this order, so a new session never sees this one half-open). Output also
+     * has the notification's {@code subject} and {@code detail_type}.
      */
     Map<String, Object> finish(SessionConfig config, JsonNode in) {
         String sessionId = required(in, "session_id");
         String finishedBy = in.path("finished_by").asText("operator");
+        boolean expired = MAX_DURATION.equals(finishedBy);
+        SessionStatus status = expired ? SessionStatus.EXPIRED : SessionStatus.FINISHED;
+        String reason = expired
+                ? "expired: max_session_seconds (" + config.maxSession().toSeconds() + " s) passed without the operator's "
+                        + "finish; capture and replay are stopped, and writes to the source table from now on are NOT in "
+                        + "the restored table"
+                : "finished by " + finishedBy;
         SessionStore store = store(config);
-        store.updateStatus(sessionId, SessionStatus.FINISHED,
-                Map.of("reason", SessionStore.s("finished by " + finishedBy)), clock.instant());
+        store.updateStatus(sessionId, status, Map.of("reason", SessionStore.s(reason)), clock.instant());
         boolean released = store.releaseLock(sessionId);
         Map<String, Object> out = new LinkedHashMap<>();
-        out.put("status", SessionStatus.FINISHED.name());
+        out.put("status", status.name());
         out.put("lock_released", released);
-        out.put("notice", notice("session_finished", config, sessionId, SessionStatus.FINISHED,
-                Map.of("finished_by", finishedBy, "record", summary(store, sessionId))));
+        out.put("subject", expired
+                ? "dynamodb-restore-cdc: restore session EXPIRED, sync stopped before cutover"
+                : "dynamodb-restore-cdc: restore session finished");
+        out.put("detail_type", expired ? "Restore session expired" : "Restore session finished");
+        out.put("notice", notice(expired ? "session_expired" : "session_finished", config, sessionId, status,
+                Map.of("finished_by", finishedBy, "reason", reason, "record", summary(store, sessionId))));
         return out;
     }
 

@@ -133,7 +133,7 @@ class RestoreSessionOnEmulatorTest {
     }
 
     @Test
-    void theMaximumDurationFinishesTheSessionToo() {
+    void theMaximumDurationEndsTheSessionExpiredAndCleansUp() {
         world.config.put("max_session_seconds", 2);
         createMachine();
         ObjectNode event = SessionWorld.restoreEvent("by-arn", now().minusSeconds(5));
@@ -141,11 +141,16 @@ class RestoreSessionOnEmulatorTest {
 
         Run run = await(start("undo", event));
 
-        assertThat(run.status()).as("failed tasks: %s", run.failures()).isEqualTo(ExecutionStatus.SUCCEEDED);
-        assertThat(run.states()).containsSubsequence("AwaitFinish", "FinishedByMaxDuration", "MarkFinishing", "Finish");
+        assertThat(run.status()).as("failed tasks: %s", run.failures()).isEqualTo(ExecutionStatus.FAILED);
+        assertThat(run.error()).isEqualTo("SessionExpired");
+        assertThat(run.states()).containsSubsequence("AwaitFinish", "FinishedByMaxDuration", "MarkFinishing", "DisableCapture",
+                "DisableReplay", "Finish", "NotifyFinished", "PublishFinishedEvent", "FinishedOrExpired", "Expired");
         Map<String, AttributeValue> finished = store.session("undo").orElseThrow();
-        assertThat(finished.get("status").s()).isEqualTo("FINISHED");
-        assertThat(finished.get("reason").s()).isEqualTo("finished by max_session_seconds");
+        assertThat(finished.get("status").s()).isEqualTo("EXPIRED");
+        assertThat(finished.get("reason").s()).startsWith("expired: max_session_seconds (2 s)");
+        assertThat(sessionEventTypes()).contains("Restore session expired");
+        assertThat(mapping(world.captureMappingUuid)).isEqualTo("Disabled");
+        assertThat(mapping(world.replayMappingUuid)).isEqualTo("Disabled");
         assertThat(finished.get("replay_from_rule").s()).isEqualTo("auto:restore_requested");
         assertThat(store.activeSessionId()).isEmpty();
     }
@@ -176,25 +181,24 @@ class RestoreSessionOnEmulatorTest {
     }
 
     @Test
-    void aTargetOutsideThePatternFailsTheSessionAndCleansUp() {
+    void aTargetOutsideThePatternIsRefusedAtRegistration() {
         world.config.put("target_table_pattern", "orders-copy-*");
         createMachine();
         ObjectNode event = SessionWorld.restoreEvent("by-name", now().minusSeconds(5));
-        world.restore(event);
 
         Run run = await(start("outside", event));
 
         assertThat(run.status()).isEqualTo(ExecutionStatus.FAILED);
-        assertThat(run.states()).containsSubsequence("SettleReplayFrom", "FailDisableCapture", "FailDisableReplay",
-                "MarkFailed", "NotifyFailed", "PublishFailedEvent", "SessionFailed");
-        assertThat(run.states()).doesNotContain("FailureNoticeFallback");
-        Map<String, AttributeValue> failed = store.session("outside").orElseThrow();
-        assertThat(failed.get("status").s()).isEqualTo("FAILED");
-        assertThat(failed.get("reason").s()).contains("orders-restored-latest is outside target_table_pattern 'orders-copy-*'");
+        assertThat(run.error()).isEqualTo("SessionRefused");
+        assertThat(run.states()).containsSubsequence("Register", "Registered", "NotifyRefused", "PublishRefusedEvent", "Refused");
+        assertThat(run.states()).doesNotContain("EnableCapture", "DescribeTarget", "SettleReplayFrom");
+        Map<String, AttributeValue> refused = store.session("outside").orElseThrow();
+        assertThat(refused.get("status").s()).isEqualTo("FAILED");
+        assertThat(refused.get("reason").s()).contains("orders-restored-latest is outside target_table_pattern 'orders-copy-*'");
         assertThat(store.activeSessionId()).isEmpty();
         assertThat(mapping(world.captureMappingUuid)).isEqualTo("Disabled");
         assertThat(mapping(world.replayMappingUuid)).isEqualTo("Disabled");
-        assertThat(sessionEventTypes()).containsExactly("Restore session failed");
+        assertThat(sessionEventTypes()).containsExactly("Restore session refused");
     }
 
     @Test

@@ -47,6 +47,10 @@ class StateMachineOnMotoTest {
     void startEmulator() {
         emulator = Emulator.start();
         world = new SessionWorld(emulator);
+        // No such function: Lambda.ResourceNotFoundException, final (never retried), as for a missing
+        // function in AWS. (A function moto cannot run fails with a generic error, which the machine
+        // retries as a possibly transient workflow failure.)
+        world.config.put("workflow_function_arn", world.config.get("workflow_function_arn").asText() + "-absent");
         sfn = emulator.configure(SfnClient.builder()).build();
 
         notifications = queue("notifications");

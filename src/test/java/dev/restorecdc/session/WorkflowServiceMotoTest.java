@@ -132,15 +132,37 @@ class WorkflowServiceMotoTest {
     }
 
     @Test
-    void targetOutsideThePatternFailsTheStepWithAClearReason() {
+    void targetOutsideThePatternIsRefusedAtRegistrationWithoutTakingTheLock() {
         world.config.put("target_table_pattern", "orders-copy-*");
         ObjectNode event = SessionWorld.restoreEvent("by-arn", secondsAgo(5));
-        world.restore(event);
+
+        Map<String, Object> out = register("s1", event);
+
+        assertThat(out).containsEntry("registered", false).containsEntry("active_session_id", null);
+        assertThat((String) out.get("reason")).contains("orders-restored-undo is outside target_table_pattern 'orders-copy-*'");
+        assertThat(out.get("notice")).asInstanceOf(org.assertj.core.api.InstanceOfAssertFactories.MAP)
+                .containsEntry("event", "session_refused");
+        assertThat(store.activeSessionId()).isEmpty();
+        assertThat(record("s1")).containsEntry("status", AttributeValue.fromS("FAILED"));
+        assertThat(record("s1").get("reason").s()).contains("outside target_table_pattern");
+    }
+
+    @Test
+    void aTargetRestoredFromAnotherTableIsRefusedWhenTheRestoreCompletes() {
+        world.dynamo.createTable(r -> r.tableName("orders-ledger").billingMode(software.amazon.awssdk.services.dynamodb.model.BillingMode.PAY_PER_REQUEST)
+                .attributeDefinitions(a -> a.attributeName("id").attributeType("S"))
+                .keySchema(k -> k.attributeName("id").keyType("HASH")));
+        world.dynamo.updateContinuousBackups(r -> r.tableName("orders-ledger")
+                .pointInTimeRecoverySpecification(p -> p.pointInTimeRecoveryEnabled(true)));
+        ObjectNode event = SessionWorld.restoreEvent("by-name", secondsAgo(5));
+        String target = event.at("/detail/requestParameters/targetTableName").asText();
+        world.dynamo.restoreTableToPointInTime(r -> r.sourceTableName("orders-ledger").targetTableName(target).useLatestRestorableTime(true));
         register("s1", event);
 
         assertThatThrownBy(() -> run("settleReplayFrom", "s1", Map.of("event", SessionWorld.map(event.get("detail")))))
                 .isInstanceOf(SessionRefusedException.class)
-                .hasMessageContaining("orders-restored-undo is outside target_table_pattern 'orders-copy-*'");
+                .hasMessageContaining(target + " was restored from arn:aws:dynamodb:us-east-1:123456789012:table/orders-ledger")
+                .hasMessageContaining("not from this deployment's source table");
     }
 
     @Test
@@ -294,13 +316,30 @@ class WorkflowServiceMotoTest {
     void finishMarksFinishedThenReleasesTheLockSoTheNextRestoreIsFollowed() {
         register("s1", SessionWorld.restoreEvent("by-name", secondsAgo(60)));
 
-        Map<String, Object> out = run("finish", "s1", Map.of("finished_by", "max_session_seconds"));
+        Map<String, Object> out = run("finish", "s1", Map.of("finished_by", "operator"));
 
-        assertThat(out).containsEntry("status", "FINISHED").containsEntry("lock_released", true);
+        assertThat(out).containsEntry("status", "FINISHED").containsEntry("lock_released", true)
+                .containsEntry("detail_type", "Restore session finished");
         assertThat(record("s1")).containsEntry("status", AttributeValue.fromS("FINISHED"))
-                .containsEntry("reason", AttributeValue.fromS("finished by max_session_seconds"));
+                .containsEntry("reason", AttributeValue.fromS("finished by operator"));
         assertThat(store.activeSessionId()).isEmpty();
         assertThat(register("s2", SessionWorld.restoreEvent("by-arn", secondsAgo(5)))).containsEntry("registered", true);
+    }
+
+    @Test
+    void theMaximumDurationEndsTheSessionExpiredNotFinishedAndSaysSoLoudly() {
+        register("s1", SessionWorld.restoreEvent("by-name", secondsAgo(60)));
+
+        Map<String, Object> out = run("finish", "s1", Map.of("finished_by", "max_session_seconds"));
+
+        assertThat(out).containsEntry("status", "EXPIRED").containsEntry("lock_released", true)
+                .containsEntry("detail_type", "Restore session expired");
+        assertThat((String) out.get("subject")).contains("EXPIRED");
+        assertThat(out.get("notice")).asInstanceOf(org.assertj.core.api.InstanceOfAssertFactories.MAP)
+                .containsEntry("event", "session_expired").containsEntry("status", "EXPIRED");
+        assertThat(record("s1")).containsEntry("status", AttributeValue.fromS("EXPIRED"));
+        assertThat(record("s1").get("reason").s()).startsWith("expired: max_session_seconds").contains("NOT in the restored table");
+        assertThat(store.activeSessionId()).isEmpty();
     }
 
     @Test

@@ -42,6 +42,7 @@ final class FinishCommand {
                 return 0;
             }
             case "FAILED" -> throw new CliFailure("session " + sessionId + " FAILED" + reason(session) + ": nothing to finish");
+            case "EXPIRED" -> throw new CliFailure("session " + sessionId + " EXPIRED" + reason(session) + ": nothing to finish");
             case "FINISHING" -> cli.out.println("session " + sessionId + " is already FINISHING; waiting for it to end");
             default -> signal(session, control);
         }
@@ -56,6 +57,7 @@ final class FinishCommand {
                     return 0;
                 }
                 case "FAILED" -> throw new CliFailure("session " + sessionId + " FAILED while finishing" + reason(session));
+                case "EXPIRED" -> throw new CliFailure("session " + sessionId + " EXPIRED before the finish signal" + reason(session));
                 default -> {
                     if (!Instant.now().isBefore(deadline)) {
                         throw new CliFailure("timed out after " + timeout.toSeconds() + "s: session " + sessionId + " is still "
@@ -77,7 +79,7 @@ final class FinishCommand {
             cli.out.println("sent the finish signal for session " + session.sessionId() + "; waiting for FINISHED");
         } catch (TaskTimedOutException | InvalidTokenException | TaskDoesNotExistException e) {
             String now = control.session(session.sessionId(), Optional.of(session.sourceTable())).status();
-            if (now.equals("FINISHING") || now.equals("FINISHED")) {
+            if (now.equals("FINISHING") || now.equals("FINISHED") || now.equals("EXPIRED")) {
                 return; // someone (or the maximum duration) finished it meanwhile: follow it to the end
             }
             throw new CliFailure("Step Functions no longer waits for session " + session.sessionId() + "'s token ("

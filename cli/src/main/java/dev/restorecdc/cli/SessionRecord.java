@@ -32,7 +32,7 @@ public record SessionRecord(String sourceTable, String sessionId, Map<String, At
     }
 
     public boolean terminal() {
-        return status().equals("FINISHED") || status().equals("FAILED");
+        return status().equals("FINISHED") || status().equals("EXPIRED") || status().equals("FAILED");
     }
 
     public Optional<String> text(String name) {

@@ -57,7 +57,7 @@ class RestoreSessionHopIT {
         assertThat(input.at("/detail/requestParameters/sourceTableName").asText()).isEqualTo("ledger");
     }
 
-    /** The state machine's Lambda API calls name the mapping "UUID", the Lambda API's own member name. */
+    /** The state machine names the mapping "Uuid" (the AWS SDK for Java v2 member name, as AWS requires); the emulator maps it to the API's UUID. */
     @Test
     void aCloudTrailRestoreEventRunsTheSessionFromCaughtUpToFinished() throws Exception {
         Deployment d = deploy("journal");
