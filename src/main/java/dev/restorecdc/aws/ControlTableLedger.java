@@ -172,7 +172,7 @@ public final class ControlTableLedger implements SessionLedger {
             Map<String, List<WriteRequest>> pending = Map.of(controlTable, chunk);
             for (int attempt = 0; !pending.isEmpty() && attempt < 8; attempt++) {
                 if (attempt > 0) {
-                    sleepQuietly(DynamoTargetWriter.backoff(attempt));
+                    sleepQuietly(DynamoTargetWriter.RETRY.before(attempt));
                 }
                 Map<String, List<WriteRequest>> sending = pending;
                 pending = dynamo.batchWriteItem(b -> b.requestItems(sending)).unprocessedItems();
