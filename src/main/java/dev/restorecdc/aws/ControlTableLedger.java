@@ -6,11 +6,11 @@ import dev.restorecdc.cdc.ActiveSession;
 import dev.restorecdc.cdc.SessionLedger;
 import dev.restorecdc.cdc.Timestamps;
 
-import static dev.restorecdc.aws.ControlTableKeys.ACTIVE;
-import static dev.restorecdc.aws.ControlTableKeys.keyLogPk;
-import static dev.restorecdc.aws.ControlTableKeys.keyLogSk;
-import static dev.restorecdc.aws.ControlTableKeys.sessionSk;
-import static dev.restorecdc.aws.ControlTableKeys.tablePk;
+import static dev.restorecdc.session.ControlTableKeys.ACTIVE;
+import static dev.restorecdc.session.ControlTableKeys.keyLogPk;
+import static dev.restorecdc.session.ControlTableKeys.keyLogSk;
+import static dev.restorecdc.session.ControlTableKeys.sessionSk;
+import static dev.restorecdc.session.ControlTableKeys.tablePk;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;

@@ -1,5 +1,8 @@
 package dev.restorecdc.aws;
 
+import dev.restorecdc.session.RestoredTables;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.ResourceNotFoundException;
 import software.amazon.awssdk.services.dynamodb.model.RestoreSummary;
@@ -7,16 +10,18 @@ import software.amazon.awssdk.services.dynamodb.model.RestoreSummary;
 import java.time.Instant;
 import java.util.Optional;
 
-/** What the restored table says about its restore. */
-public class RestoredTableReader {
+/** What the restored table says about its restore, from DescribeTable. */
+@ApplicationScoped
+public class RestoredTableReader implements RestoredTables {
 
     private final DynamoDbClient dynamo;
 
+    @Inject
     public RestoredTableReader(DynamoDbClient dynamo) {
         this.dynamo = dynamo;
     }
 
-    /** The target's {@code RestoreSummary.RestoreDateTime} (the restore point T), if it has one. */
+    @Override
     public Optional<Instant> restoreDateTime(String table) {
         try {
             RestoreSummary summary = dynamo.describeTable(r -> r.tableName(table)).table().restoreSummary();

@@ -1,6 +1,6 @@
 package dev.restorecdc.cli;
 
-import dev.restorecdc.aws.ControlTableKeys;
+import dev.restorecdc.session.ControlTableKeys;
 import software.amazon.awssdk.services.eventbridge.model.DescribeRuleResponse;
 import software.amazon.awssdk.services.eventbridge.model.RuleState;
 import software.amazon.awssdk.services.eventbridge.model.Target;

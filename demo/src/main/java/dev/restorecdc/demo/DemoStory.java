@@ -2,7 +2,7 @@ package dev.restorecdc.demo;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.restorecdc.aws.ControlTableKeys;
+import dev.restorecdc.session.ControlTableKeys;
 import dev.restorecdc.local.Deployment;
 import dev.restorecdc.local.DeploymentValues;
 import dev.restorecdc.local.LocalAws;
