@@ -216,7 +216,7 @@ public final class Bench {
 
     /** FIFO batches of 10 messages, the most Lambda gives one replay invocation. */
     private List<ObjectNode> sqsBatches(int run) {
-        ObjectNode template = (ObjectNode) StreamEvents.fixture("sqs-fifo-changes.json").get("Records").get(0);
+        ObjectNode template = StreamEvents.sqsRecordTemplate();
         List<ObjectNode> batches = new ArrayList<>();
         ArrayNode records = null;
         int i = 0;
