@@ -118,6 +118,11 @@ final class LocalFunction implements AutoCloseable {
         }
     }
 
+    /** The configuration of the running environment (fetched with GetFunction only when none runs). */
+    synchronized FunctionConfiguration configuration() {
+        return instanceConfiguration();
+    }
+
     private synchronized FunctionConfiguration instanceConfiguration() {
         return instance == null ? lambda.getFunction(r -> r.functionName(name)).configuration() : instance.configuration;
     }
