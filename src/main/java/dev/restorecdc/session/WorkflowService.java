@@ -129,7 +129,8 @@ public class WorkflowService {
 
     /**
      * Step 3, once the target is ACTIVE. Input: {@code event}, {@code session_id}. Output:
-     * {@code replay_from}, {@code replay_from_rule}, {@code restore_point}. Refuses (fails) a target
+     * {@code replay_from}, {@code replay_from_rule}, {@code restore_point}, {@code replay_semantics}
+     * (and {@code replay_semantics_note} when an undo falls back to images). Refuses (fails) a target
      * outside {@code target_table_pattern} and an incomplete replay window.
      */
     Map<String, Object> settleReplayFrom(SessionConfig config, JsonNode in) {
@@ -149,12 +150,19 @@ public class WorkflowService {
         values.put("replay_from", SessionStore.s(replayFrom.instant().toString()));
         values.put("replay_from_rule", SessionStore.s(replayFrom.rule()));
         restorePoint.ifPresent(p -> values.put("restore_point", SessionStore.s(p.toString())));
+        ReplaySemanticsRule.Choice semantics = ReplaySemanticsRule.settle(request, config.replaySemanticsMode(),
+                restoredTables.streamViewType(config.sourceTableName()));
+        values.put("replay_semantics", SessionStore.s(semantics.semantics().recordValue()));
+        values.put("replay_semantics_rule", SessionStore.s(semantics.rule()));
+        semantics.note().ifPresent(note -> values.put("replay_semantics_note", SessionStore.s(note)));
         store.updateStatus(sessionId, SessionStatus.CONFIGURING, values, now);
 
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("replay_from", replayFrom.instant().toString());
         out.put("replay_from_rule", replayFrom.rule());
         out.put("restore_point", restorePoint.map(Instant::toString).orElse(null));
+        out.put("replay_semantics", semantics.semantics().recordValue());
+        out.put("replay_semantics_note", semantics.note().orElse(null));
         return out;
     }
 
