@@ -3,10 +3,13 @@ package dev.restorecdc.aws;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.restorecdc.cdc.ActiveSession;
+import dev.restorecdc.cdc.Conflict;
+import dev.restorecdc.cdc.ReplaySemantics;
 import dev.restorecdc.cdc.SessionLedger;
 import dev.restorecdc.cdc.Timestamps;
 
 import static dev.restorecdc.aws.ControlTableKeys.ACTIVE;
+import static dev.restorecdc.aws.ControlTableKeys.conflictPk;
 import static dev.restorecdc.aws.ControlTableKeys.keyLogPk;
 import static dev.restorecdc.aws.ControlTableKeys.keyLogSk;
 import static dev.restorecdc.aws.ControlTableKeys.sessionSk;
@@ -90,7 +93,8 @@ public final class ControlTableLedger implements SessionLedger {
         }
         return Optional.of(new ActiveSession(sessionId, text(session, "status").orElse("UNKNOWN"),
                 text(session, "target_table"), text(session, "replay_from").map(Instant::parse),
-                text(session, "capture_floor").map(Instant::parse)));
+                text(session, "capture_floor").map(Instant::parse),
+                text(session, "replay_semantics").flatMap(ReplaySemantics::fromRecord)));
     }
 
     @Override
@@ -111,6 +115,47 @@ public final class ControlTableLedger implements SessionLedger {
     @Override
     public void recordKeyLog(ActiveSession session, List<KeyLogEntry> keys) {
         writeKeyLog(session, keys);
+    }
+
+    /**
+     * One conditional put per conflict ({@code attribute_not_exists}: the first record of a key
+     * stays), then the session's {@code conflicts} count grows by the ones that were new.
+     */
+    @Override
+    public void recordConflicts(ActiveSession session, List<Conflict> conflicts) {
+        long expiresAt = clock.instant().plus(KEY_LOG_TTL).getEpochSecond();
+        int recorded = 0;
+        for (Conflict conflict : conflicts) {
+            Map<String, AttributeValue> item = new HashMap<>();
+            item.put("pk", AttributeValue.fromS(conflictPk(session.sessionId())));
+            item.put("sk", AttributeValue.fromS(keyLogSk(conflict.key().groupId())));
+            item.put("key", AttributeValue.fromS(toJson(conflict.key().attributes())));
+            item.put("kind", AttributeValue.fromS(conflict.kind()));
+            item.put("event_name", AttributeValue.fromS(conflict.eventName().name()));
+            item.put("old_image_digest", AttributeValue.fromS(conflict.oldImageDigest()));
+            item.put("target_digest", AttributeValue.fromS(conflict.targetDigest()));
+            if (!conflict.changed().isEmpty()) {
+                item.put("changed", AttributeValue.fromSs(conflict.changed()));
+            }
+            if (!conflict.removed().isEmpty()) {
+                item.put("removed", AttributeValue.fromSs(conflict.removed()));
+            }
+            item.put("change_at", AttributeValue.fromS(Timestamps.format(conflict.changeAt())));
+            item.put("recorded_at", AttributeValue.fromS(Timestamps.format(clock.instant())));
+            item.put("expires_at", AttributeValue.fromN(Long.toString(expiresAt)));
+            try {
+                dynamo.putItem(b -> b.tableName(controlTable).item(item).conditionExpression("attribute_not_exists(pk)"));
+                recorded++;
+            } catch (ConditionalCheckFailedException alreadyRecorded) {
+                // a redelivered batch: the key's first record stays
+            }
+        }
+        if (recorded > 0) {
+            int added = recorded;
+            dynamo.updateItem(b -> b.tableName(controlTable).key(key(tablePk(sourceTable), sessionSk(session.sessionId())))
+                    .conditionExpression("attribute_exists(pk)")
+                    .updateExpression("ADD conflicts :n").expressionAttributeValues(Map.of(":n", number(added))));
+        }
     }
 
     @Override
@@ -158,6 +203,10 @@ public final class ControlTableLedger implements SessionLedger {
         long expiresAt = clock.instant().plus(KEY_LOG_TTL).getEpochSecond();
         List<WriteRequest> requests = new ArrayList<>(keys.size());
         for (KeyLogEntry entry : keys) {
+            if (entry.touched() != null) {
+                logUpdate(session, entry, expiresAt);
+                continue;
+            }
             Map<String, AttributeValue> item = new HashMap<>();
             item.put("pk", AttributeValue.fromS(keyLogPk(session.sessionId(), entry.key().groupId())));
             item.put("sk", AttributeValue.fromS(keyLogSk(entry.key().groupId())));
@@ -165,6 +214,7 @@ public final class ControlTableLedger implements SessionLedger {
             item.put("last_op", AttributeValue.fromS(entry.lastOp()));
             item.put("last_at", AttributeValue.fromS(Timestamps.format(entry.lastAt())));
             item.put("expires_at", AttributeValue.fromN(Long.toString(expiresAt)));
+            item.put("whole", AttributeValue.fromBool(true)); // verify compares the whole item
             requests.add(WriteRequest.builder().putRequest(PutRequest.builder().item(item).build()).build());
         }
         for (int from = 0; from < requests.size(); from += MAX_BATCH) {
@@ -183,9 +233,38 @@ public final class ControlTableLedger implements SessionLedger {
         }
     }
 
+    /**
+     * A key change replay updated: the log keeps the union of the attributes its updates set or
+     * removed (verify of an undo compares those), and a {@code whole} flag once a put or delete
+     * wrote the whole item, so one UpdateItem per key instead of a batched put.
+     */
+    private void logUpdate(ActiveSession session, KeyLogEntry entry, long expiresAt) {
+        Map<String, AttributeValue> values = new HashMap<>();
+        values.put(":key", AttributeValue.fromS(toJson(entry)));
+        values.put(":op", AttributeValue.fromS(entry.lastOp()));
+        values.put(":at", AttributeValue.fromS(Timestamps.format(entry.lastAt())));
+        values.put(":exp", AttributeValue.fromN(Long.toString(expiresAt)));
+        String update = "SET #key = :key, last_op = :op, last_at = :at, expires_at = :exp";
+        if (!entry.touched().isEmpty()) {
+            values.put(":touched", AttributeValue.fromSs(entry.touched()));
+            update += " ADD #attributes :touched";
+        }
+        String expression = update;
+        dynamo.updateItem(b -> b.tableName(controlTable)
+                .key(key(keyLogPk(session.sessionId(), entry.key().groupId()), keyLogSk(entry.key().groupId())))
+                .updateExpression(expression)
+                .expressionAttributeNames(entry.touched().isEmpty() ? Map.of("#key", "key")
+                        : Map.of("#key", "key", "#attributes", "attributes"))
+                .expressionAttributeValues(values));
+    }
+
     private String toJson(KeyLogEntry entry) {
+        return toJson(entry.key().attributes());
+    }
+
+    private String toJson(com.fasterxml.jackson.databind.JsonNode node) {
         try {
-            return json.writeValueAsString(entry.key().attributes());
+            return json.writeValueAsString(node);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }

@@ -2,6 +2,7 @@ package dev.restorecdc.lambda;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.restorecdc.aws.ControlTableLedger;
+import dev.restorecdc.aws.DynamoTargetProbe;
 import dev.restorecdc.aws.DynamoTargetWriter;
 import dev.restorecdc.aws.SqsChangeQueue;
 import dev.restorecdc.aws.SqsDeadLetterQueue;
@@ -57,7 +58,7 @@ public class ChangePathWiring {
     @Singleton
     ReplayService replay(CdcConfig config, ChangeCodec codec, DynamoDbClient dynamo, SqsClient sqs, SessionLedger ledger) {
         return new ReplayService(codec, new DynamoTargetWriter(dynamo), deadLetters(config, sqs), ledger,
-                config.targetTable(), config.replayFrom());
+                config.targetTable(), config.replayFrom(), new DynamoTargetProbe(dynamo, config.sessionTable()));
     }
 
     /** Without CDC_SESSION_TABLE and CDC_SOURCE_TABLE there is no session: static mode only. */
@@ -73,6 +74,10 @@ public class ChangePathWiring {
 
         @Override
         public void recordKeyLog(ActiveSession session, List<KeyLogEntry> keys) {
+        }
+
+        @Override
+        public void recordConflicts(ActiveSession session, List<dev.restorecdc.cdc.Conflict> conflicts) {
         }
 
         @Override

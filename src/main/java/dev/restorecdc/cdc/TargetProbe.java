@@ -1,0 +1,28 @@
+package dev.restorecdc.cdc;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import java.util.Collection;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Change replay's one read per invocation: the restored table's items of the batch's keys and
+ * whether the session's key log already names each key (then the key was replayed before, and a
+ * difference is the replay's own doing, never a conflict). One BatchGetItem carries both.
+ */
+public interface TargetProbe {
+
+    /**
+     * @param sessionId the session whose key log to consult; empty in static mode (no key log)
+     * @throws RuntimeException when the read did not complete; the batch's messages then come back
+     */
+    Map<ItemKey, Probe> probe(String targetTable, Optional<String> sessionId, Collection<ItemKey> keys, Deadline deadline);
+
+    /**
+     * @param targetItem     the restored table's item (DynamoDB JSON), or null when it has none
+     * @param replayedBefore the session's key log names the key
+     */
+    record Probe(ObjectNode targetItem, boolean replayedBefore) {
+    }
+}
