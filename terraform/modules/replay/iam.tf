@@ -37,8 +37,8 @@ locals {
       resources = [var.dlq_arn]
     },
     {
-      sid       = "SessionRecordAndKeyLog"
-      effect    = "Allow"
+      sid    = "SessionRecordAndKeyLog"
+      effect = "Allow"
       # BatchGetItem: the key log entries read with the target's items; PutItem: conflicts, once per key.
       actions   = ["dynamodb:GetItem", "dynamodb:UpdateItem", "dynamodb:PutItem", "dynamodb:BatchWriteItem", "dynamodb:BatchGetItem"]
       resources = [var.control_table_arn]
