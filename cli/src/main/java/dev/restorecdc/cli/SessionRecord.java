@@ -19,7 +19,7 @@ import java.util.TreeMap;
 public record SessionRecord(String sourceTable, String sessionId, Map<String, AttributeValue> item) {
 
     public static final List<String> COUNTERS = List.of("captured", "skipped_window", "replayed_puts",
-            "replayed_deletes", "retries", "failed");
+            "replayed_deletes", "retries", "failed", "conflicts");
 
     public static SessionRecord of(Map<String, AttributeValue> item) {
         String pk = item.get("pk").s();
@@ -51,6 +51,11 @@ public record SessionRecord(String sourceTable, String sessionId, Map<String, At
 
     public Optional<String> target() {
         return text("target_table");
+    }
+
+    /** An undo replayed as changes ({@code replay_semantics = change}): verify and repair keep to what the changes touched. */
+    public boolean replaysChanges() {
+        return text("replay_semantics").filter("change"::equals).isPresent();
     }
 
     public Optional<String> taskToken() {

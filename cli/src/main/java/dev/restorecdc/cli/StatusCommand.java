@@ -79,6 +79,12 @@ final class StatusCommand {
         text.print(cli.out);
         for (SessionRecord s : sessions) {
             s.text("reason").ifPresent(r -> cli.out.println("  " + s.sessionId() + " reason: " + r));
+            s.text("replay_semantics").ifPresent(semantics -> cli.out.println("  " + s.sessionId() + " replays "
+                    + (semantics.equals("change") ? "changes (undo)" : "whole images")
+                    + s.text("replay_semantics_rule").map(rule -> " (" + rule + ")").orElse("")
+                    + "; " + s.counters().get("conflicts") + " conflicts"
+                    + (s.counters().get("conflicts") > 0 ? ": restore-cdc conflicts --session " + s.sessionId() : "")));
+            s.text("replay_semantics_note").ifPresent(note -> cli.out.println("  " + s.sessionId() + " NOTE: " + note));
             s.text("replay_error").ifPresent(e -> cli.out.println("  " + s.sessionId() + " replay error (at "
                     + s.text("replay_error_at").orElse("?") + "): " + e));
             if (!s.settingsApplied().isEmpty()) {
@@ -116,7 +122,7 @@ final class StatusCommand {
         node.put("session_id", s.sessionId());
         node.put("status", s.status());
         for (String field : List.of("reason", "target_table", "restore_point", "requested_at", "replay_from",
-                "replay_from_rule", "capture_floor", "capture_newest_at", "capture_ran_at", "replay_newest_at",
+                "replay_from_rule", "replay_semantics", "replay_semantics_rule", "replay_semantics_note", "capture_floor", "capture_newest_at", "capture_ran_at", "replay_newest_at",
                 "replay_error", "replay_error_at", "created_at", "updated_at")) {
             node.put(field, s.text(field).orElse(null));
         }
