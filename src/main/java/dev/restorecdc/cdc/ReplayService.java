@@ -53,6 +53,7 @@ public final class ReplayService {
     private final Optional<String> staticTarget;
     private final Optional<Instant> staticWindowStart;
     private final TargetProbe probe;
+    private final Optional<ReplaySemantics> staticSemantics;
 
     /**
      * @param deadLetters       {@code CDC_DLQ_URL}: where poison goes; empty: poison is reported failed as before
@@ -67,7 +68,15 @@ public final class ReplayService {
     /** @param probe change replay's one read of the target and the key log per invocation */
     public ReplayService(ChangeCodec codec, TargetWriter writer, Optional<DeadLetterQueue> deadLetters, SessionLedger ledger,
                          Optional<String> staticTarget, Optional<Instant> staticWindowStart, TargetProbe probe) {
+        this(codec, writer, deadLetters, ledger, staticTarget, staticWindowStart, probe, Optional.empty());
+    }
+
+    /** @param staticSemantics {@code CDC_REPLAY_SEMANTICS}: how to replay instead of the session's semantics */
+    public ReplayService(ChangeCodec codec, TargetWriter writer, Optional<DeadLetterQueue> deadLetters, SessionLedger ledger,
+                         Optional<String> staticTarget, Optional<Instant> staticWindowStart, TargetProbe probe,
+                         Optional<ReplaySemantics> staticSemantics) {
         this.probe = probe;
+        this.staticSemantics = staticSemantics;
         this.codec = codec;
         this.writer = writer;
         this.deadLetters = deadLetters;
@@ -96,7 +105,8 @@ public final class ReplayService {
         Set<String> deadLettered = new HashSet<>();
         Map<ItemKey, List<IncomingChange>> messagesByKey = new HashMap<>();
         Map<String, List<String>> messagesByGroup = new HashMap<>();
-        ReplaySemantics semantics = session.flatMap(ActiveSession::replaySemantics).orElse(ReplaySemantics.IMAGE);
+        ReplaySemantics semantics = staticSemantics
+                .or(() -> session.flatMap(ActiveSession::replaySemantics)).orElse(ReplaySemantics.IMAGE);
         ChangeCoalescer coalescer = new ChangeCoalescer(semantics);
         int skipped = 0;
         for (IncomingChange message : messages) {
