@@ -309,6 +309,24 @@ run "rejects_a_stream_without_new_images" {
   expect_failures = [data.aws_dynamodb_table.source]
 }
 
+run "warns_that_undo_restores_need_old_images" {
+  command = plan
+
+  override_data {
+    target = data.aws_dynamodb_table.source
+    values = {
+      arn                    = "arn:aws:dynamodb:eu-west-1:123456789012:table/orders"
+      stream_enabled         = true
+      stream_view_type       = "NEW_IMAGE"
+      stream_arn             = "arn:aws:dynamodb:eu-west-1:123456789012:table/orders/stream/2026-11-25T00:00:00.000"
+      point_in_time_recovery = [{ enabled = true }]
+    }
+  }
+
+  # A warning (check block), not a refusal: copies still work on a NEW_IMAGE stream.
+  expect_failures = [check.undo_restores_need_old_images]
+}
+
 run "rejects_a_table_without_point_in_time_recovery" {
   command = plan
 
