@@ -3,11 +3,9 @@ package dev.restorecdc.cdc;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * Folds the changes of one batch into one write per item, so DynamoDB never sees two requests for
@@ -21,7 +19,8 @@ import java.util.Set;
  *       of an earlier update the two merge (a later set or remove of an attribute wins). A MODIFY
  *       without its delta (NEW_IMAGE stream, schema 1 body) falls back to a put of its new image.</li>
  * </ul>
- * A change seen twice in one batch (same event id: a redelivery) counts once.
+ * A change seen twice in one batch (a redelivery) merges to the same write: setting the same values
+ * and removing the same attributes again changes nothing.
  */
 public final class ChangeCoalescer {
 
@@ -29,7 +28,6 @@ public final class ChangeCoalescer {
     private final Map<ItemKey, ItemWrite> writeByKey = new LinkedHashMap<>();
     private final Map<ItemKey, ChangeEvent> firstByKey = new LinkedHashMap<>();
     private final Map<ItemKey, ChangeEvent> lastByKey = new LinkedHashMap<>();
-    private final Set<String> eventIds = new HashSet<>();
     private int folded;
 
     public ChangeCoalescer() {
@@ -43,10 +41,6 @@ public final class ChangeCoalescer {
     /** Adds a change; changes must come in their order per item. */
     public void add(ChangeEvent change) {
         ItemKey key = change.key();
-        if (!eventIds.add(change.eventId())) {
-            folded++;
-            return;
-        }
         firstByKey.putIfAbsent(key, change);
         lastByKey.put(key, change);
         ItemWrite before = writeByKey.get(key);

@@ -86,7 +86,7 @@ class ChangeCoalescerTest {
     }
 
     @Test
-    void aChangeDeliveredTwiceInOneBatchCountsOnce() {
+    void aChangeDeliveredTwiceInOneBatchMergesToTheSameWrite() {
         ChangeCoalescer coalescer = new ChangeCoalescer(ReplaySemantics.CHANGE);
         ChangeEvent change = Changes.modify("a", 1, item("a", "\"n\":{\"N\":\"1\"}"), item("a", "\"n\":{\"N\":\"2\"}"));
         coalescer.add(change);
