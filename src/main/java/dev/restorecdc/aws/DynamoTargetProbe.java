@@ -84,7 +84,16 @@ public final class DynamoTargetProbe implements TargetProbe {
                 sleep(wait);
             }
             Map<String, KeysAndAttributes> request = pending;
-            BatchGetItemResponse response = dynamo.batchGetItem(b -> b.requestItems(request));
+            BatchGetItemResponse response;
+            try {
+                response = dynamo.batchGetItem(b -> b.requestItems(request));
+            } catch (software.amazon.awssdk.awscore.exception.AwsServiceException e) {
+                if (DynamoTargetWriter.isTargetWide(e)) {
+                    throw new TargetUnavailableException(e.awsErrorDetails() == null ? e.getMessage()
+                            : e.awsErrorDetails().errorCode() + ": " + e.awsErrorDetails().errorMessage());
+                }
+                throw e;
+            }
             for (Map<String, AttributeValue> item : response.responses().getOrDefault(targetTable, List.of())) {
                 Map<String, AttributeValue> key = new HashMap<>();
                 keyNames.forEach(name -> key.put(name, item.get(name)));

@@ -149,6 +149,18 @@ public final class ReplayService {
                 PreparedChanges prepared = prepareChanges(target.get(), session, coalescer, writes, deadline);
                 writes = prepared.writes();
                 conflicts = prepared.conflicts();
+            } catch (TargetProbe.TargetUnavailableException e) {
+                // As for a write: not the messages' fault; the session shows why, nothing goes to the DLQ.
+                LOG.errorf("replay: target %s cannot be read (%s); all %d messages come back", target.get(), e.getMessage(),
+                        messages.size());
+                session.ifPresent(s -> {
+                    try {
+                        ledger.recordReplayProblem(s, "replay cannot read target " + target.get() + ": " + e.getMessage());
+                    } catch (RuntimeException notRecorded) {
+                        LOG.warnf(notRecorded, "replay: could not record the target's problem in session %s", s.sessionId());
+                    }
+                });
+                return messages.stream().map(IncomingChange::messageId).filter(id -> !deadLettered.contains(id)).toList();
             } catch (RuntimeException e) {
                 // Nothing is written yet: every message comes back (poison already in the DLQ excepted).
                 LOG.errorf(e, "replay: change replay could not read or log the batch's %d keys before writing them; "

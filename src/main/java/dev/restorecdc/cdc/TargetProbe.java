@@ -25,4 +25,11 @@ public interface TargetProbe {
      */
     record Probe(ObjectNode targetItem, boolean replayedBefore) {
     }
+
+    /** The target as a whole cannot be read (missing, access denied, its KMS key): the session's problem, as for writes. */
+    final class TargetUnavailableException extends RuntimeException {
+        public TargetUnavailableException(String reason) {
+            super(reason);
+        }
+    }
 }

@@ -264,6 +264,23 @@ class ReplayServiceTest {
         assertThat(ledger.conflicts).isEmpty();
     }
 
+    @Test
+    void anUndoWhoseTargetCannotBeReadReturnsTheBatchAndTellsTheSession() {
+        ledger.semantics = ReplaySemantics.CHANGE;
+        TargetProbe gone = (table, sessionId, keys, deadline) -> {
+            throw new TargetProbe.TargetUnavailableException("ResourceNotFoundException: no table");
+        };
+        ReplayService service = new ReplayService(codec, writer, Optional.of(dlq), ledger, Optional.empty(), Optional.empty(), gone);
+
+        List<String> failed = service.replay(List.of(body("m1", Changes.insert("k", 1, item("k", "")))),
+                Deadline.after(Duration.ofSeconds(1)));
+
+        assertThat(failed).containsExactly("m1");
+        assertThat(written).isEmpty();
+        assertThat(letters).isEmpty();
+        assertThat(ledger.problems).singleElement().asString().contains("cannot read target restored");
+    }
+
     private static final class FakeLedger implements SessionLedger {
         final List<KeyLogEntry> keyLog = new ArrayList<>();
         final List<String> problems = new ArrayList<>();
