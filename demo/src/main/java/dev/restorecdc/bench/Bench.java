@@ -250,7 +250,6 @@ public final class Bench {
     }
 
     private List<ObjectNode> sqsBatches(int run, boolean withDelta) {
-        ObjectNode template = (ObjectNode) StreamEvents.fixture("sqs-fifo-changes.json").get("Records").get(0);
         List<ObjectNode> batches = new ArrayList<>();
         ArrayNode records = null;
         int i = 0;
@@ -260,14 +259,36 @@ public final class Bench {
                 records = event.putArray("Records");
                 batches.add(event);
             }
-            ObjectNode record = template.deepCopy();
-            record.put("messageId", "m-" + run + "-" + i);
-            record.put("body", CODEC.encode(change));
-            ((ObjectNode) record.get("attributes")).put("MessageGroupId", change.key().groupId());
-            records.add(record);
+            records.add(sqsRecord("m-" + run + "-" + i + (withDelta ? "-change" : ""), CODEC.encode(change),
+                    change.key().groupId(), i));
             i++;
         }
         return batches;
+    }
+
+    /**
+     * One record of the SQS Lambda event as Lambda delivers a FIFO message. Built here: the fixture
+     * the bench read (events/sqs-fifo-changes.json) is the functions module's test resource, not on
+     * this module's classpath since the layout move.
+     */
+    private static ObjectNode sqsRecord(String messageId, String body, String groupId, int sequence) {
+        ObjectNode record = JSON.createObjectNode();
+        record.put("messageId", messageId);
+        record.put("receiptHandle", "bench-" + messageId);
+        record.put("body", body);
+        ObjectNode attributes = record.putObject("attributes");
+        attributes.put("ApproximateReceiveCount", "1");
+        attributes.put("SentTimestamp", Long.toString(System.currentTimeMillis()));
+        attributes.put("SenderId", "bench");
+        attributes.put("ApproximateFirstReceiveTimestamp", Long.toString(System.currentTimeMillis()));
+        attributes.put("SequenceNumber", String.format("%020d", sequence));
+        attributes.put("MessageGroupId", groupId);
+        attributes.put("MessageDeduplicationId", messageId);
+        record.putObject("messageAttributes");
+        record.put("eventSource", "aws:sqs");
+        record.put("eventSourceARN", "arn:aws:sqs:us-east-1:123456789012:bench.fifo");
+        record.put("awsRegion", "us-east-1");
+        return record;
     }
 
     private double rawWrites(DynamoDbClient dynamo, String table, int run, int batchSize) {
