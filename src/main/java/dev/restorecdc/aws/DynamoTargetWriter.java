@@ -53,13 +53,45 @@ public final class DynamoTargetWriter implements TargetWriter {
             List<ItemWrite> chunk = whole.subList(from, Math.min(whole.size(), from + MAX_BATCH));
             retries += writeChunk(table, chunk, deadline, notWritten);
         }
-        for (ItemWrite update : writes) {
-            if (update.isUpdate()) {
-                retries += update(table, update, deadline, notWritten);
+        List<ItemWrite> updates = writes.stream().filter(ItemWrite::isUpdate).toList();
+        if (updates.size() == 1) {
+            retries += update(table, updates.get(0), deadline, notWritten);
+        } else if (!updates.isEmpty()) {
+            // One UpdateItem per key, sent together: a batch's keys are different items, and ten
+            // sequential round trips would cost change replay ten times the latency of one BatchWriteItem.
+            List<java.util.concurrent.Future<UpdateOutcome>> running = new ArrayList<>(updates.size());
+            for (ItemWrite update : updates) {
+                running.add(UPDATES.submit(() -> {
+                    Map<ItemKey, Failure> failed = new LinkedHashMap<>();
+                    int tries = update(table, update, deadline, failed);
+                    return new UpdateOutcome(failed, tries);
+                }));
+            }
+            for (int i = 0; i < running.size(); i++) {
+                try {
+                    UpdateOutcome outcome = running.get(i).get();
+                    notWritten.putAll(outcome.failed());
+                    retries += outcome.retries();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    notWritten.put(updates.get(i).key(), Failure.transientFailure("interrupted"));
+                } catch (java.util.concurrent.ExecutionException e) {
+                    notWritten.put(updates.get(i).key(), Failure.transientFailure(String.valueOf(e.getCause())));
+                }
             }
         }
         return new Result(notWritten, retries);
     }
+
+    private record UpdateOutcome(Map<ItemKey, Failure> failed, int retries) {
+    }
+
+    /** At most a FIFO batch's worth of updates at once; daemon threads, so they never hold the runtime up. */
+    private static final java.util.concurrent.ExecutorService UPDATES = java.util.concurrent.Executors.newFixedThreadPool(10, work -> {
+        Thread thread = new Thread(work, "replay-update");
+        thread.setDaemon(true);
+        return thread;
+    });
 
     /**
      * Change replay's update: BatchWriteItem has no update, so one UpdateItem per key (SET of the
