@@ -203,10 +203,6 @@ public final class ControlTableLedger implements SessionLedger {
         long expiresAt = clock.instant().plus(KEY_LOG_TTL).getEpochSecond();
         List<WriteRequest> requests = new ArrayList<>(keys.size());
         for (KeyLogEntry entry : keys) {
-            if (entry.touched() != null) {
-                logUpdate(session, entry, expiresAt);
-                continue;
-            }
             Map<String, AttributeValue> item = new HashMap<>();
             item.put("pk", AttributeValue.fromS(keyLogPk(session.sessionId(), entry.key().groupId())));
             item.put("sk", AttributeValue.fromS(keyLogSk(entry.key().groupId())));
@@ -214,7 +210,12 @@ public final class ControlTableLedger implements SessionLedger {
             item.put("last_op", AttributeValue.fromS(entry.lastOp()));
             item.put("last_at", AttributeValue.fromS(Timestamps.format(entry.lastAt())));
             item.put("expires_at", AttributeValue.fromN(Long.toString(expiresAt)));
-            item.put("whole", AttributeValue.fromBool(true)); // verify compares the whole item
+            // What verify compares: the whole item, or (an undo's updates) the attributes replay set or
+            // removed, the union over the key's replays (the replay read the previous entry).
+            item.put("whole", AttributeValue.fromBool(entry.touched() == null));
+            if (entry.touched() != null && !entry.touched().isEmpty()) {
+                item.put("attributes", AttributeValue.fromSs(entry.touched()));
+            }
             requests.add(WriteRequest.builder().putRequest(PutRequest.builder().item(item).build()).build());
         }
         for (int from = 0; from < requests.size(); from += MAX_BATCH) {
@@ -231,31 +232,6 @@ public final class ControlTableLedger implements SessionLedger {
                 throw new IllegalStateException("key log: " + pending.get(controlTable).size() + " entries unprocessed after 8 attempts");
             }
         }
-    }
-
-    /**
-     * A key change replay updated: the log keeps the union of the attributes its updates set or
-     * removed (verify of an undo compares those), and a {@code whole} flag once a put or delete
-     * wrote the whole item, so one UpdateItem per key instead of a batched put.
-     */
-    private void logUpdate(ActiveSession session, KeyLogEntry entry, long expiresAt) {
-        Map<String, AttributeValue> values = new HashMap<>();
-        values.put(":key", AttributeValue.fromS(toJson(entry)));
-        values.put(":op", AttributeValue.fromS(entry.lastOp()));
-        values.put(":at", AttributeValue.fromS(Timestamps.format(entry.lastAt())));
-        values.put(":exp", AttributeValue.fromN(Long.toString(expiresAt)));
-        String update = "SET #key = :key, last_op = :op, last_at = :at, expires_at = :exp";
-        if (!entry.touched().isEmpty()) {
-            values.put(":touched", AttributeValue.fromSs(entry.touched()));
-            update += " ADD #attributes :touched";
-        }
-        String expression = update;
-        dynamo.updateItem(b -> b.tableName(controlTable)
-                .key(key(keyLogPk(session.sessionId(), entry.key().groupId()), keyLogSk(entry.key().groupId())))
-                .updateExpression(expression)
-                .expressionAttributeNames(entry.touched().isEmpty() ? Map.of("#key", "key")
-                        : Map.of("#key", "key", "#attributes", "attributes"))
-                .expressionAttributeValues(values));
     }
 
     private String toJson(KeyLogEntry entry) {

@@ -13,12 +13,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 
 import static dev.restorecdc.aws.ControlTableKeys.keyLogPk;
 import static dev.restorecdc.aws.ControlTableKeys.keyLogSk;
@@ -50,27 +48,30 @@ public final class DynamoTargetProbe implements TargetProbe {
         int perCall = withLog ? MAX_KEYS / 2 : MAX_KEYS;
         List<ItemKey> all = new ArrayList<>(keys);
         Map<String, ObjectNode> items = new HashMap<>();
-        Set<String> logged = new HashSet<>();
+        Map<String, List<String>> logged = new HashMap<>();
         for (int from = 0; from < all.size(); from += perCall) {
             List<ItemKey> chunk = all.subList(from, Math.min(all.size(), from + perCall));
             read(targetTable, sessionId, withLog, chunk, deadline, items, logged);
         }
         Map<ItemKey, Probe> probes = new LinkedHashMap<>();
         for (ItemKey key : all) {
-            probes.put(key, new Probe(items.get(key.canonical()), logged.contains(keyLogSk(key.groupId()))));
+            String sk = keyLogSk(key.groupId());
+            probes.put(key, new Probe(items.get(key.canonical()), logged.containsKey(sk), logged.get(sk)));
         }
         return probes;
     }
 
     private void read(String targetTable, Optional<String> sessionId, boolean withLog, List<ItemKey> keys, Deadline deadline,
-                      Map<String, ObjectNode> items, Set<String> logged) {
+                      Map<String, ObjectNode> items, Map<String, List<String>> logged) {
         List<String> keyNames = new ArrayList<>();
         keys.get(0).attributes().fieldNames().forEachRemaining(keyNames::add);
         Map<String, KeysAndAttributes> pending = new LinkedHashMap<>();
         pending.put(targetTable, KeysAndAttributes.builder().consistentRead(true)
                 .keys(keys.stream().map(key -> DynamoJson.toItem(key.attributes())).toList()).build());
         if (withLog) {
-            pending.put(controlTable.get(), KeysAndAttributes.builder().consistentRead(true).projectionExpression("sk")
+            pending.put(controlTable.get(), KeysAndAttributes.builder().consistentRead(true)
+                    .projectionExpression("sk, #whole, #attributes")
+                    .expressionAttributeNames(Map.of("#whole", "whole", "#attributes", "attributes"))
                     .keys(keys.stream().map(key -> Map.of(
                             "pk", AttributeValue.fromS(keyLogPk(sessionId.get(), key.groupId())),
                             "sk", AttributeValue.fromS(keyLogSk(key.groupId())))).toList()).build());
@@ -101,11 +102,21 @@ public final class DynamoTargetProbe implements TargetProbe {
             }
             if (withLog) {
                 for (Map<String, AttributeValue> entry : response.responses().getOrDefault(controlTable.get(), List.of())) {
-                    logged.add(entry.get("sk").s());
+                    logged.put(entry.get("sk").s(), touched(entry));
                 }
             }
             pending = response.hasUnprocessedKeys() ? response.unprocessedKeys() : Map.of();
         }
+    }
+
+    /** What a key log entry says replay touched: null for the whole item, else the attributes (maybe none). */
+    private static List<String> touched(Map<String, AttributeValue> entry) {
+        AttributeValue whole = entry.get("whole");
+        if (whole == null || !Boolean.FALSE.equals(whole.bool())) {
+            return null;
+        }
+        AttributeValue attributes = entry.get("attributes");
+        return attributes == null || !attributes.hasSs() ? List.of() : attributes.ss();
     }
 
     private static void sleep(Duration wait) {

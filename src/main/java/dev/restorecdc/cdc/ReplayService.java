@@ -269,6 +269,7 @@ public final class ReplayService {
                 writes.stream().map(ItemWrite::key).toList(), deadline);
         List<ItemWrite> prepared = new ArrayList<>(writes.size());
         List<Conflict> conflicts = new ArrayList<>();
+        Map<ItemKey, TargetProbe.Probe> logged = new HashMap<>();
         for (ItemWrite write : writes) {
             TargetProbe.Probe found = probes.get(write.key());
             if (found == null) {
@@ -279,6 +280,7 @@ public final class ReplayService {
                 Conflict.detect(coalescer.first(write.key()), found.targetItem()).ifPresent(conflicts::add);
             }
             prepared.add(write.isUpdate() && found.targetItem() == null ? write.asPut() : write);
+            logged.put(write.key(), found);
         }
         for (Conflict conflict : conflicts) {
             LOG.warnf("replay: conflict on key %s (%s): the restored item is not the one %s %s was made to "
@@ -289,17 +291,33 @@ public final class ReplayService {
             if (!conflicts.isEmpty()) {
                 ledger.recordConflicts(session.get(), conflicts);
             }
-            ledger.recordKeyLog(session.get(), prepared.stream()
-                    .map(write -> keyLogEntry(write, coalescer.last(write.key()).createdAt())).toList());
+            ledger.recordKeyLog(session.get(), prepared.stream().map(write -> keyLogEntry(write,
+                    coalescer.last(write.key()).createdAt(), logged.get(write.key()))).toList());
         }
         return new PreparedChanges(prepared, conflicts.size());
     }
 
     private static KeyLogEntry keyLogEntry(ItemWrite write, Instant at) {
-        if (write.isUpdate()) {
-            return new KeyLogEntry(write.key(), "UPDATE", at, write.touched());
+        return keyLogEntry(write, at, null);
+    }
+
+    /**
+     * The key log entry of a write; for an update, the union of what it touched and what earlier
+     * replays of the key touched ({@code before}, read by the probe; one replay per key at a time, as
+     * FIFO delivers a group), and the whole item once any replay put or deleted it.
+     */
+    private static KeyLogEntry keyLogEntry(ItemWrite write, Instant at, TargetProbe.Probe before) {
+        if (!write.isUpdate()) {
+            return new KeyLogEntry(write.key(), write.isDelete() ? "DELETE" : "PUT", at);
         }
-        return new KeyLogEntry(write.key(), write.isDelete() ? "DELETE" : "PUT", at);
+        if (before != null && before.replayedBefore() && before.loggedTouched() == null) {
+            return new KeyLogEntry(write.key(), "UPDATE", at); // an earlier put or delete: the whole item
+        }
+        java.util.TreeSet<String> touched = new java.util.TreeSet<>(write.touched());
+        if (before != null && before.loggedTouched() != null) {
+            touched.addAll(before.loggedTouched());
+        }
+        return new KeyLogEntry(write.key(), "UPDATE", at, List.copyOf(touched));
     }
 
     /** Without a probe nothing is read: no conflicts are detected. */

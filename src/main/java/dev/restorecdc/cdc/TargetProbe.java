@@ -22,8 +22,15 @@ public interface TargetProbe {
     /**
      * @param targetItem     the restored table's item (DynamoDB JSON), or null when it has none
      * @param replayedBefore the session's key log names the key
+     * @param loggedTouched  what the key log says earlier replays touched: null for the whole item
+     *                       (or no entry), else the attributes earlier updates set or removed; the
+     *                       new entry keeps their union, so verify compares everything replay touched
      */
-    record Probe(ObjectNode targetItem, boolean replayedBefore) {
+    record Probe(ObjectNode targetItem, boolean replayedBefore, java.util.List<String> loggedTouched) {
+
+        public Probe(ObjectNode targetItem, boolean replayedBefore) {
+            this(targetItem, replayedBefore, null);
+        }
     }
 
     /** The target as a whole cannot be read (missing, access denied, its KMS key): the session's problem, as for writes. */

@@ -48,8 +48,10 @@ class ReplayServiceTest {
         probes++;
         Map<ItemKey, TargetProbe.Probe> found = new HashMap<>();
         for (ItemKey key : keys) {
-            found.put(key, new TargetProbe.Probe(target.get(key),
-                    ledger.keyLog.stream().anyMatch(entry -> entry.key().equals(key))));
+            Optional<SessionLedger.KeyLogEntry> logged = ledger.keyLog.stream().filter(entry -> entry.key().equals(key))
+                    .reduce((first, second) -> second);
+            found.put(key, new TargetProbe.Probe(target.get(key), logged.isPresent(),
+                    logged.map(SessionLedger.KeyLogEntry::touched).orElse(null)));
         }
         return found;
     };
@@ -249,6 +251,33 @@ class ReplayServiceTest {
         assertThat(failed).isEmpty();
         assertThat(ledger.conflicts).isEmpty();
         assertThat(target.get(k)).isEqualTo(item("k", "\"n\":{\"N\":\"2\"}"));
+    }
+
+    @Test
+    void theKeyLogOfAnUpdatedKeyNamesEveryAttributeItsReplaysTouchedAndTheWholeItemOnceOneWasPut() {
+        ledger.semantics = ReplaySemantics.CHANGE;
+        ItemKey k = ItemKey.of(Changes.key("k"));
+        target.put(k, item("k", "\"stock\":{\"N\":\"10\"},\"note\":{\"S\":\"t\"}"));
+        ReplayService service = service(Optional.of(dlq));
+
+        service.replay(List.of(body("m1", Changes.modify("k", 1, item("k", "\"stock\":{\"N\":\"10\"},\"note\":{\"S\":\"t\"}"),
+                item("k", "\"stock\":{\"N\":\"9\"},\"note\":{\"S\":\"t\"}")))), Deadline.after(Duration.ofSeconds(1)));
+        applyWritten();
+        service.replay(List.of(body("m2", Changes.modify("k", 2, item("k", "\"stock\":{\"N\":\"9\"},\"note\":{\"S\":\"t\"}"),
+                item("k", "\"stock\":{\"N\":\"9\"}")))), Deadline.after(Duration.ofSeconds(1)));
+        applyWritten();
+
+        assertThat(ledger.keyLog.get(1).touched()).containsExactly("note", "stock");
+
+        service.replay(List.of(body("m3", Changes.remove("k", 3, item("k", "\"stock\":{\"N\":\"9\"}")))),
+                Deadline.after(Duration.ofSeconds(1)));
+        applyWritten();
+        service.replay(List.of(body("m4", Changes.insert("k", 4, item("k", "\"v\":{\"S\":\"x\"}")))), Deadline.after(Duration.ofSeconds(1)));
+        applyWritten();
+        service.replay(List.of(body("m5", Changes.modify("k", 5, item("k", "\"v\":{\"S\":\"x\"}"), item("k", "\"v\":{\"S\":\"y\"}")))),
+                Deadline.after(Duration.ofSeconds(1)));
+
+        assertThat(ledger.keyLog.get(4).touched()).as("a put or delete came before: the whole item is compared").isNull();
     }
 
     @Test

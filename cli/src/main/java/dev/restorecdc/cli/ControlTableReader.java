@@ -128,14 +128,17 @@ public final class ControlTableReader {
         return new ArrayList<>(bySortKey.values());
     }
 
-    /** Whole item unless the entry only names updated attributes (and never a whole put or delete). */
+    /**
+     * Whole item unless the entry says {@code whole = false} (an undo's replay only updated the key):
+     * then the attributes its updates set or removed (none when they changed nothing).
+     */
     private static Optional<java.util.Set<String>> scope(Map<String, AttributeValue> item) {
         AttributeValue whole = item.get("whole");
-        AttributeValue attributes = item.get("attributes");
-        if ((whole != null && Boolean.TRUE.equals(whole.bool())) || attributes == null || !attributes.hasSs()) {
+        if (whole == null || !Boolean.FALSE.equals(whole.bool())) {
             return Optional.empty();
         }
-        return Optional.of(new java.util.TreeSet<>(attributes.ss()));
+        AttributeValue attributes = item.get("attributes");
+        return Optional.of(attributes == null || !attributes.hasSs() ? java.util.Set.of() : new java.util.TreeSet<>(attributes.ss()));
     }
 
     /** The conflicts change replay recorded for a session, one item per key, in key order. */

@@ -235,7 +235,7 @@ class VerifyRepairTest {
         moto.aws.dynamo().putItem(r -> r.tableName(names.controlTable()).item(Map.of(
                 "pk", Fixtures.s(dev.restorecdc.aws.ControlTableKeys.keyLogPk("u1", group)), "sk", Fixtures.s("KEY#" + group),
                 "key", Fixtures.s(KU.toString()), "last_op", Fixtures.s("UPDATE"), "last_at", Fixtures.s("2026-11-25T10:01:00.000Z"),
-                "attributes", AttributeValue.fromSs(java.util.List.of("stock")))));
+                "attributes", AttributeValue.fromSs(java.util.List.of("stock")), "whole", AttributeValue.fromBool(false))));
         moto.aws.dynamo().putItem(r -> r.tableName(names.controlTable()).item(Map.of(
                 "pk", Fixtures.s(dev.restorecdc.aws.ControlTableKeys.conflictPk("u1")), "sk", Fixtures.s("KEY#" + group),
                 "key", Fixtures.s(KU.toString()), "kind", Fixtures.s("modified_in_window"), "event_name", Fixtures.s("MODIFY"),
