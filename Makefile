@@ -18,10 +18,18 @@ build: ## Package everything: dist/function-jvm.zip (Lambda), the CLI (bin/resto
 	$(REACTOR) package -DskipTests
 	@echo "built $(JVM_ZIP), cli/target, local-aws/target, demo/target"
 
-native: ## Package the native Lambda artefact (bootstrap) at dist/function-native.zip (needs GraalVM)
+native: ## Package the native Lambda artefact (bootstrap) at dist/function-native.zip with a local GraalVM (glibc of this machine)
 	$(REACTOR) package -DskipTests -Dnative -Dquarkus.native.enabled=true -pl :dynamodb-restore-cdc -am
 	@unzip -l $(NATIVE_ZIP) | grep -q ' bootstrap$$' || { echo "$(NATIVE_ZIP) has no bootstrap" >&2; exit 1; }
 	@echo "built $(NATIVE_ZIP)"
+
+# Quarkus 3.33.2's default Mandrel builder image (UBI 9, glibc 2.34 like Lambda's provided.al2023),
+# pinned so that a Quarkus upgrade changes it on purpose.
+NATIVE_BUILDER_IMAGE ?= quay.io/quarkus/ubi9-quarkus-mandrel-builder-image:jdk-25
+
+.PHONY: native-container
+native-container: ## Package dist/function-native.zip in Quarkus' Mandrel builder container (needs Docker; what CI ships)
+	$(MAKE) native MVN="$(MVN) -Dquarkus.native.container-build=true -Dquarkus.native.builder-image=$(NATIVE_BUILDER_IMAGE)"
 
 test: ## Run every test on the local AWS (moto), the packaged artefact's end-to-end tests included
 	@$(PYTHON_ENV) >/dev/null

@@ -18,8 +18,12 @@ locals {
   # table names but not in Lambda, SQS or dashboard names.
   name_prefix = var.name_prefix != null ? var.name_prefix : "rcdc-${substr(replace(var.table_name, ".", "-"), 0, 43)}-${substr(sha1(var.table_name), 0, 6)}"
 
-  target_table_pattern     = coalesce(var.target_table_pattern, "${var.table_name}*")
-  target_table_arn_pattern = "arn:${local.partition}:dynamodb:${local.region}:${local.account_id}:table/${local.target_table_pattern}"
+  # "<table>-restored*", not "<table>*": the latter also matches the account's other tables named
+  # after this one ("orders-ledger" for "orders"), which replay and the settings copy could then write.
+  target_table_pattern = coalesce(var.target_table_pattern, "${var.table_name}-restored*")
+  # The pattern's literal start, before its first wildcard (the guard below reads it).
+  target_table_pattern_literal = regex("^[^*?]*", local.target_table_pattern)
+  target_table_arn_pattern     = "arn:${local.partition}:dynamodb:${local.region}:${local.account_id}:table/${local.target_table_pattern}"
 
   function_names = {
     capture  = "${local.name_prefix}-capture"
@@ -234,4 +238,26 @@ module "observability" {
   oldest_message_age_threshold_seconds = var.alarm_settings.oldest_message_age_seconds
   iterator_age_threshold_seconds       = var.alarm_settings.iterator_age_seconds
   tags                                 = var.tags
+}
+
+# A pattern whose literal start is the table's name (plus at most one separator) or a prefix of it,
+# before a wildcard ("orders*", "orders-*", "ord*"), also matches other tables of the account named
+# after this one. Variable validation cannot read table_name on Terraform 1.7, so the check lives
+# here; TargetTablePattern.coversOtherTablesOf states the same rule in Java (TargetTablePatternTest).
+resource "terraform_data" "target_table_pattern_guard" {
+  input = local.target_table_pattern
+
+  lifecycle {
+    precondition {
+      condition = !(
+        length(local.target_table_pattern_literal) < length(local.target_table_pattern) && (
+          startswith(var.table_name, local.target_table_pattern_literal) || (
+            startswith(local.target_table_pattern_literal, var.table_name) &&
+            length(local.target_table_pattern_literal) <= length(var.table_name) + 1
+          )
+        )
+      )
+      error_message = "target_table_pattern \"${local.target_table_pattern}\" would also match other tables named after ${var.table_name} (e.g. ${var.table_name}-ledger): put a word only restores use between the table name and the wildcard, e.g. \"${var.table_name}-restored*\" (the default)."
+    }
+  }
 }

@@ -20,7 +20,7 @@ variable "name_prefix" {
 }
 
 variable "target_table_pattern" {
-  description = "Names a restored table may have, with IAM wildcards * and ?. Scopes replay's and the settings copy's IAM; a session whose restored table falls outside it fails. Default: \"<table_name>*\". The source table itself is always denied."
+  description = "Names a restored table may have, with IAM wildcards * and ?. Scopes replay's and the settings copy's IAM; a session whose restore names a target outside it is refused when it registers. Default: \"<table_name>-restored*\". It must not match any other table of the account: put a word only restores of this table use between the table name and the wildcard (\"<table_name>*\" or \"<table_name>-*\" are refused, they match e.g. <table_name>-ledger). The source table itself is always denied."
   type        = string
   default     = null
 

@@ -71,8 +71,8 @@ run "defaults_use_the_native_binary_and_the_shared_values" {
   }
 
   assert {
-    condition     = output.target_table_pattern == "orders*"
-    error_message = "target_table_pattern must default to <table_name>*."
+    condition     = output.target_table_pattern == "orders-restored*"
+    error_message = "target_table_pattern must default to <table_name>-restored* (<table_name>* also matches other tables named after it)."
   }
 
   assert {
@@ -242,6 +242,16 @@ run "rejects_an_invalid_table_name" {
   }
 
   expect_failures = [var.table_name]
+}
+
+run "rejects_a_target_pattern_that_matches_other_tables_named_after_the_source" {
+  command = plan
+
+  variables {
+    target_table_pattern = "orders-*"
+  }
+
+  expect_failures = [terraform_data.target_table_pattern_guard]
 }
 
 run "rejects_an_unknown_function_runtime" {

@@ -24,7 +24,7 @@ locals {
       resources = [var.target_table_arn_pattern]
     },
     {
-      # The default pattern "<table>*" also matches the source table itself: never write there.
+      # A pattern may match the source table itself (e.g. a user-set "<table>?*"): never write there.
       sid       = "NeverWriteSource"
       effect    = "Deny"
       actions   = local.target_write_actions

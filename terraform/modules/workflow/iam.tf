@@ -32,7 +32,7 @@ locals {
       resources = [local.target_table_arn_pattern]
     },
     {
-      # The default pattern "<table>*" also matches the source table itself: never change it.
+      # A pattern may match the source table itself: never change it.
       sid       = "NeverChangeSource"
       effect    = "Deny"
       actions   = local.settings_write_actions
@@ -47,12 +47,15 @@ locals {
       resources = ["*"]
     },
     {
-      # Register/PutScalingPolicy only take "*" as resource as well; the service-namespace
-      # condition key limits them to DynamoDB scalable targets.
+      # Register/PutScalingPolicy take the scalable-target resource type (Service Authorization
+      # Reference; "Policy resources: Yes" in "How Application Auto Scaling works with IAM"). Its ARN
+      # ends in an opaque id (scalable-target/1234abcd...), not the table's name, and a target's id
+      # is known only once registered, so the narrowest stable scope is this account's and region's
+      # scalable targets; the service-namespace condition key limits them to DynamoDB's.
       sid       = "CopyAutoscaling"
       effect    = "Allow"
       actions   = ["application-autoscaling:RegisterScalableTarget", "application-autoscaling:PutScalingPolicy"]
-      resources = ["*"]
+      resources = ["arn:${local.partition}:application-autoscaling:${local.region}:${local.account_id}:scalable-target/*"]
       conditions = [
         { test = "StringEquals", variable = "application-autoscaling:service-namespace", values = ["dynamodb"] },
       ]
@@ -96,31 +99,30 @@ locals {
     },
   ]
 
+  # One statement per action the state machine's Task states call, nothing more: the Java test
+  # StateMachinePolicyTest (make test) compares these actions with the states' resources.
   state_machine_policy_statements = [
     {
-      # Exactly the two mappings of this deployment.
+      # Exactly the two mappings of this deployment (EnableCapture/Replay, DisableCapture/Replay,
+      # FailDisableCapture/Replay).
       sid       = "ToggleMappings"
       effect    = "Allow"
-      actions   = ["lambda:UpdateEventSourceMapping", "lambda:GetEventSourceMapping"]
+      actions   = ["lambda:UpdateEventSourceMapping"]
       resources = [var.capture_mapping_arn, var.replay_mapping_arn]
     },
     {
+      # MarkRestoring, MarkReplaying, MarkFinishing set the session's status.
       sid       = "ControlTable"
       effect    = "Allow"
-      actions   = ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"]
+      actions   = ["dynamodb:UpdateItem"]
       resources = [aws_dynamodb_table.this.arn]
     },
     {
-      sid       = "DescribeTables"
+      # DescribeTarget polls the restored table only; the source is read by the workflow function.
+      sid       = "DescribeRestoredTable"
       effect    = "Allow"
       actions   = ["dynamodb:DescribeTable"]
-      resources = [var.source_table_arn, local.target_table_arn_pattern]
-    },
-    {
-      sid       = "QueueDepth"
-      effect    = "Allow"
-      actions   = ["sqs:GetQueueAttributes"]
-      resources = [var.queue_arn, var.dlq_arn]
+      resources = [local.target_table_arn_pattern]
     },
     {
       sid       = "Notify"

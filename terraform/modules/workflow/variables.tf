@@ -30,7 +30,7 @@ variable "source_table_arn" {
 }
 
 variable "target_table_pattern" {
-  description = "Names a restored table may have (IAM wildcards * and ?); a session whose target falls outside it fails."
+  description = "Names a restored table may have (IAM wildcards * and ?); a session whose target falls outside it is refused at registration. It must match no other table of the account (the root module refuses \"<table>*\"; default \"<table>-restored*\")."
   type        = string
 
   validation {

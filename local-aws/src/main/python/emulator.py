@@ -343,6 +343,121 @@ def unnamed_executions_get_a_uuid():
     StepFunctionsParserBackend.start_execution = start_named
 
 
+def sdk_v2_member_name(api_name):
+    """The name AWS Step Functions' aws-sdk tasks take for an API member: the AWS SDK for Java v2
+    name, capitalised. The SDK lower-cases a leading run of capitals, except the last one when a
+    lower-case letter follows (its codegen Utils.unCapitalize): UUID -> uuid, SSESpecification ->
+    sseSpecification, DBInstanceIdentifier -> dbInstanceIdentifier; Step Functions capitalises that
+    (Uuid, SseSpecification, DbInstanceIdentifier). Names the SDK renames by customisation are not
+    covered; src/test/java's StateMachineSdkNamesTest checks the machine against the SDK classes."""
+    i = 1
+    while (i < len(api_name) and api_name[i].isupper()
+           and not (i < len(api_name) - 1 and api_name[i + 1].islower())):
+        i += 1
+    return api_name[0].upper() + api_name[1:i].lower() + api_name[i:]
+
+
+@patch("sfn-sdk-member-names")
+def sdk_tasks_take_sdk_v2_member_names():
+    # AWS Step Functions' aws-sdk:<service>:<action> tasks take the AWS SDK for Java v2 member
+    # names (Uuid for the Lambda API's UUID) and refuse the API's own spelling when it differs: the
+    # definition fails validation. moto hands the keys to botocore as they are, so it takes UUID
+    # and silently drops Uuid. Here: CreateStateMachine/UpdateStateMachine refuse a parameter name
+    # (top level and nested structures) that is not the SDK v2 name (InvalidDefinition, as AWS),
+    # and a running task maps SDK v2 names to botocore's. Also: moto reports a Lambda SDK error as
+    # "lambda.<Name>"; AWS names the service "Lambda" (as "DynamoDb", which moto already knows).
+    import botocore.session
+    from moto.core.exceptions import AWSError
+    from moto.stepfunctions.parser.models import StepFunctionsParserBackend
+    from moto.stepfunctions.parser.asl.component.state.exec.state_task.service import (
+        state_task_service_aws_sdk as aws_sdk)
+    require(StepFunctionsParserBackend, "_validate_definition")
+    require(aws_sdk.StateTaskServiceAwsSdk, "_eval_service_task")
+    require(aws_sdk.StateTaskServiceAwsSdk, "_get_boto_service_name")
+    require(aws_sdk, "_SERVICE_ERROR_NAMES")
+    aws_sdk._SERVICE_ERROR_NAMES.setdefault("lambda", "Lambda")
+    sessions = threading.local()
+    boto_services = {"sfn": "stepfunctions", "states": "stepfunctions"}
+
+    def input_shape(service, action):
+        session = getattr(sessions, "session", None) or botocore.session.get_session()
+        sessions.session = session
+        model = session.get_service_model(boto_services.get(service, service))
+        return model.operation_model(action[0].upper() + action[1:]).input_shape
+
+    def problems(where, parameters, shape, out):
+        if not isinstance(parameters, dict) or shape is None or shape.type_name != "structure":
+            return
+        by_sdk_name = {sdk_v2_member_name(name): name for name in shape.members}
+        for key, value in parameters.items():
+            name = key[:-2] if key.endswith(".$") else key
+            if name not in by_sdk_name:
+                hint = f" (the SDK v2 name is {sdk_v2_member_name(name)})" if name in shape.members else ""
+                out.append(f"The field '{name}' is not supported by Step Functions at {where}{hint}")
+            elif not key.endswith(".$"):
+                problems(f"{where}/{name}", value, shape.members[by_sdk_name[name]], out)
+
+    def check(definition):
+        found = []
+
+        def walk(states, path):
+            for state_name, state in (states or {}).items():
+                resource = state.get("Resource", "") if isinstance(state, dict) else ""
+                parts = resource.split(":")
+                if resource.startswith("arn:aws:states:::aws-sdk:") and len(parts) >= 8:
+                    service, action = parts[6], parts[7].split(".")[0]
+                    try:
+                        shape = input_shape(service, action)
+                    except Exception as error:  # unknown service or action: moto fails it at run time
+                        logging.getLogger("emulator").debug("no model for %s: %s", resource, error)
+                        shape = None
+                    problems(f"{path}/{state_name}/Parameters", state.get("Parameters"), shape, found)
+                for i, branch in enumerate(state.get("Branches", []) if isinstance(state, dict) else []):
+                    walk(branch.get("States"), f"{path}/{state_name}/Branches[{i}]/States")
+                processor = (state.get("ItemProcessor") or state.get("Iterator")) if isinstance(state, dict) else None
+                if processor:
+                    walk(processor.get("States"), f"{path}/{state_name}/ItemProcessor/States")
+
+        walk(definition.get("States"), "/States")
+        return found
+
+    validate = StepFunctionsParserBackend._validate_definition
+
+    def validate_sdk_member_names(definition):
+        validate(definition)
+        found = check(json.loads(definition))
+        if found:
+            # AWSError, not moto's parser InvalidDefinition: that one reaches clients as UnknownError.
+            raise AWSError("Invalid State Machine Definition: '" + ", ".join(
+                f"SCHEMA_VALIDATION_FAILED: {p}" for p in found) + "'", "InvalidDefinition", 400)
+
+    StepFunctionsParserBackend._validate_definition = staticmethod(validate_sdk_member_names)
+
+    def to_botocore(parameters, shape):
+        if not isinstance(parameters, dict) or shape is None or shape.type_name != "structure":
+            return parameters
+        by_sdk_name = {sdk_v2_member_name(name): name for name in shape.members}
+        renamed = {}
+        for key, value in parameters.items():
+            name = by_sdk_name.get(key, key)
+            renamed[name] = to_botocore(value, shape.members.get(name))
+        return renamed
+
+    eval_service_task = aws_sdk.StateTaskServiceAwsSdk._eval_service_task
+
+    def eval_with_botocore_names(self, env, resource_runtime_part, normalised_parameters, state_credentials):
+        try:
+            shape = input_shape(self.resource.api_name, self.resource.api_action)
+        except Exception:  # no model: let moto fail the call as it would
+            shape = None
+        renamed = to_botocore(normalised_parameters, shape)
+        normalised_parameters.clear()
+        normalised_parameters.update(renamed)
+        return eval_service_task(self, env, resource_runtime_part, normalised_parameters, state_credentials)
+
+    aws_sdk.StateTaskServiceAwsSdk._eval_service_task = eval_with_botocore_names
+
+
 @patch("no-moto-esm-delivery")
 def detach_moto_event_source_mappings():
     # moto delivers to a mapping's function itself, synchronously inside SendMessage / PutItem,

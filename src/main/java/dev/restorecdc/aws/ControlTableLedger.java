@@ -7,13 +7,15 @@ import dev.restorecdc.cdc.Conflict;
 import dev.restorecdc.cdc.ReplaySemantics;
 import dev.restorecdc.cdc.SessionLedger;
 import dev.restorecdc.cdc.Timestamps;
+import dev.restorecdc.session.SessionRecord;
 
-import static dev.restorecdc.aws.ControlTableKeys.ACTIVE;
-import static dev.restorecdc.aws.ControlTableKeys.conflictPk;
-import static dev.restorecdc.aws.ControlTableKeys.keyLogPk;
-import static dev.restorecdc.aws.ControlTableKeys.keyLogSk;
-import static dev.restorecdc.aws.ControlTableKeys.sessionSk;
-import static dev.restorecdc.aws.ControlTableKeys.tablePk;
+import static dev.restorecdc.session.ControlTableKeys.ACTIVE;
+import static dev.restorecdc.session.ControlTableKeys.LOCK_SESSION_ID;
+import static dev.restorecdc.session.ControlTableKeys.conflictPk;
+import static dev.restorecdc.session.ControlTableKeys.keyLogPk;
+import static dev.restorecdc.session.ControlTableKeys.keyLogSk;
+import static dev.restorecdc.session.ControlTableKeys.sessionSk;
+import static dev.restorecdc.session.ControlTableKeys.tablePk;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
@@ -82,19 +84,19 @@ public final class ControlTableLedger implements SessionLedger {
     private Optional<ActiveSession> read() {
         Map<String, AttributeValue> lock = dynamo.getItem(b -> b.tableName(controlTable).consistentRead(true)
                 .key(key(tablePk(sourceTable), ACTIVE))).item();
-        if (lock == null || !lock.containsKey("session_id")) {
+        if (lock == null || !lock.containsKey(LOCK_SESSION_ID)) {
             return Optional.empty();
         }
-        String sessionId = lock.get("session_id").s();
-        Map<String, AttributeValue> session = dynamo.getItem(b -> b.tableName(controlTable).consistentRead(true)
+        String sessionId = lock.get(LOCK_SESSION_ID).s();
+        Map<String, AttributeValue> item = dynamo.getItem(b -> b.tableName(controlTable).consistentRead(true)
                 .key(key(tablePk(sourceTable), sessionSk(sessionId)))).item();
-        if (session == null || session.isEmpty()) {
+        if (item == null || item.isEmpty()) {
             return Optional.empty();
         }
-        return Optional.of(new ActiveSession(sessionId, text(session, "status").orElse("UNKNOWN"),
-                text(session, "target_table"), text(session, "replay_from").map(Instant::parse),
-                text(session, "capture_floor").map(Instant::parse),
-                text(session, "replay_semantics").flatMap(ReplaySemantics::fromRecord)));
+        SessionRecord session = SessionRecord.fromValues(DynamoJson.toPlainItem(item));
+        return Optional.of(new ActiveSession(sessionId, session.status().name(), session.targetTable(),
+                session.replayFrom(), session.captureFloor(),
+                session.replaySemantics().flatMap(ReplaySemantics::fromRecord)));
     }
 
     @Override
@@ -223,7 +225,7 @@ public final class ControlTableLedger implements SessionLedger {
             Map<String, List<WriteRequest>> pending = Map.of(controlTable, chunk);
             for (int attempt = 0; !pending.isEmpty() && attempt < 8; attempt++) {
                 if (attempt > 0) {
-                    sleepQuietly(DynamoTargetWriter.backoff(attempt));
+                    sleepQuietly(DynamoTargetWriter.RETRY.before(attempt));
                 }
                 Map<String, List<WriteRequest>> sending = pending;
                 pending = dynamo.batchWriteItem(b -> b.requestItems(sending)).unprocessedItems();
@@ -252,11 +254,6 @@ public final class ControlTableLedger implements SessionLedger {
 
     private static AttributeValue number(long value) {
         return AttributeValue.fromN(Long.toString(value));
-    }
-
-    private static Optional<String> text(Map<String, AttributeValue> item, String name) {
-        AttributeValue value = item.get(name);
-        return value == null || value.s() == null || value.s().isBlank() ? Optional.empty() : Optional.of(value.s());
     }
 
     private static void sleepQuietly(Duration wait) {

@@ -9,7 +9,6 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.BatchGetItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
 
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -18,8 +17,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-import static dev.restorecdc.aws.ControlTableKeys.keyLogPk;
-import static dev.restorecdc.aws.ControlTableKeys.keyLogSk;
+import static dev.restorecdc.session.ControlTableKeys.keyLogPk;
+import static dev.restorecdc.session.ControlTableKeys.keyLogSk;
 
 /**
  * Change replay's read: one BatchGetItem holding the batch's keys in the restored table and their
@@ -77,12 +76,8 @@ public final class DynamoTargetProbe implements TargetProbe {
                             "sk", AttributeValue.fromS(keyLogSk(key.groupId())))).toList()).build());
         }
         for (int attempt = 0; !pending.isEmpty(); attempt++) {
-            if (attempt > 0) {
-                Duration wait = DynamoTargetWriter.backoff(attempt);
-                if (!deadline.hasRoomFor(wait)) {
-                    throw new IllegalStateException("BatchGetItem left keys unprocessed at the invocation's deadline");
-                }
-                sleep(wait);
+            if (attempt > 0 && !DynamoTargetWriter.RETRY.awaitRetry(attempt, deadline)) {
+                throw new IllegalStateException("BatchGetItem left keys unprocessed at the invocation's deadline");
             }
             Map<String, KeysAndAttributes> request = pending;
             BatchGetItemResponse response;
@@ -117,13 +112,5 @@ public final class DynamoTargetProbe implements TargetProbe {
         }
         AttributeValue attributes = entry.get("attributes");
         return attributes == null || !attributes.hasSs() ? List.of() : attributes.ss();
-    }
-
-    private static void sleep(Duration wait) {
-        try {
-            Thread.sleep(wait.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 }

@@ -3,7 +3,6 @@ package dev.restorecdc.cdc;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -102,11 +101,10 @@ public final class CanonicalForm {
         };
     }
 
-    /** A number by value: no trailing zeros, zero as "0". */
+    /** A number by value ({@link DynamoNumbers#canonical}, the one number normalisation). */
     public static String number(String path, String number) {
         try {
-            BigDecimal parsed = new BigDecimal(number);
-            return parsed.signum() == 0 ? "0" : parsed.stripTrailingZeros().toPlainString();
+            return DynamoNumbers.canonical(number);
         } catch (NumberFormatException e) {
             throw new MalformedChangeException(path, number, "not a number");
         }

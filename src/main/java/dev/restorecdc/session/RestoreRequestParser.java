@@ -3,14 +3,17 @@ package dev.restorecdc.session;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import java.math.BigDecimal;
+import java.time.DateTimeException;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeFormatterBuilder;
 import java.time.format.DateTimeParseException;
+import java.time.format.ResolverStyle;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 /**
  * Reads the restore request from the {@code detail} of the CloudTrail event ("AWS API Call via
@@ -19,14 +22,19 @@ import java.util.Optional;
 public final class RestoreRequestParser {
 
     /**
-     * CloudTrail writes DynamoDB's timestamp parameters the way the service's Java model prints them
-     * ("Nov 25, 2026, 12:30:00 PM", UTC); ISO-8601 and epoch seconds are accepted too. When none
+     * CloudTrail writes DynamoDB's timestamp parameters the way the service's Java model prints them,
+     * in UTC, and that form depends on the JDK: "Nov 25, 2026, 12:30:00 PM", "Nov 25, 2026 9:00:00 AM"
+     * (no comma after the year) and, from JDK 20's CLDR data on, a narrow no-break space (U+202F)
+     * before AM/PM. Spaces are normalised first, the comma is optional, and an impossible date
+     * (Nov 31) is refused rather than moved. ISO-8601 and epoch seconds are accepted too. When none
      * fits, the restore point comes from the target's RestoreSummary instead.
      */
     private static final DateTimeFormatter CLOUDTRAIL_DATE = new DateTimeFormatterBuilder()
             .parseCaseInsensitive()
-            .appendPattern("MMM d, yyyy, h:mm:ss a")
-            .toFormatter(Locale.US);
+            .appendPattern("MMM d, uuuu[,] h:mm:ss a")
+            .toFormatter(Locale.US)
+            .withResolverStyle(ResolverStyle.STRICT);
+    private static final Pattern SPACES = Pattern.compile("[\\s\\u00A0\\u2007\\u202F]+");
 
     private RestoreRequestParser() {
     }
@@ -80,7 +88,11 @@ public final class RestoreRequestParser {
             return Optional.empty();
         }
         if (value.isNumber()) {
-            return Optional.of(epochSeconds(value.decimalValue()));
+            try {
+                return Optional.of(epochSeconds(value.decimalValue()));
+            } catch (ArithmeticException | DateTimeException outOfRange) {
+                return Optional.empty(); // unreadable: never fails the session (the RestoreSummary is asked instead)
+            }
         }
         String text = value.asText().trim();
         try {
@@ -89,19 +101,20 @@ public final class RestoreRequestParser {
             // next format
         }
         try {
-            return Optional.of(LocalDateTime.parse(text, CLOUDTRAIL_DATE).toInstant(ZoneOffset.UTC));
+            String spaced = SPACES.matcher(text).replaceAll(" ");
+            return Optional.of(LocalDateTime.parse(spaced, CLOUDTRAIL_DATE).toInstant(ZoneOffset.UTC));
         } catch (DateTimeParseException notCloudTrail) {
             // next format
         }
         try {
             return Optional.of(epochSeconds(new BigDecimal(text)));
-        } catch (NumberFormatException notEpoch) {
+        } catch (NumberFormatException | ArithmeticException | DateTimeException notEpoch) {
             return Optional.empty();
         }
     }
 
     private static Instant epochSeconds(BigDecimal seconds) {
-        long whole = seconds.longValue();
+        long whole = seconds.setScale(0, java.math.RoundingMode.FLOOR).longValueExact(); // beyond long: ArithmeticException, not a wrapped value
         long nanos = seconds.subtract(BigDecimal.valueOf(whole)).movePointRight(9).longValue();
         return Instant.ofEpochSecond(whole, nanos);
     }

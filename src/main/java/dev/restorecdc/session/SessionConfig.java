@@ -1,5 +1,6 @@
 package dev.restorecdc.session;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import java.time.Duration;
@@ -32,6 +33,7 @@ public record SessionConfig(
         ReplaySemanticsMode replaySemanticsMode) {
 
     /** @throws IllegalArgumentException naming the missing or bad key and its value */
+    @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
     public static SessionConfig from(JsonNode config) {
         if (config == null || !config.isObject()) {
             throw new IllegalArgumentException("config must be an object, got " + config);

@@ -9,10 +9,12 @@ public enum SessionStatus {
     CAUGHT_UP,
     FINISHING,
     FINISHED,
+    /** Ended by {@code max_session_seconds} before the operator's finish: the sync stopped on its own. */
+    EXPIRED,
     FAILED;
 
     /** A session in one of these states no longer holds (or never took) the table's lock. */
     public boolean isTerminal() {
-        return this == FINISHED || this == FAILED;
+        return this == FINISHED || this == EXPIRED || this == FAILED;
     }
 }

@@ -1,6 +1,7 @@
 package dev.restorecdc.session;
 
 import java.util.Objects;
+import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
@@ -35,11 +36,46 @@ public final class TargetTablePattern {
 
     /** @throws SessionRefusedException when the target lies outside the pattern */
     public void requireMatch(String sourceTable, String targetTable) {
-        if (!matches(targetTable)) {
-            throw new SessionRefusedException("target table " + targetTable + " is outside target_table_pattern '"
-                    + pattern + "': replay and the settings copy are only allowed on tables matching it (source table "
-                    + sourceTable + ")");
+        Optional<String> refusal = refusal(sourceTable, targetTable);
+        if (refusal.isPresent()) {
+            throw new SessionRefusedException(refusal.get());
         }
+    }
+
+    /** Why a target outside the pattern is refused; empty when it matches. */
+    public Optional<String> refusal(String sourceTable, String targetTable) {
+        if (matches(targetTable)) {
+            return Optional.empty();
+        }
+        return Optional.of("target table " + targetTable + " is outside target_table_pattern '"
+                + pattern + "': replay and the settings copy are only allowed on tables matching it (source table "
+                + sourceTable + ")");
+    }
+
+    /** The default, {@code <table>-restored*}: only names the operator reserves for restores of the table. */
+    public static String defaultFor(String sourceTable) {
+        return sourceTable + "-restored*";
+    }
+
+    /**
+     * True when the pattern's literal start is the source table's name, at most followed by one
+     * separator, before a wildcard: {@code orders*} or {@code orders-*} also match the account's
+     * other tables named after it ({@code orders-ledger}), which replay and the settings copy would
+     * then be allowed to write. Terraform refuses such a pattern (variables.tf); this is the same rule.
+     */
+    public static boolean coversOtherTablesOf(String pattern, String sourceTable) {
+        int wildcard = firstWildcard(pattern);
+        if (wildcard < 0) {
+            return false;
+        }
+        String literal = pattern.substring(0, wildcard);
+        return sourceTable.startsWith(literal) || (literal.startsWith(sourceTable) && literal.length() <= sourceTable.length() + 1);
+    }
+
+    private static int firstWildcard(String pattern) {
+        int star = pattern.indexOf('*');
+        int question = pattern.indexOf('?');
+        return star < 0 ? question : question < 0 ? star : Math.min(star, question);
     }
 
     @Override

@@ -3,6 +3,8 @@ package dev.restorecdc.session;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.IntNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import org.junit.jupiter.api.Test;
 
@@ -10,6 +12,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -51,6 +54,39 @@ class RestoreRequestParserTest {
         assertThat(RestoreRequestParser.parseLenient(new IntNode(1_795_000_000))).contains(Instant.ofEpochSecond(1_795_000_000));
         assertThat(RestoreRequestParser.parseLenient(new TextNode("1795000000.5"))).contains(Instant.ofEpochSecond(1_795_000_000, 500_000_000));
         assertThat(RestoreRequestParser.parseLenient(new TextNode("yesterday"))).isEqualTo(Optional.empty());
+    }
+
+    @Test
+    void restorePointReadsEveryFormCloudTrailWrites() {
+        Instant nine = Instant.parse("2026-11-25T09:00:00Z");
+        assertThat(RestoreRequestParser.parseLenient(new TextNode("Nov 25, 2026, 9:00:00 AM"))).contains(nine);
+        assertThat(RestoreRequestParser.parseLenient(new TextNode("Nov 25, 2026 9:00:00 AM"))).as("no comma after the year").contains(nine);
+        assertThat(RestoreRequestParser.parseLenient(new TextNode("Nov 25, 2026, 9:00:00\u202FAM"))).as("narrow no-break space (JDK 20+)").contains(nine);
+        assertThat(RestoreRequestParser.parseLenient(new TextNode("Nov 25, 2026 9:00:00\u202FAM"))).contains(nine);
+        assertThat(RestoreRequestParser.parseLenient(new TextNode("Nov 25, 2026, 9:00:00\u00A0am"))).as("no-break space, lower case").contains(nine);
+        assertThat(RestoreRequestParser.parseLenient(new TextNode("Nov 5, 2026 12:30:00 PM"))).contains(Instant.parse("2026-11-05T12:30:00Z"));
+        assertThat(RestoreRequestParser.parseLenient(new TextNode("Nov 25, 2026, 12:00:00 AM"))).contains(Instant.parse("2026-11-25T00:00:00Z"));
+    }
+
+    @Test
+    void anUnreadableRestorePointIsAbsentNeverAnError() {
+        for (String text : List.of("", "Nov 31, 2026, 9:00:00 AM", "25.11.2026 09:00", "1e999999999", "-1e30", "NaN")) {
+            assertThat(RestoreRequestParser.parseLenient(new TextNode(text))).as(text).isEmpty();
+        }
+        assertThat(RestoreRequestParser.parseLenient(new com.fasterxml.jackson.databind.node.DecimalNode(new java.math.BigDecimal("1e40")))).isEmpty();
+        assertThat(RestoreRequestParser.parseLenient(JsonNodeFactory.instance.objectNode())).isEmpty();
+    }
+
+    @Test
+    void inAutoModeAnUnreadableRestoreDateNeverFailsTheSession() throws IOException {
+        ObjectNode detail = (ObjectNode) detail("by-arn");
+        ((ObjectNode) detail.get("requestParameters")).put("restoreDateTime", "Nov 25 2026 at nine");
+
+        RestoreRequest request = RestoreRequestParser.parse(detail, "orders", ARN);
+
+        assertThat(request.restorePoint()).isEmpty();
+        assertThat(CaptureFloor.of(request, ReplayFromMode.AUTO, Optional.empty())).isEqualTo(request.requestedAt());
+        assertThat(ReplayFromRule.settle(request, ReplayFromMode.AUTO, Optional.empty()).instant()).isEqualTo(request.requestedAt());
     }
 
     @Test

@@ -30,7 +30,8 @@ class SessionConfigTest {
 
         assertThat(config.sourceTableName()).isEqualTo("orders");
         assertThat(config.replayFromMode()).isEqualTo(ReplayFromMode.AUTO);
-        assertThat(config.targetTablePattern().matches("orders-x")).isTrue();
+        assertThat(config.targetTablePattern().matches("orders-restored-x")).isTrue();
+        assertThat(config.targetTablePattern().matches("orders-x")).isFalse();
         assertThat(config.copySettings()).isEqualTo(CopySettings.all());
         assertThat(config.restorePoll()).isEqualTo(Duration.ofSeconds(1));
         assertThat(config.caughtUpBacklog()).isEqualTo(10);

@@ -9,13 +9,28 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class TargetTablePatternTest {
 
     @Test
-    void defaultPatternAllowsNamesStartingWithTheTableName() {
-        TargetTablePattern pattern = new TargetTablePattern("orders*");
+    void defaultPatternAllowsRestoredNamesOnlyNotOtherTablesNamedAfterTheSource() {
+        TargetTablePattern pattern = new TargetTablePattern(TargetTablePattern.defaultFor("orders"));
 
+        assertThat(pattern.toString()).isEqualTo("orders-restored*");
         assertThat(pattern.matches("orders-restored-2026-11-25")).isTrue();
-        assertThat(pattern.matches("orders")).isTrue();
+        assertThat(pattern.matches("orders-restored")).isTrue();
+        assertThat(pattern.matches("orders")).isFalse();
+        assertThat(pattern.matches("orders-ledger")).isFalse();
         assertThat(pattern.matches("customers-restored")).isFalse();
-        assertThat(pattern.matches("my-orders")).isFalse();
+        assertThat(pattern.matches("my-orders-restored")).isFalse();
+        assertThat(TargetTablePattern.coversOtherTablesOf(pattern.toString(), "orders")).isFalse();
+    }
+
+    @Test
+    void aPatternThatIsTheTableNameAndAWildcardCoversTheAccountsOtherTables() {
+        assertThat(TargetTablePattern.coversOtherTablesOf("orders*", "orders")).isTrue();
+        assertThat(TargetTablePattern.coversOtherTablesOf("orders-*", "orders")).isTrue();
+        assertThat(TargetTablePattern.coversOtherTablesOf("orders_?*", "orders")).isTrue();
+        assertThat(TargetTablePattern.coversOtherTablesOf("ord*", "orders")).isTrue();
+        assertThat(TargetTablePattern.coversOtherTablesOf("orders-copy-*", "orders")).isFalse();
+        assertThat(TargetTablePattern.coversOtherTablesOf("restores-of-orders-*", "orders")).isFalse();
+        assertThat(TargetTablePattern.coversOtherTablesOf("orders-restored-exact", "orders")).isFalse();
     }
 
     @Test
@@ -35,6 +50,15 @@ class TargetTablePatternTest {
                 .isInstanceOf(SessionRefusedException.class)
                 .hasMessageContaining("orders-copy")
                 .hasMessageContaining("'orders-restored-*'");
+    }
+
+    @Test
+    void theRefusalIsEmptyForAMatchAndExplainsAMiss() {
+        TargetTablePattern pattern = new TargetTablePattern("orders-restored*");
+
+        assertThat(pattern.refusal("orders", "orders-restored-1")).isEmpty();
+        assertThat(pattern.refusal("orders", "orders-ledger")).get().asString()
+                .contains("orders-ledger is outside target_table_pattern 'orders-restored*'");
     }
 
     @Test

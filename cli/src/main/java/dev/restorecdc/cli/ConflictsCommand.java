@@ -3,6 +3,7 @@ package dev.restorecdc.cli;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.restorecdc.cdc.ItemKey;
+import dev.restorecdc.session.SessionRecord;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 import java.util.List;
@@ -35,7 +36,7 @@ final class ConflictsCommand {
             ObjectNode root = cli.json.createObjectNode();
             root.put("session_id", session.sessionId());
             root.put("source_table", session.sourceTable());
-            root.put("replay_semantics", session.text("replay_semantics").orElse(null));
+            root.put("replay_semantics", session.replaySemantics().orElse(null));
             root.put("count", conflicts.size());
             ArrayNode list = root.putArray("conflicts");
             for (Map<String, AttributeValue> item : conflicts) {
@@ -51,7 +52,7 @@ final class ConflictsCommand {
             return 0;
         }
         cli.out.println("session " + session.sessionId() + " (" + session.status() + ", replays "
-                + session.text("replay_semantics").orElse("images") + "): " + conflicts.size() + " conflicts");
+                + session.replaySemantics().orElse("images") + "): " + conflicts.size() + " conflicts");
         if (conflicts.isEmpty()) {
             return 0;
         }

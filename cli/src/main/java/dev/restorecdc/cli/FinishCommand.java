@@ -1,5 +1,7 @@
 package dev.restorecdc.cli;
 
+import dev.restorecdc.session.SessionStatus;
+import dev.restorecdc.session.SessionRecord;
 import software.amazon.awssdk.services.sfn.model.InvalidTokenException;
 import software.amazon.awssdk.services.sfn.model.TaskDoesNotExistException;
 import software.amazon.awssdk.services.sfn.model.TaskTimedOutException;
@@ -37,12 +39,13 @@ final class FinishCommand {
         table = Optional.of(session.sourceTable());
 
         switch (session.status()) {
-            case "FINISHED" -> {
+            case FINISHED -> {
                 cli.out.println("session " + sessionId + " is already FINISHED" + reason(session));
                 return 0;
             }
-            case "FAILED" -> throw new CliFailure("session " + sessionId + " FAILED" + reason(session) + ": nothing to finish");
-            case "FINISHING" -> cli.out.println("session " + sessionId + " is already FINISHING; waiting for it to end");
+            case FAILED -> throw new CliFailure("session " + sessionId + " FAILED" + reason(session) + ": nothing to finish");
+            case EXPIRED -> throw new CliFailure("session " + sessionId + " EXPIRED" + reason(session) + ": nothing to finish");
+            case FINISHING -> cli.out.println("session " + sessionId + " is already FINISHING; waiting for it to end");
             default -> signal(session, control);
         }
 
@@ -50,12 +53,13 @@ final class FinishCommand {
         while (true) {
             session = control.session(sessionId, table);
             switch (session.status()) {
-                case "FINISHED" -> {
+                case FINISHED -> {
                     cli.out.println("session " + sessionId + " FINISHED" + reason(session)
                             + "; capture and replay are off and the table's lock is released");
                     return 0;
                 }
-                case "FAILED" -> throw new CliFailure("session " + sessionId + " FAILED while finishing" + reason(session));
+                case FAILED -> throw new CliFailure("session " + sessionId + " FAILED while finishing" + reason(session));
+                case EXPIRED -> throw new CliFailure("session " + sessionId + " EXPIRED before the finish signal" + reason(session));
                 default -> {
                     if (!Instant.now().isBefore(deadline)) {
                         throw new CliFailure("timed out after " + timeout.toSeconds() + "s: session " + sessionId + " is still "
@@ -76,8 +80,8 @@ final class FinishCommand {
             cli.aws.sfn().sendTaskSuccess(r -> r.taskToken(token).output("{\"finished_by\":\"operator\"}"));
             cli.out.println("sent the finish signal for session " + session.sessionId() + "; waiting for FINISHED");
         } catch (TaskTimedOutException | InvalidTokenException | TaskDoesNotExistException e) {
-            String now = control.session(session.sessionId(), Optional.of(session.sourceTable())).status();
-            if (now.equals("FINISHING") || now.equals("FINISHED")) {
+            SessionStatus now = control.session(session.sessionId(), Optional.of(session.sourceTable())).status();
+            if (now == SessionStatus.FINISHING || now == SessionStatus.FINISHED || now == SessionStatus.EXPIRED) {
                 return; // someone (or the maximum duration) finished it meanwhile: follow it to the end
             }
             throw new CliFailure("Step Functions no longer waits for session " + session.sessionId() + "'s token ("
@@ -87,6 +91,6 @@ final class FinishCommand {
     }
 
     private static String reason(SessionRecord session) {
-        return session.text("reason").map(r -> " (" + r + ")").orElse("");
+        return session.reason().map(r -> " (" + r + ")").orElse("");
     }
 }

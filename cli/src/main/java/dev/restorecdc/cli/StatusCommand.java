@@ -1,5 +1,9 @@
 package dev.restorecdc.cli;
 
+import java.time.Instant;
+import dev.restorecdc.cdc.Timestamps;
+import dev.restorecdc.session.SessionStatus;
+import dev.restorecdc.session.SessionRecord;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
@@ -69,28 +73,27 @@ final class StatusCommand {
         TextTable text = new TextTable("SESSION", "PHASE", "REQUESTED AT", "RESTORE POINT", "REPLAY FROM", "RULE", "TARGET",
                 "CAPTURE LAG", "REPLAY LAG", "CAPTURED", "PUTS", "DELETES", "SKIPPED", "RETRIES", "FAILED");
         for (SessionRecord s : sessions) {
-            Map<String, Long> c = s.counters();
-            text.add(s.sessionId(), s.status(), s.text("requested_at").orElse("-"), s.text("restore_point").orElse("latest"),
-                    s.text("replay_from").orElse("-"), s.text("replay_from_rule").orElse("-"), s.target().orElse("-"),
-                    TextTable.duration(s.captureLag()), TextTable.duration(s.replayLag()), n(c.get("captured")),
-                    n(c.get("replayed_puts")), n(c.get("replayed_deletes")), n(c.get("skipped_window")),
-                    n(c.get("retries")), n(c.get("failed")));
+            SessionRecord.Counters c = s.counters();
+            text.add(s.sessionId(), s.status().name(), at(s.requestedAt()).orElse("-"), at(s.restorePoint()).orElse("latest"),
+                    at(s.replayFrom()).orElse("-"), s.replayFromRule().orElse("-"), s.targetTable().orElse("-"),
+                    TextTable.duration(s.captureLag()), TextTable.duration(s.replayLag()), n(c.captured()),
+                    n(c.replayedPuts()), n(c.replayedDeletes()), n(c.skippedWindow()), n(c.retries()), n(c.failed()));
         }
         text.print(cli.out);
         for (SessionRecord s : sessions) {
-            s.text("reason").ifPresent(r -> cli.out.println("  " + s.sessionId() + " reason: " + r));
-            s.text("replay_semantics").ifPresent(semantics -> cli.out.println("  " + s.sessionId() + " replays "
+            s.reason().ifPresent(r -> cli.out.println("  " + s.sessionId() + " reason: " + r));
+            s.replaySemantics().ifPresent(semantics -> cli.out.println("  " + s.sessionId() + " replays "
                     + (semantics.equals("change") ? "changes (undo)" : "whole images")
-                    + s.text("replay_semantics_rule").map(rule -> " (" + rule + ")").orElse("")
-                    + "; " + s.counters().get("conflicts") + " conflicts"
-                    + (s.counters().get("conflicts") > 0 ? ": restore-cdc conflicts --session " + s.sessionId() : "")));
-            s.text("replay_semantics_note").ifPresent(note -> cli.out.println("  " + s.sessionId() + " NOTE: " + note));
-            s.text("replay_error").ifPresent(e -> cli.out.println("  " + s.sessionId() + " replay error (at "
-                    + s.text("replay_error_at").orElse("?") + "): " + e));
+                    + s.replaySemanticsRule().map(rule -> " (" + rule + ")").orElse("")
+                    + "; " + s.counters().conflicts() + " conflicts"
+                    + (s.counters().conflicts() > 0 ? ": restore-cdc conflicts --session " + s.sessionId() : "")));
+            s.replaySemanticsNote().ifPresent(note -> cli.out.println("  " + s.sessionId() + " NOTE: " + note));
+            s.replayError().ifPresent(e -> cli.out.println("  " + s.sessionId() + " replay error (at "
+                    + at(s.replayErrorAt()).orElse("?") + "): " + e));
             if (!s.settingsApplied().isEmpty()) {
                 cli.out.println("  " + s.sessionId() + " settings applied: " + s.settingsApplied());
             }
-            if (s.taskToken().isPresent() && !s.terminal() && !s.status().equals("FINISHING")) {
+            if (waitsForOperator(s)) {
                 cli.out.println("  " + s.sessionId() + " waits for the operator: restore-cdc finish --session " + s.sessionId());
             }
         }
@@ -120,20 +123,42 @@ final class StatusCommand {
     private ObjectNode sessionJson(SessionRecord s) {
         ObjectNode node = cli.json.createObjectNode();
         node.put("session_id", s.sessionId());
-        node.put("status", s.status());
-        for (String field : List.of("reason", "target_table", "restore_point", "requested_at", "replay_from",
-                "replay_from_rule", "replay_semantics", "replay_semantics_rule", "replay_semantics_note", "capture_floor", "capture_newest_at", "capture_ran_at", "replay_newest_at",
-                "replay_error", "replay_error_at", "created_at", "updated_at")) {
-            node.put(field, s.text(field).orElse(null));
-        }
+        node.put("status", s.status().name());
+        node.put(SessionRecord.REASON, s.reason().orElse(null));
+        node.put(SessionRecord.TARGET_TABLE, s.targetTable().orElse(null));
+        node.put(SessionRecord.RESTORE_POINT, at(s.restorePoint()).orElse(null));
+        node.put(SessionRecord.REQUESTED_AT, at(s.requestedAt()).orElse(null));
+        node.put(SessionRecord.REPLAY_FROM, at(s.replayFrom()).orElse(null));
+        node.put(SessionRecord.REPLAY_FROM_RULE, s.replayFromRule().orElse(null));
+        node.put(SessionRecord.REPLAY_SEMANTICS, s.replaySemantics().orElse(null));
+        node.put(SessionRecord.REPLAY_SEMANTICS_RULE, s.replaySemanticsRule().orElse(null));
+        node.put(SessionRecord.REPLAY_SEMANTICS_NOTE, s.replaySemanticsNote().orElse(null));
+        node.put(SessionRecord.CAPTURE_FLOOR, at(s.captureFloor()).orElse(null));
+        node.put(SessionRecord.CAPTURE_NEWEST_AT, at(s.captureNewestAt()).orElse(null));
+        node.put(SessionRecord.CAPTURE_RAN_AT, at(s.captureRanAt()).orElse(null));
+        node.put(SessionRecord.REPLAY_NEWEST_AT, at(s.replayNewestAt()).orElse(null));
+        node.put(SessionRecord.REPLAY_ERROR, s.replayError().orElse(null));
+        node.put(SessionRecord.REPLAY_ERROR_AT, at(s.replayErrorAt()).orElse(null));
+        node.put(SessionRecord.CREATED_AT, at(s.createdAt()).orElse(null));
+        node.put(SessionRecord.UPDATED_AT, at(s.updatedAt()).orElse(null));
         node.put("capture_lag_seconds", seconds(s.captureLag()));
         node.put("replay_lag_seconds", seconds(s.replayLag()));
-        node.put("waiting_for_operator", s.taskToken().isPresent() && !s.terminal() && !s.status().equals("FINISHING"));
+        node.put("waiting_for_operator", waitsForOperator(s));
         ObjectNode counters = node.putObject("counters");
-        s.counters().forEach(counters::put);
+        s.counters().byName().forEach(counters::put);
         ObjectNode settings = node.putObject("settings_applied");
         s.settingsApplied().forEach(settings::put);
         return node;
+    }
+
+    /** A task token is stored and nobody has finished the session yet. */
+    private static boolean waitsForOperator(SessionRecord s) {
+        return s.taskToken().isPresent() && !s.terminal() && s.status() != SessionStatus.FINISHING;
+    }
+
+    /** Instants in the control table's one form, whatever form an older item stored. */
+    private static Optional<String> at(Optional<Instant> instant) {
+        return instant.map(Timestamps::format);
     }
 
     private static Double seconds(Optional<Duration> duration) {

@@ -1,5 +1,6 @@
 package dev.restorecdc.cli;
 
+import dev.restorecdc.session.SessionRecord;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
@@ -43,7 +44,7 @@ final class VerifyCommand {
 
     /** The comparison verify reports and repair acts on. */
     static Result compare(CliContext cli, CliArgs args, SessionRecord session) {
-        String target = session.target().orElseThrow(() -> new CliFailure("session " + session.sessionId()
+        String target = session.targetTable().orElseThrow(() -> new CliFailure("session " + session.sessionId()
                 + " has no target table yet (status " + session.status() + "): nothing to verify"));
         TableComparer comparer = new TableComparer(cli, session.sourceTable(), target);
         comparer.requireTables();
@@ -95,7 +96,7 @@ final class VerifyCommand {
         String toJson(CliContext cli) {
             ObjectNode root = cli.json.createObjectNode();
             root.put("session_id", session.sessionId());
-            root.put("status", session.status());
+            root.put("status", session.status().name());
             root.put("source_table", session.sourceTable());
             root.put("target_table", target);
             root.put("keys_in_log", keysInLog);

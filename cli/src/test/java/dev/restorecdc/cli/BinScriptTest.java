@@ -21,7 +21,7 @@ class BinScriptTest {
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
 
         assertThat(process.waitFor()).isEqualTo(2);
-        assertThat(output).contains("no packaged artefact").contains("make build");
+        assertThat(output).contains("no packaged CLI").contains("make build");
         assertThat(checkout.resolve("target")).doesNotExist();
         assertThat(Files.isExecutable(Emulator.projectRoot().resolve("bin/restore-cdc"))).as("bin/restore-cdc is executable").isTrue();
     }

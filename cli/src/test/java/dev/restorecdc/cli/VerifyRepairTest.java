@@ -233,11 +233,11 @@ class VerifyRepairTest {
                 "replay_semantics", Fixtures.s("change"), "conflicts", Fixtures.n(1)));
         String group = ItemKey.of(KU).groupId();
         moto.aws.dynamo().putItem(r -> r.tableName(names.controlTable()).item(Map.of(
-                "pk", Fixtures.s(dev.restorecdc.aws.ControlTableKeys.keyLogPk("u1", group)), "sk", Fixtures.s("KEY#" + group),
+                "pk", Fixtures.s(dev.restorecdc.session.ControlTableKeys.keyLogPk("u1", group)), "sk", Fixtures.s("KEY#" + group),
                 "key", Fixtures.s(KU.toString()), "last_op", Fixtures.s("UPDATE"), "last_at", Fixtures.s("2026-11-25T10:01:00.000Z"),
                 "attributes", AttributeValue.fromSs(java.util.List.of("stock")), "whole", AttributeValue.fromBool(false))));
         moto.aws.dynamo().putItem(r -> r.tableName(names.controlTable()).item(Map.of(
-                "pk", Fixtures.s(dev.restorecdc.aws.ControlTableKeys.conflictPk("u1")), "sk", Fixtures.s("KEY#" + group),
+                "pk", Fixtures.s(dev.restorecdc.session.ControlTableKeys.conflictPk("u1")), "sk", Fixtures.s("KEY#" + group),
                 "key", Fixtures.s(KU.toString()), "kind", Fixtures.s("modified_in_window"), "event_name", Fixtures.s("MODIFY"),
                 "old_image_digest", Fixtures.s("a".repeat(64)), "target_digest", Fixtures.s("b".repeat(64)),
                 "changed", AttributeValue.fromSs(java.util.List.of("stock")))));

@@ -13,6 +13,7 @@ import software.amazon.awssdk.services.lambda.model.Runtime;
 import software.amazon.awssdk.services.sfn.SfnClient;
 import software.amazon.awssdk.services.sfn.model.DescribeExecutionResponse;
 import software.amazon.awssdk.services.sfn.model.ExecutionStatus;
+import software.amazon.awssdk.services.sfn.model.SfnException;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.Message;
 import software.amazon.awssdk.services.sqs.model.BatchResultErrorEntry;
@@ -202,6 +203,47 @@ class EmulatorTest {
             assertThat(invocations).map(EmulatorTest::compact)
                     .contains("/2015-03-31/functions/rcdc-test-workflow/invocations{\"step\":\"call\"}");
         }
+    }
+
+    /**
+     * As AWS: an aws-sdk task takes the AWS SDK for Java v2 member name ({@code Uuid}) and a definition
+     * with the API's own spelling ({@code UUID}) is refused; moto alone does the opposite.
+     */
+    @Test
+    void sdkTasksTakeSdkV2MemberNamesAndRefuseTheApiSpelling() throws IOException {
+        SdkBytes code = SdkBytes.fromByteArray(tinyZip());
+        try (LambdaClient lambda = emulator.configure(LambdaClient.builder()).build();
+             SqsClient sqs = emulator.sqs();
+             SfnClient sfn = emulator.configure(SfnClient.builder()).build()) {
+            lambda.createFunction(b -> b.functionName("rcdc-test-names").runtime(Runtime.JAVA17)
+                    .role(role("lambda-names-role")).handler("unused").code(c -> c.zipFile(code)));
+            String queue = sqs.createQueue(b -> b.queueName("names")).queueUrl();
+            String queueArn = sqs.getQueueAttributes(b -> b.queueUrl(queue).attributeNames(QueueAttributeName.QUEUE_ARN))
+                    .attributes().get(QueueAttributeName.QUEUE_ARN);
+            String uuid = lambda.createEventSourceMapping(b -> b.functionName("rcdc-test-names").eventSourceArn(queueArn).enabled(false))
+                    .uuid();
+            String role = role("sfn-names-role");
+
+            assertThatThrownBy(() -> sfn.createStateMachine(b -> b.name("api-spelling").roleArn(role)
+                    .definition(toggleMapping("UUID", uuid))))
+                    .isInstanceOfSatisfying(SfnException.class, e -> assertThat(e.awsErrorDetails().errorCode()).isEqualTo("InvalidDefinition"))
+                    .hasMessageContaining("'UUID'").hasMessageContaining("Uuid");
+
+            String machine = sfn.createStateMachine(b -> b.name("sdk-spelling").roleArn(role)
+                    .definition(toggleMapping("Uuid", uuid))).stateMachineArn();
+            String execution = sfn.startExecution(b -> b.stateMachineArn(machine)).executionArn();
+
+            DescribeExecutionResponse done = awaitEnd(sfn, execution);
+            assertThat(done.status()).as(done.toString()).isEqualTo(ExecutionStatus.SUCCEEDED);
+            assertThat(lambda.getEventSourceMapping(b -> b.uuid(uuid)).state()).isEqualTo("Enabled");
+        }
+    }
+
+    private static String toggleMapping(String uuidName, String uuid) {
+        return "{\"StartAt\":\"Enable\",\"States\":{\"Enable\":{\"Type\":\"Task\","
+                + "\"Resource\":\"arn:aws:states:::aws-sdk:lambda:updateEventSourceMapping\","
+                + "\"Parameters\":{\"" + uuidName + "\":\"" + uuid + "\",\"Enabled\":true},"
+                + "\"ResultSelector\":{\"State.$\":\"$.State\"},\"End\":true}}}";
     }
 
     @Test

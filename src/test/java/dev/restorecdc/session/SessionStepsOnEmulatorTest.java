@@ -1,6 +1,8 @@
 package dev.restorecdc.session;
 
+import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.restorecdc.cdc.Timestamps;
 import dev.restorecdc.aws.SessionStore;
 import dev.restorecdc.local.Emulator;
 import org.junit.jupiter.api.AfterAll;
@@ -23,12 +25,12 @@ import java.util.Map;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** The workflow steps against the emulator, one AWS-shaped world per test (the emulator is reset in between). */
-class WorkflowServiceMotoTest {
+/** The session steps, dispatched by action as the workflow function does, against the emulator, one AWS-shaped world per test (the emulator is reset in between). */
+class SessionStepsOnEmulatorTest {
 
     private static Emulator emulator;
     private SessionWorld world;
-    private WorkflowService workflow;
+    private SessionSteps steps;
     private SessionStore store;
 
     @BeforeAll
@@ -45,12 +47,13 @@ class WorkflowServiceMotoTest {
     void freshWorld() {
         emulator.reset();
         world = new SessionWorld(emulator);
-        workflow = world.service();
+        steps = world.steps();
         store = new SessionStore(world.dynamo, SessionWorld.CONTROL, SessionWorld.SOURCE);
     }
 
     private Map<String, Object> run(String action, String sessionId, Map<String, Object> extra) {
-        return workflow.run(world.input(action, sessionId, extra));
+        // through JSON, as the state machine reads the task's Payload
+        return SessionWorld.JSON.convertValue(steps.run(world.input(action, sessionId, extra)), new TypeReference<>() { });
     }
 
     private Map<String, Object> register(String sessionId, ObjectNode event) {
@@ -58,7 +61,7 @@ class WorkflowServiceMotoTest {
     }
 
     private Map<String, AttributeValue> record(String sessionId) {
-        return store.session(sessionId).orElseThrow();
+        return world.sessionItem(sessionId);
     }
 
     private static Instant secondsAgo(long seconds) {
@@ -76,7 +79,7 @@ class WorkflowServiceMotoTest {
                 .containsEntry("record_key", Map.of("pk", Map.of("S", "TABLE#orders"), "sk", Map.of("S", "SESSION#s1")));
         assertThat(store.activeSessionId()).contains("s1");
         assertThat(record("s1")).containsEntry("status", AttributeValue.fromS("REQUESTED"))
-                .containsEntry("requested_at", AttributeValue.fromS(requested.toString()))
+                .containsEntry("requested_at", AttributeValue.fromS(Timestamps.format(requested)))
                 .containsEntry("target_table", AttributeValue.fromS("orders-restored-latest"));
     }
 
@@ -115,7 +118,7 @@ class WorkflowServiceMotoTest {
 
         assertThat(out).containsEntry("replay_from", restoreDateTime.toString()).containsEntry("replay_from_rule", "auto:restore_point");
         assertThat(record("s1")).containsEntry("status", AttributeValue.fromS("CONFIGURING"))
-                .containsEntry("replay_from", AttributeValue.fromS(restoreDateTime.toString()))
+                .containsEntry("replay_from", AttributeValue.fromS(Timestamps.format(restoreDateTime)))
                 .containsEntry("replay_from_rule", AttributeValue.fromS("auto:restore_point"));
     }
 
@@ -132,15 +135,37 @@ class WorkflowServiceMotoTest {
     }
 
     @Test
-    void targetOutsideThePatternFailsTheStepWithAClearReason() {
+    void targetOutsideThePatternIsRefusedAtRegistrationWithoutTakingTheLock() {
         world.config.put("target_table_pattern", "orders-copy-*");
         ObjectNode event = SessionWorld.restoreEvent("by-arn", secondsAgo(5));
-        world.restore(event);
+
+        Map<String, Object> out = register("s1", event);
+
+        assertThat(out).containsEntry("registered", false).containsEntry("active_session_id", null);
+        assertThat((String) out.get("reason")).contains("orders-restored-undo is outside target_table_pattern 'orders-copy-*'");
+        assertThat(out.get("notice")).asInstanceOf(org.assertj.core.api.InstanceOfAssertFactories.MAP)
+                .containsEntry("event", "session_refused");
+        assertThat(store.activeSessionId()).isEmpty();
+        assertThat(record("s1")).containsEntry("status", AttributeValue.fromS("FAILED"));
+        assertThat(record("s1").get("reason").s()).contains("outside target_table_pattern");
+    }
+
+    @Test
+    void aTargetRestoredFromAnotherTableIsRefusedWhenTheRestoreCompletes() {
+        world.dynamo.createTable(r -> r.tableName("orders-ledger").billingMode(software.amazon.awssdk.services.dynamodb.model.BillingMode.PAY_PER_REQUEST)
+                .attributeDefinitions(a -> a.attributeName("id").attributeType("S"))
+                .keySchema(k -> k.attributeName("id").keyType("HASH")));
+        world.dynamo.updateContinuousBackups(r -> r.tableName("orders-ledger")
+                .pointInTimeRecoverySpecification(p -> p.pointInTimeRecoveryEnabled(true)));
+        ObjectNode event = SessionWorld.restoreEvent("by-name", secondsAgo(5));
+        String target = event.at("/detail/requestParameters/targetTableName").asText();
+        world.dynamo.restoreTableToPointInTime(r -> r.sourceTableName("orders-ledger").targetTableName(target).useLatestRestorableTime(true));
         register("s1", event);
 
         assertThatThrownBy(() -> run("settleReplayFrom", "s1", Map.of("event", SessionWorld.map(event.get("detail")))))
                 .isInstanceOf(SessionRefusedException.class)
-                .hasMessageContaining("orders-restored-undo is outside target_table_pattern 'orders-copy-*'");
+                .hasMessageContaining(target + " was restored from arn:aws:dynamodb:us-east-1:123456789012:table/orders-ledger")
+                .hasMessageContaining("not from this deployment's source table");
     }
 
     @Test
@@ -234,8 +259,7 @@ class WorkflowServiceMotoTest {
         register("s1", SessionWorld.restoreEvent("by-name", secondsAgo(5)));
         world.lambda.updateEventSourceMapping(r -> r.uuid(world.captureMappingUuid).enabled(true));
         Instant now = Instant.now();
-        store.update("s1", Map.of("capture_newest_at", AttributeValue.fromS(now.minusSeconds(3).toString()),
-                "capture_ran_at", AttributeValue.fromS(now.toString())), now);
+        store.update("s1", Map.of("capture_newest_at", now.minusSeconds(3), "capture_ran_at", now), now);
 
         Map<String, Object> first = run("caughtUp", "s1", Map.of("consecutive", 0, "checks", 0));
         Map<String, Object> second = run("caughtUp", "s1", Map.of("consecutive", first.get("consecutive"), "checks", first.get("checks")));
@@ -294,13 +318,30 @@ class WorkflowServiceMotoTest {
     void finishMarksFinishedThenReleasesTheLockSoTheNextRestoreIsFollowed() {
         register("s1", SessionWorld.restoreEvent("by-name", secondsAgo(60)));
 
-        Map<String, Object> out = run("finish", "s1", Map.of("finished_by", "max_session_seconds"));
+        Map<String, Object> out = run("finish", "s1", Map.of("finished_by", "operator"));
 
-        assertThat(out).containsEntry("status", "FINISHED").containsEntry("lock_released", true);
+        assertThat(out).containsEntry("status", "FINISHED").containsEntry("lock_released", true)
+                .containsEntry("detail_type", "Restore session finished");
         assertThat(record("s1")).containsEntry("status", AttributeValue.fromS("FINISHED"))
-                .containsEntry("reason", AttributeValue.fromS("finished by max_session_seconds"));
+                .containsEntry("reason", AttributeValue.fromS("finished by operator"));
         assertThat(store.activeSessionId()).isEmpty();
         assertThat(register("s2", SessionWorld.restoreEvent("by-arn", secondsAgo(5)))).containsEntry("registered", true);
+    }
+
+    @Test
+    void theMaximumDurationEndsTheSessionExpiredNotFinishedAndSaysSoLoudly() {
+        register("s1", SessionWorld.restoreEvent("by-name", secondsAgo(60)));
+
+        Map<String, Object> out = run("finish", "s1", Map.of("finished_by", "max_session_seconds"));
+
+        assertThat(out).containsEntry("status", "EXPIRED").containsEntry("lock_released", true)
+                .containsEntry("detail_type", "Restore session expired");
+        assertThat((String) out.get("subject")).contains("EXPIRED");
+        assertThat(out.get("notice")).asInstanceOf(org.assertj.core.api.InstanceOfAssertFactories.MAP)
+                .containsEntry("event", "session_expired").containsEntry("status", "EXPIRED");
+        assertThat(record("s1")).containsEntry("status", AttributeValue.fromS("EXPIRED"));
+        assertThat(record("s1").get("reason").s()).startsWith("expired: max_session_seconds").contains("NOT in the restored table");
+        assertThat(store.activeSessionId()).isEmpty();
     }
 
     @Test
