@@ -47,6 +47,7 @@ variables {
   state_machine_template = "../src/main/statemachine/restore-session.asl.json"
   event_pattern_template = "../src/main/statemachine/restore-requested.pattern.json"
   replay_from_mode       = "auto"
+  replay_semantics       = "auto"
   copy_settings = {
     stream              = true
     ttl                 = true
@@ -250,6 +251,20 @@ run "rejects_an_unknown_replay_from_mode" {
   }
 
   expect_failures = [var.replay_from_mode]
+}
+
+run "rejects_an_unknown_replay_semantics" {
+  command = plan
+
+  module {
+    source = "./modules/workflow"
+  }
+
+  variables {
+    replay_semantics = "diff"
+  }
+
+  expect_failures = [var.replay_semantics]
 }
 
 run "rejects_a_session_longer_than_step_functions_allows" {
