@@ -3,7 +3,7 @@ terraform {
 
   required_providers {
     aws = {
-      source  = "hashicorp/aws"
+      source = "hashicorp/aws"
       # 6.8.0 is the first release that accepts max_message_size above 262144 (up to 1048576).
       version = "~> 6.8"
     }
