@@ -187,7 +187,12 @@ public final class SessionWorld {
                 new AwaitFinishStep(records, clock),
                 new DrainedStep(queue, mappings),
                 new FinishStep(records, clock),
-                new FailStep(records, clock)));
+                new FailStep(records, clock),
+                new ContinuedStep(records, clock),
+                new CleanupStep(records, new dev.restorecdc.aws.EventSourceMappingSwitch(lambda), new dev.restorecdc.aws.SnsEventsNotifier(
+                        emulator.configure(software.amazon.awssdk.services.sns.SnsClient.builder()).build(),
+                        emulator.configure(software.amazon.awssdk.services.eventbridge.EventBridgeClient.builder()).build(), JSON),
+                        clock)));
     }
 
     /** The control table's item of a session as stored (attribute values), or an empty map. */
