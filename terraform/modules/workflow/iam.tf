@@ -142,6 +142,15 @@ locals {
       actions   = ["lambda:InvokeFunction"]
       resources = [module.function.function_arn, "${module.function.function_arn}:*"]
     },
+    {
+      # ContinueAsNew: a session that outlives one execution's 25,000-event history goes on in a
+      # fresh execution of this same state machine (its ARN is built, not referenced: the machine
+      # depends on this policy).
+      sid       = "ContinueInFreshExecution"
+      effect    = "Allow"
+      actions   = ["states:StartExecution"]
+      resources = [local.state_machine_arn]
+    },
   ]
 
   events_policy_statements = [

@@ -14,6 +14,9 @@ locals {
   event_bus_name = "default"
   event_bus_arn  = "arn:${local.partition}:events:${local.region}:${local.account_id}:event-bus/${local.event_bus_name}"
 
+  state_machine_name = "${var.name_prefix}-session"
+  state_machine_arn  = "arn:${local.partition}:states:${local.region}:${local.account_id}:stateMachine:${local.state_machine_name}"
+
   target_table_arn_pattern = "arn:${local.partition}:dynamodb:${local.region}:${local.account_id}:table/${var.target_table_pattern}"
 
   # The Result of the state machine's first state (DESIGN.md "Contracts"); every later state reads
@@ -121,7 +124,7 @@ resource "aws_sns_topic_subscription" "email" {
 }
 
 resource "aws_sfn_state_machine" "this" {
-  name     = "${var.name_prefix}-session"
+  name     = local.state_machine_name
   type     = "STANDARD"
   role_arn = aws_iam_role.state_machine.arn
 

@@ -458,6 +458,53 @@ def sdk_tasks_take_sdk_v2_member_names():
     aws_sdk.StateTaskServiceAwsSdk._eval_service_task = eval_with_botocore_names
 
 
+@patch("sfn-sdk-result-names")
+def sdk_task_results_use_sdk_v2_member_names():
+    # AWS Step Functions' aws-sdk:<service>:<action> tasks return the AWS SDK for Java v2 result,
+    # with its member names capitalised: StartExecution gives {"ExecutionArn", "StartDate"}, Lambda's
+    # UpdateEventSourceMapping {"Uuid", "State", ...}. moto hands back botocore's response as is
+    # ({"executionArn", "startDate"}, "UUID"), so a ResultSelector written for moto ($.executionArn)
+    # fails in AWS with States.Runtime, and one written for AWS fails here. Here: results are renamed
+    # as AWS names them (structures, lists and maps of structures, recursively).
+    import botocore.session
+    from moto.stepfunctions.parser.asl.component.state.exec.state_task.service import (
+        state_task_service_aws_sdk as aws_sdk)
+    require(aws_sdk.StateTaskServiceAwsSdk, "_eval_service_task")
+    boto_services = {"sfn": "stepfunctions", "states": "stepfunctions"}
+    session = botocore.session.get_session()
+    lock = threading.Lock()
+
+    def output_shape(service, action):
+        with lock:
+            model = session.get_service_model(boto_services.get(service, service))
+            return model.operation_model(action[0].upper() + action[1:]).output_shape
+
+    def renamed(value, shape):
+        if shape is None:
+            return value
+        if shape.type_name == "structure" and isinstance(value, dict):
+            return {sdk_v2_member_name(k): renamed(v, shape.members.get(k)) for k, v in value.items()}
+        if shape.type_name == "list" and isinstance(value, list):
+            return [renamed(v, shape.member) for v in value]
+        if shape.type_name == "map" and isinstance(value, dict):
+            return {k: renamed(v, shape.value) for k, v in value.items()}
+        return value
+
+    eval_service_task = aws_sdk.StateTaskServiceAwsSdk._eval_service_task
+
+    def eval_with_sdk_v2_result_names(self, env, resource_runtime_part, normalised_parameters, state_credentials):
+        result = eval_service_task(self, env, resource_runtime_part, normalised_parameters, state_credentials)
+        try:
+            shape = output_shape(self.resource.api_name, self.resource.api_action)
+        except Exception:  # no model: leave the result as moto made it
+            return result
+        if env.stack and isinstance(env.stack[-1], dict):
+            env.stack.append(renamed(env.stack.pop(), shape))
+        return result
+
+    aws_sdk.StateTaskServiceAwsSdk._eval_service_task = eval_with_sdk_v2_result_names
+
+
 @patch("no-moto-esm-delivery")
 def detach_moto_event_source_mappings():
     # moto delivers to a mapping's function itself, synchronously inside SendMessage / PutItem,

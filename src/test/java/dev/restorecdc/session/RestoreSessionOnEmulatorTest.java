@@ -135,7 +135,8 @@ class RestoreSessionOnEmulatorTest {
 
     @Test
     void theMaximumDurationEndsTheSessionExpiredAndCleansUp() {
-        world.config.put("max_session_seconds", 2);
+        // max_session_seconds counts from registration: it ends the caught-up loop or the operator's wait, whichever runs then.
+        world.config.put("max_session_seconds", 4);
         createMachine();
         ObjectNode event = SessionWorld.restoreEvent("by-arn", now().minusSeconds(5));
         world.restore(event);
@@ -144,11 +145,11 @@ class RestoreSessionOnEmulatorTest {
 
         assertThat(run.status()).as("failed tasks: %s", run.failures()).isEqualTo(ExecutionStatus.FAILED);
         assertThat(run.error()).isEqualTo("SessionExpired");
-        assertThat(run.states()).containsSubsequence("AwaitFinish", "FinishedByMaxDuration", "MarkFinishing", "DisableCapture",
+        assertThat(run.states()).containsSubsequence("FinishedByMaxDuration", "MarkFinishing", "DisableCapture",
                 "DisableReplay", "Finish", "NotifyFinished", "PublishFinishedEvent", "FinishedOrExpired", "Expired");
         Map<String, AttributeValue> finished = world.sessionItem("undo");
         assertThat(finished.get("status").s()).isEqualTo("EXPIRED");
-        assertThat(finished.get("reason").s()).startsWith("expired: max_session_seconds (2 s)");
+        assertThat(finished.get("reason").s()).startsWith("expired: max_session_seconds (4 s)");
         assertThat(sessionEventTypes()).contains("Restore session expired");
         assertThat(mapping(world.captureMappingUuid)).isEqualTo("Disabled");
         assertThat(mapping(world.replayMappingUuid)).isEqualTo("Disabled");
@@ -170,7 +171,7 @@ class RestoreSessionOnEmulatorTest {
 
         assertThat(refused.status()).isEqualTo(ExecutionStatus.FAILED);
         assertThat(refused.error()).isEqualTo("SessionRefused");
-        assertThat(refused.states()).containsExactly("Configuration", "Register", "Registered", "NotifyRefused",
+        assertThat(refused.states()).containsExactly("Configuration", "IsContinuation", "Register", "Registered", "NotifyRefused",
                 "PublishRefusedEvent", "Refused");
         assertThat(world.sessionItem("second").get("reason").s()).contains("another restore session (first)");
         assertThat(store.activeSessionId()).contains("first");
@@ -215,6 +216,63 @@ class RestoreSessionOnEmulatorTest {
                 .isEqualTo("RestoreFailed: restored table orders-restored-latest does not exist: the restore failed or the table was deleted");
         assertThat(store.activeSessionId()).isEmpty();
         assertThat(mapping(world.captureMappingUuid)).isEqualTo("Disabled");
+    }
+
+    @Test
+    void aSessionOutlivingOneExecutionsHistoryGoesOnInFreshExecutionsAndExpiresOnlyAtMaxSessionSeconds() {
+        // Compressed time: 3 checks per execution stand for HistoryBudget's ~1,100 at the default poll.
+        invoker.serve(world.steps(Optional.of(3)));
+        world.config.put("max_session_seconds", 15);
+        createMachine();
+        ObjectNode event = SessionWorld.restoreEvent("by-name", now().minusSeconds(5));
+        world.restore(event);
+
+        start("long", event);
+        // Capture is far behind (as with a backlog of days): the session never catches up.
+        Await.present("the session record of long", Duration.ofSeconds(60), () -> store.session("long"));
+        store.update("long", Map.of(SessionRecord.CAPTURE_NEWEST_AT, Instant.now().minusSeconds(3600),
+                SessionRecord.CAPTURE_RAN_AT, Instant.now().plusSeconds(3600)), Instant.now());
+
+        String second = Await.present("a second continuation", Duration.ofSeconds(90), () -> executions().stream()
+                .filter(e -> e.name().equals("long-c2")).findFirst().map(e -> e.executionArn())
+                .or(() -> ended(executions())));
+        assertThat(second).as("executions %s", executions()).doesNotStartWith("ENDED");
+        assertThat(store.activeSessionId()).contains("long");
+        assertThat(store.session("long").orElseThrow().terminal()).isFalse();
+        assertThat(sfn.describeExecution(r -> r.executionArn(execution(machine, "long"))).status()).isEqualTo(ExecutionStatus.SUCCEEDED);
+
+        SessionRecord expired = Await.until("session long to end", Duration.ofSeconds(120),
+                () -> store.session("long").orElseThrow(), SessionRecord::terminal);
+        assertThat(expired.status()).isEqualTo(SessionStatus.EXPIRED);
+        Duration lasted = Duration.between(expired.createdAt().orElseThrow(), expired.updatedAt().orElseThrow());
+        assertThat(lasted).isGreaterThanOrEqualTo(Duration.ofSeconds(15));
+        List<String> names = executions().stream().map(e -> e.name()).toList();
+        assertThat(names).contains("long", "long-c1", "long-c2");
+        String last = expired.executionArn().orElseThrow();
+        assertThat(last).isEqualTo(execution(machine, "long-c" + (names.size() - 1)));
+        assertThat(executions()).filteredOn(e -> !e.executionArn().equals(last))
+                .allSatisfy(e -> assertThat(e.status()).isEqualTo(ExecutionStatus.SUCCEEDED));
+        Run run = await(last);
+        assertThat(run.error()).isEqualTo("SessionExpired");
+        assertThat(run.states()).containsSubsequence("IsContinuation", "ContinueSession", "WaitCaughtUp", "CheckCaughtUp",
+                "IsCaughtUp", "FinishedByMaxDuration", "MarkFinishing", "Finish", "Expired");
+        assertThat(store.activeSessionId()).isEmpty();
+        assertThat(mapping(world.captureMappingUuid)).isEqualTo("Disabled");
+        assertThat(mapping(world.replayMappingUuid)).isEqualTo("Disabled");
+    }
+
+    /** An execution that failed instead of continuing, with what failed in it (so a wait stops at once and says why). */
+    private Optional<String> ended(List<software.amazon.awssdk.services.sfn.model.ExecutionListItem> all) {
+        return all.stream().filter(e -> e.status() == ExecutionStatus.FAILED || e.status() == ExecutionStatus.ABORTED)
+                .findFirst().map(e -> "ENDED " + e.name() + " " + await(e.executionArn()));
+    }
+
+    private List<software.amazon.awssdk.services.sfn.model.ExecutionListItem> executions() {
+        return sfn.listExecutions(r -> r.stateMachineArn(machine).maxResults(1000)).executions();
+    }
+
+    private static String execution(String machine, String name) {
+        return machine.replace(":stateMachine:", ":execution:") + ":" + name;
     }
 
     record Run(ExecutionStatus status, String error, List<String> states, List<String> failures) {
