@@ -612,6 +612,23 @@ def eventbridge_starts_state_machines():
     pitr_restore.apply_step_functions_targets(require)
 
 
+@patch("sfn-status-events")
+def executions_report_status_changes():
+    # AWS Step Functions puts a "Step Functions Execution Status Change" event (source aws.states)
+    # on the default bus when an execution starts and ends; moto puts none, so a rule on FAILED /
+    # TIMED_OUT / ABORTED (the restore session's cleanup from outside) would never fire here.
+    import execution_events
+    execution_events.apply_status_events(require)
+
+
+@patch("events-lambda-target")
+def eventbridge_invokes_functions():
+    # moto's EventBridge cannot deliver to a Lambda target (PutEvents fails); EventBridge invokes
+    # it asynchronously with the event or its Input/InputTransformer, and Lambda retries twice.
+    import execution_events
+    execution_events.apply_lambda_targets(require)
+
+
 def stop_when_stdin_closes(stop):
     # Only a pipe: a terminal or /dev/null as stdin must not stop the server.
     mode = os.fstat(sys.stdin.fileno()).st_mode
