@@ -505,6 +505,31 @@ def sdk_task_results_use_sdk_v2_member_names():
     aws_sdk.StateTaskServiceAwsSdk._eval_service_task = eval_with_sdk_v2_result_names
 
 
+@patch("sfn-runtime-uncatchable")
+def runtime_errors_are_not_caught():
+    # AWS: a States.Runtime error (e.g. a ResultSelector path the result lacks) is never retried or
+    # caught, States.ALL included, and fails the execution; States.ALL does not catch
+    # States.DataLimitExceeded either. moto's States.ALL matches them, so a state machine's Catch
+    # "handles" what in AWS ends the execution without its cleanup states.
+    from moto.stepfunctions.parser.asl.component.common.error_name import error_equals_decl
+    from moto.stepfunctions.parser.asl.component.common.error_name.states_error_name_type import StatesErrorNameType
+    require(error_equals_decl.ErrorEqualsDecl, "_eval_body")
+    eval_body = error_equals_decl.ErrorEqualsDecl._eval_body
+    never = {StatesErrorNameType.StatesRuntime}
+    not_by_all = {StatesErrorNameType.StatesRuntime, StatesErrorNameType.StatesStatesDataLimitExceeded}
+
+    def eval_body_as_aws(self, env):
+        error_name = env.stack[-1] if env.stack else None
+        typ = getattr(error_name, "typ", None)
+        if typ in never or (typ in not_by_all and error_equals_decl.ErrorEqualsDecl._STATE_ALL_ERROR in self.error_names):
+            env.stack.pop()
+            env.stack.append(False)
+            return
+        eval_body(self, env)
+
+    error_equals_decl.ErrorEqualsDecl._eval_body = eval_body_as_aws
+
+
 @patch("no-moto-esm-delivery")
 def detach_moto_event_source_mappings():
     # moto delivers to a mapping's function itself, synchronously inside SendMessage / PutItem,
@@ -619,6 +644,14 @@ def executions_report_status_changes():
     # TIMED_OUT / ABORTED (the restore session's cleanup from outside) would never fire here.
     import execution_events
     execution_events.apply_status_events(require)
+
+
+@patch("sfn-stop-task-token")
+def stopping_ends_task_token_waits():
+    # StopExecution of an execution waiting for a task token left it RUNNING until the wait's
+    # timeout (moto's callback wait ignores the stop); AWS ends it ABORTED at once.
+    import execution_events
+    execution_events.apply_stop_ends_task_token_waits(require)
 
 
 @patch("events-lambda-target")

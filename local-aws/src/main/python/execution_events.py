@@ -140,3 +140,67 @@ def apply_lambda_targets(require):
                 self.targets = targets
 
     models.Rule.send_to_targets = with_lambda_functions
+
+
+def apply_stop_ends_task_token_waits(require):
+    """StopExecution ends an execution at once in AWS, also one waiting for a task token. moto's
+    waitForTaskToken task keeps waiting for the token (up to its timeout) after StopExecution, so the
+    execution stays RUNNING and its status change event comes late or never: stopping interrupts the
+    execution's waits for a task token."""
+    from moto.stepfunctions.parser.backend import execution as executions
+
+    require(executions.Execution, "stop")
+    require(executions.BaseExecutionWorkerCommunication, "_reflect_execution_status")
+    stop = executions.Execution.stop
+    reflect = executions.BaseExecutionWorkerCommunication._reflect_execution_status
+
+    def reflect_stop_first(self):
+        reflect(self)
+        stopped = getattr(self.execution, "rcdc_stopped", None)
+        if stopped is not None:
+            # The interrupted wait fails the task afterwards; the stop came first and decides, as in AWS.
+            self.execution.exec_status = executions.ExecutionStatus.ABORTED
+            self.execution.error, self.execution.cause = stopped
+
+    executions.BaseExecutionWorkerCommunication._reflect_execution_status = reflect_stop_first
+
+    def stop_and_interrupt(self, stop_date, error, cause):
+        if self.exec_status == executions.ExecutionStatus.RUNNING:
+            self.rcdc_stopped = (error or None, cause or None)
+        stop(self, stop_date, error, cause)
+        env = getattr(self.exec_worker, "env", None) if self.exec_worker else None
+        pool = getattr(getattr(env, "callback_pool_manager", None), "_pool", None)
+        for endpoint in list((pool or {}).values()):
+            endpoint.interrupt_all()
+
+    executions.Execution.stop = stop_and_interrupt
+
+    # StopExecution's error and cause: moto drops them (DescribeExecution and the status change event
+    # show none); AWS records them.
+    from moto.stepfunctions import models, responses
+    require(responses.StepFunctionResponse, "stop_execution")
+    require(models.StateMachine, "stop_execution")
+    state_machine_stop = models.StateMachine.stop_execution
+    stopping = threading.local()
+
+    def stop_with_reason(self, execution_arn):
+        error, cause = getattr(stopping, "reason", (None, None))
+        if error is None and cause is None:
+            return state_machine_stop(self, execution_arn)
+        execution = next((x for x in self.executions if x.execution_arn == execution_arn), None)
+        if execution is None:
+            return state_machine_stop(self, execution_arn)
+        execution.stop(stop_date=datetime.datetime.now(tz=datetime.timezone.utc), error=error, cause=cause)
+        return execution
+
+    models.StateMachine.stop_execution = stop_with_reason
+    handler_stop = responses.StepFunctionResponse.stop_execution
+
+    def stop_execution_response(self):
+        stopping.reason = (self._get_param("error"), self._get_param("cause"))
+        try:
+            return handler_stop(self)
+        finally:
+            stopping.reason = (None, None)
+
+    responses.StepFunctionResponse.stop_execution = stop_execution_response

@@ -317,6 +317,49 @@ class EmulatorTest {
         }
     }
 
+    /** As AWS: States.Runtime (a ResultSelector path the result lacks) fails the execution; no Catch, States.ALL included, takes it. */
+    @Test
+    void aRuntimeErrorIsNotCaughtByStatesAll() {
+        try (SfnClient sfn = emulator.configure(SfnClient.builder()).build()) {
+            String role = role("sfn-runtime-role");
+            String child = sfn.createStateMachine(b -> b.name("runtime-child").roleArn(role)
+                    .definition("{\"StartAt\":\"Done\",\"States\":{\"Done\":{\"Type\":\"Succeed\"}}}")).stateMachineArn();
+            String definition = startChild(child, "NoSuchMember").replace("\"End\":true}",
+                    "\"End\":true,\"Catch\":[{\"ErrorEquals\":[\"States.ALL\"],\"Next\":\"Caught\"}]},"
+                            + "\"Caught\":{\"Type\":\"Succeed\"}");
+            String machine = sfn.createStateMachine(b -> b.name("runtime-catch").roleArn(role).definition(definition)).stateMachineArn();
+
+            DescribeExecutionResponse done = awaitEnd(sfn, sfn.startExecution(b -> b.stateMachineArn(machine)).executionArn());
+
+            assertThat(done.status()).as(done.toString()).isEqualTo(ExecutionStatus.FAILED);
+            assertThat(done.error()).isEqualTo("States.Runtime");
+        }
+    }
+
+    /** As AWS: StopExecution ends an execution waiting for a task token at once, ABORTED. */
+    @Test
+    void stoppingAnExecutionWaitingForATaskTokenAbortsItAtOnce() throws IOException {
+        SdkBytes code = SdkBytes.fromByteArray(tinyZip());
+        try (LambdaClient lambda = emulator.configure(LambdaClient.builder()).build();
+             SfnClient sfn = emulator.configure(SfnClient.builder()).build()) {
+            String function = lambda.createFunction(b -> b.functionName("rcdc-test-token").runtime(Runtime.JAVA17)
+                    .role(role("lambda-token-role")).handler("unused").code(c -> c.zipFile(code))).functionArn();
+            String machine = sfn.createStateMachine(b -> b.name("token-wait").roleArn(role("sfn-token-role")).definition(
+                    "{\"StartAt\":\"Await\",\"States\":{\"Await\":{\"Type\":\"Task\","
+                            + "\"Resource\":\"arn:aws:states:::lambda:invoke.waitForTaskToken\",\"TimeoutSeconds\":600,"
+                            + "\"Parameters\":{\"FunctionName\":\"" + function + "\",\"Payload\":{\"token.$\":\"$$.Task.Token\"}},"
+                            + "\"End\":true}}}")).stateMachineArn();
+            String execution = sfn.startExecution(b -> b.stateMachineArn(machine)).executionArn();
+            awaitInvocations("rcdc-test-token", 1);
+
+            sfn.stopExecution(b -> b.executionArn(execution).error("Operator").cause("no longer needed"));
+            DescribeExecutionResponse done = awaitEnd(sfn, execution);
+
+            assertThat(done.status()).isEqualTo(ExecutionStatus.ABORTED);
+            assertThat(done.error()).isEqualTo("Operator");
+        }
+    }
+
     private static List<String> awaitInvocations(String function, int count) {
         long deadline = System.nanoTime() + java.time.Duration.ofSeconds(30).toNanos();
         while (true) {
