@@ -275,6 +275,90 @@ class RestoreSessionOnEmulatorTest {
         return machine.replace(":stateMachine:", ":execution:") + ":" + name;
     }
 
+    @Test
+    void aStoppedExecutionIsCleanedUpByTheRuleOnItsStatusChange() {
+        createMachine();
+        cleanupRule();
+        ObjectNode event = SessionWorld.restoreEvent("by-name", now().minusSeconds(5));
+        world.restore(event);
+        String execution = start("stopped", event);
+        awaitTaskToken("stopped");
+        assertThat(mapping(world.captureMappingUuid)).isEqualTo("Enabled");
+
+        sfn.stopExecution(r -> r.executionArn(execution).error("Operator").cause("stopped from the console"));
+
+        SessionRecord ended = Await.until("session stopped to end", Duration.ofSeconds(60),
+                () -> store.session("stopped").orElseThrow(), SessionRecord::terminal);
+        Run run = await(execution);
+        assertThat(run.status()).isEqualTo(ExecutionStatus.ABORTED);
+        assertThat(ended.status()).as("%s after %s", ended.reason(), run).isEqualTo(SessionStatus.ABORTED);
+        assertThat(ended.reason()).hasValueSatisfying(r -> assertThat(r).contains("its execution was stopped"));
+        assertThat(run.states()).doesNotContain("FinishedByMaxDuration", "FailDisableCapture", "MarkFailed");
+        assertThat(store.activeSessionId()).isEmpty();
+        assertThat(mapping(world.captureMappingUuid)).isEqualTo("Disabled");
+        assertThat(mapping(world.replayMappingUuid)).isEqualTo("Disabled");
+        assertThat(Await.until("the aborted notice", Duration.ofSeconds(30), this::sessionEventTypes,
+                types -> types.contains("Restore session aborted"))).contains("Restore session aborted");
+    }
+
+    @Test
+    void aRuntimeErrorTheMachineCannotCatchIsCleanedUpFromOutside() {
+        // A ResultSelector naming a field the task's result lacks fails with States.Runtime, which
+        // no Catch (States.ALL included) matches: the execution fails without its cleanup states.
+        invoker.answer("caughtUp", input -> Map.of("ready", false));
+        createMachine();
+        cleanupRule();
+        ObjectNode event = SessionWorld.restoreEvent("by-name", now().minusSeconds(5));
+        world.restore(event);
+
+        Run run = await(start("broken", event));
+
+        assertThat(run.status()).isEqualTo(ExecutionStatus.FAILED);
+        assertThat(run.error()).isEqualTo("States.Runtime");
+        assertThat(run.states()).doesNotContain("FailDisableCapture", "MarkFailed");
+        SessionRecord ended = Await.until("session broken to end", Duration.ofSeconds(60),
+                () -> store.session("broken").orElseThrow(), SessionRecord::terminal);
+        assertThat(ended.status()).isEqualTo(SessionStatus.FAILED);
+        assertThat(ended.reason()).hasValueSatisfying(r -> assertThat(r).contains("States.Runtime"));
+        assertThat(store.activeSessionId()).isEmpty();
+        assertThat(mapping(world.captureMappingUuid)).isEqualTo("Disabled");
+        assertThat(mapping(world.replayMappingUuid)).isEqualTo("Disabled");
+    }
+
+    @Test
+    void aTransientFailureOfEveryWorkflowStepIsRetriedAndTheSessionGoesOn() {
+        invoker.failFirstCallOf(java.util.Set.of("register", "settleReplayFrom", "copySettings", "caughtUp", "awaitFinish",
+                "drained", "finish"), "software.amazon.awssdk.core.exception.SdkClientException");
+        createMachine();
+        cleanupRule();
+        ObjectNode event = SessionWorld.restoreEvent("by-name", now().minusSeconds(5));
+        world.restore(event);
+        String execution = start("flaky", event);
+        String token = Await.present("the task_token of session flaky", Duration.ofSeconds(120),
+                () -> store.session("flaky").flatMap(SessionRecord::taskToken));
+
+        sfn.sendTaskSuccess(r -> r.taskToken(token).output("{}"));
+        Run run = await(execution);
+
+        assertThat(run.status()).as("failed tasks: %s", run.failures()).isEqualTo(ExecutionStatus.SUCCEEDED);
+        assertThat(run.failures()).hasSize(7).allSatisfy(f -> assertThat(f).startsWith("software.amazon.awssdk.core.exception.SdkClientException"));
+        assertThat(invoker.calls()).containsEntry("register", 2).containsEntry("caughtUp", 3).containsEntry("awaitFinish", 2)
+                .containsEntry("drained", 2).containsEntry("finish", 2);
+        assertThat(store.session("flaky").orElseThrow().status()).isEqualTo(SessionStatus.FINISHED);
+        assertThat(store.activeSessionId()).isEmpty();
+    }
+
+    /** The cleanup rule as Terraform declares it (the same templates): the workflow function's cleanup on FAILED/TIMED_OUT/ABORTED. */
+    private void cleanupRule() {
+        try (EventBridgeClient bridge = emulator.configure(EventBridgeClient.builder()).build()) {
+            bridge.putRule(r -> r.name("rcdc-orders-session-ended").eventPattern(TerraformTemplate.sessionEndedPattern(machine)));
+            String template = TerraformTemplate.sessionEndedInputTemplate(SessionWorld.map(world.config));
+            bridge.putTargets(r -> r.rule("rcdc-orders-session-ended").targets(t -> t.id("cleanup")
+                    .arn(world.config.get("workflow_function_arn").asText())
+                    .inputTransformer(i -> i.inputPathsMap(Map.of("detail", "$.detail")).inputTemplate(template))));
+        }
+    }
+
     record Run(ExecutionStatus status, String error, List<String> states, List<String> failures) {
     }
 
