@@ -90,6 +90,6 @@ class DoctorTest {
 
         assertThat(run.exit()).isEqualTo(1);
         assertThat(run.out()).containsPattern("(?m)^FAIL +session lock +left behind by session old, which is FINISHED")
-                .contains("aws dynamodb delete-item --table-name " + names.controlTable());
+                .contains("restore-cdc abort --session old --table stuck");
     }
 }
