@@ -39,6 +39,11 @@ final class DoctorCommand {
             add("point-in-time recovery", source::pointInTimeRecovery);
         }
         add(TrailCheck.NAME, () -> new TrailCheck(cli.aws.cloudTrail(), region).run());
+        // Issue 14, finding 9: the restore call and its CloudTrail event happen in the target's region,
+        // and the rule lives here; nothing forwards events from other regions yet.
+        checks.add(Check.ok("restore region", "restores into " + region + " are followed; a restore into ANOTHER region is "
+                + "NOT followed (its CloudTrail event and restored table are in that region): no session starts and "
+                + "nothing tells you"));
 
         DeploymentChecks deployment = new DeploymentChecks(cli.aws, names, table);
         Optional<SessionRecord> active = lockCheck(args, deployment, table);

@@ -58,6 +58,8 @@ class DoctorTest {
         assertThat(verdicts.values()).as(run.out()).allMatch(v -> v.startsWith("ok: ") && !v.contains("| warn") && !v.contains("| FAIL"));
         assertThat(verdicts).containsKeys("table", "stream", "point-in-time recovery", "cloudtrail trail", "session lock",
                 "state machine", "restore rule", "function", "capture mapping", "replay mapping", "queue", "dead-letter queue");
+        assertThat(verdicts.get("restore region")).as("said plainly (issue 14, finding 9)")
+                .contains("restores into us-east-1 are followed").contains("ANOTHER region is NOT followed");
         assertThat(report.get("failures").asInt()).isZero();
         assertThat(run.exit()).isZero();
     }
