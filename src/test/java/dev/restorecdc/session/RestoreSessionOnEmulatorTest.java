@@ -348,6 +348,24 @@ class RestoreSessionOnEmulatorTest {
         assertThat(store.activeSessionId()).isEmpty();
     }
 
+    @Test
+    void aThrottledInvokeOfEachLongRunningStepIsRetriedAndTheSessionGoesOn() {
+        invoker.throttleFirstCallOf(java.util.Set.of("caughtUp", "awaitFinish", "drained"));
+        createMachine();
+        ObjectNode event = SessionWorld.restoreEvent("by-name", now().minusSeconds(5));
+        world.restore(event);
+        String execution = start("throttled", event);
+        String token = Await.present("the task_token of session throttled", Duration.ofSeconds(120),
+                () -> store.session("throttled").flatMap(SessionRecord::taskToken));
+
+        sfn.sendTaskSuccess(r -> r.taskToken(token).output("{}"));
+        Run run = await(execution);
+
+        assertThat(run.status()).as("failed tasks: %s", run.failures()).isEqualTo(ExecutionStatus.SUCCEEDED);
+        assertThat(run.failures()).hasSize(3).allSatisfy(f -> assertThat(f).startsWith("Lambda.TooManyRequestsException"));
+        assertThat(store.session("throttled").orElseThrow().status()).isEqualTo(SessionStatus.FINISHED);
+    }
+
     /** The cleanup rule as Terraform declares it (the same templates): the workflow function's cleanup on FAILED/TIMED_OUT/ABORTED. */
     private void cleanupRule() {
         try (EventBridgeClient bridge = emulator.configure(EventBridgeClient.builder()).build()) {

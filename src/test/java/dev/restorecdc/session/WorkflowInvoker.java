@@ -30,6 +30,7 @@ final class WorkflowInvoker implements AutoCloseable {
     private volatile SessionSteps workflow;
     private final Map<String, Function<Map<String, Object>, Object>> answers = new ConcurrentHashMap<>();
     private volatile Set<String> failFirstCall = Set.of();
+    private volatile Set<String> throttleFirstCall = Set.of();
     private volatile String transientError;
     private final Map<String, Integer> calls = new ConcurrentHashMap<>();
 
@@ -46,6 +47,17 @@ final class WorkflowInvoker implements AutoCloseable {
                 Map<String, Object> input = JSON.readValue(exchange.getRequestBody(), new TypeReference<>() { });
                 String action = String.valueOf(input.get("action"));
                 int call = calls.merge(action, 1, Integer::sum);
+                if (call == 1 && throttleFirstCall.contains(action)) {
+                    // Lambda's own answer to a throttled Invoke: HTTP 429 TooManyRequestsException.
+                    byte[] refusal = "{\"Type\":\"User\",\"message\":\"Rate Exceeded.\",\"Reason\":\"ReservedFunctionConcurrentInvocationLimitExceeded\"}"
+                            .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                    exchange.getResponseHeaders().add("X-Amzn-ErrorType", "TooManyRequestsException");
+                    exchange.getResponseHeaders().add("Content-Type", "application/json");
+                    exchange.sendResponseHeaders(429, refusal.length);
+                    exchange.getResponseBody().write(refusal);
+                    exchange.close();
+                    return;
+                }
                 if (call == 1 && failFirstCall.contains(action)) {
                     throw new TransientFault(transientError, action);
                 }
@@ -83,6 +95,11 @@ final class WorkflowInvoker implements AutoCloseable {
     void failFirstCallOf(Set<String> actions, String errorType) {
         this.transientError = errorType;
         this.failFirstCall = Set.copyOf(actions);
+    }
+
+    /** The first Invoke of each of {@code actions} is throttled by Lambda itself (HTTP 429), before the function runs. */
+    void throttleFirstCallOf(Set<String> actions) {
+        this.throttleFirstCall = Set.copyOf(actions);
     }
 
     /** How many times each action was invoked. */
