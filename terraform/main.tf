@@ -100,6 +100,7 @@ locals {
     { for k, v in var.copy_settings : k => v if v != null },
   )
   replay_from_mode = coalesce(var.replay_from_mode, local.shared.session.replay_from_mode)
+  replay_semantics = coalesce(var.replay_semantics, local.shared.session.replay_semantics)
 
   # The visibility timeout must be at least 6 x the replay timeout (AWS's advice for SQS triggers).
   visibility_timeout_seconds = var.queue_settings.visibility_timeout_seconds != null ? var.queue_settings.visibility_timeout_seconds : max(local.shared.queue.visibility_timeout_seconds, 6 * local.replay_settings.timeout_seconds)
@@ -131,6 +132,15 @@ data "aws_dynamodb_table" "source" {
       condition     = try(self.point_in_time_recovery[0].enabled, false) == true
       error_message = "Table ${var.table_name} has point-in-time recovery off, so it cannot be restored to a point in time. Turn it on: aws dynamodb update-continuous-backups --table-name ${var.table_name} --point-in-time-recovery-specification PointInTimeRecoveryEnabled=true"
     }
+  }
+}
+
+# A warning, not a refusal: a NEW_IMAGE stream still serves copies, but an undo session can then
+# only replay whole images (it falls back and says so in its record and in restore-cdc status).
+check "undo_restores_need_old_images" {
+  assert {
+    condition     = local.replay_semantics == "image" || data.aws_dynamodb_table.source.stream_view_type == "NEW_AND_OLD_IMAGES"
+    error_message = "Table ${var.table_name}'s stream view type is ${coalesce(data.aws_dynamodb_table.source.stream_view_type, "unset")}: undo restores (replay_semantics ${local.replay_semantics}) need NEW_AND_OLD_IMAGES to replay what each change did, and fall back to whole images (values the undone writes left come back with later writes). Enable the stream with NEW_AND_OLD_IMAGES, or set replay_semantics = \"image\"."
   }
 }
 
@@ -209,6 +219,7 @@ module "workflow" {
   session_ended_pattern_template = "${path.module}/../src/main/statemachine/session-ended.pattern.json"
   session_ended_input_template   = "${path.module}/../src/main/statemachine/session-ended.input-template.json"
   replay_from_mode       = local.replay_from_mode
+  replay_semantics       = local.replay_semantics
   copy_settings          = local.copy_settings
   session_settings       = local.session_settings
   notification_emails    = var.notification_emails

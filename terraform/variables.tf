@@ -63,6 +63,17 @@ variable "replay_from_mode" {
   }
 }
 
+variable "replay_semantics" {
+  description = "How replay applies changes. auto (default): whole new images for a latest-restorable copy, only what each change did (SET/REMOVE of its attributes, conflicts reported per key) for an undo to an explicit point. image or change force one; change needs a NEW_AND_OLD_IMAGES stream (with NEW_IMAGE a session falls back to images and says so). Default from config/deployment-defaults.json."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.replay_semantics == null || contains(["auto", "image", "change"], coalesce(var.replay_semantics, "auto"))
+    error_message = "replay_semantics must be auto, image or change."
+  }
+}
+
 variable "copy_settings" {
   description = "Which settings of the source the session re-applies to the restored table (a point-in-time restore does not carry them): stream, ttl, pitr, tags, deletion_protection, autoscaling, resource_policy. Unset ones default to config/deployment-defaults.json (all on)."
   type = object({

@@ -93,13 +93,14 @@ run "state_machine_configuration_has_exactly_the_design_keys" {
     copy_settings    = { autoscaling = false }
     session_settings = { caught_up_backlog = 3 }
     replay_from_mode = "restore_point"
+    replay_semantics = "change"
   }
 
   assert {
     condition = length(setsymmetricdifference(keys(module.workflow.configuration), [
       "source_table_name", "source_table_arn", "control_table_name", "queue_url", "dlq_url",
       "capture_mapping_uuid", "replay_mapping_uuid", "workflow_function_arn", "sns_topic_arn",
-      "event_bus_name", "replay_from_mode", "target_table_pattern", "copy_settings",
+      "event_bus_name", "replay_from_mode", "replay_semantics", "target_table_pattern", "copy_settings",
       "restore_poll_seconds", "restore_timeout_seconds", "caught_up_poll_seconds", "caught_up_backlog",
       "caught_up_lag_seconds", "max_session_seconds", "drain_poll_seconds",
     ])) == 0
@@ -112,7 +113,8 @@ run "state_machine_configuration_has_exactly_the_design_keys" {
       module.workflow.configuration.copy_settings.stream == true &&
       module.workflow.configuration.caught_up_backlog == 3 &&
       module.workflow.configuration.restore_poll_seconds == 60 &&
-      module.workflow.configuration.replay_from_mode == "restore_point"
+      module.workflow.configuration.replay_from_mode == "restore_point" &&
+      module.workflow.configuration.replay_semantics == "change"
     )
     error_message = "Explicit settings must win over config/deployment-defaults.json, and unset ones keep the shared values."
   }
@@ -315,6 +317,24 @@ run "rejects_a_stream_without_new_images" {
   }
 
   expect_failures = [data.aws_dynamodb_table.source]
+}
+
+run "warns_that_undo_restores_need_old_images" {
+  command = plan
+
+  override_data {
+    target = data.aws_dynamodb_table.source
+    values = {
+      arn                    = "arn:aws:dynamodb:eu-west-1:123456789012:table/orders"
+      stream_enabled         = true
+      stream_view_type       = "NEW_IMAGE"
+      stream_arn             = "arn:aws:dynamodb:eu-west-1:123456789012:table/orders/stream/2026-11-25T00:00:00.000"
+      point_in_time_recovery = [{ enabled = true }]
+    }
+  }
+
+  # A warning (check block), not a refusal: copies still work on a NEW_IMAGE stream.
+  expect_failures = [check.undo_restores_need_old_images]
 }
 
 run "rejects_a_table_without_point_in_time_recovery" {

@@ -50,6 +50,7 @@ variables {
   session_ended_pattern_template = "../src/main/statemachine/session-ended.pattern.json"
   session_ended_input_template   = "../src/main/statemachine/session-ended.input-template.json"
   replay_from_mode       = "auto"
+  replay_semantics       = "auto"
   copy_settings = {
     stream              = true
     ttl                 = true
@@ -289,6 +290,20 @@ run "rejects_an_unknown_replay_from_mode" {
   }
 
   expect_failures = [var.replay_from_mode]
+}
+
+run "rejects_an_unknown_replay_semantics" {
+  command = plan
+
+  module {
+    source = "./modules/workflow"
+  }
+
+  variables {
+    replay_semantics = "diff"
+  }
+
+  expect_failures = [var.replay_semantics]
 }
 
 run "rejects_a_session_longer_than_step_functions_allows" {

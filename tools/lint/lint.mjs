@@ -32,7 +32,7 @@ const WORKFLOW_MODULE = "terraform/modules/workflow/main.tf";
 export const CONFIGURATION_KEYS = [
   "source_table_name", "source_table_arn", "control_table_name", "queue_url", "dlq_url",
   "capture_mapping_uuid", "replay_mapping_uuid", "workflow_function_arn", "sns_topic_arn",
-  "event_bus_name", "replay_from_mode", "target_table_pattern", "copy_settings",
+  "event_bus_name", "replay_from_mode", "replay_semantics", "target_table_pattern", "copy_settings",
   "restore_poll_seconds", "restore_timeout_seconds", "caught_up_poll_seconds", "caught_up_backlog",
   "caught_up_lag_seconds", "max_session_seconds", "drain_poll_seconds",
 ];
@@ -100,6 +100,7 @@ function sampleConfiguration(defaults) {
     sns_topic_arn: `arn:aws:sns:${region}:${account}:${prefix}-notify`,
     event_bus_name: "default",
     replay_from_mode: s.replay_from_mode,
+    replay_semantics: s.replay_semantics,
     target_table_pattern: "orders*",
     copy_settings: Object.fromEntries(COPY_SETTINGS_KEYS.map((k) => [k, copy[k]])),
     restore_poll_seconds: s.restore_poll_seconds,

@@ -9,6 +9,7 @@ module "restore_cdc" {
   target_table_pattern = "${var.table_name}-restored*"
   function_runtime     = "native"
   replay_from_mode     = "auto"
+  replay_semantics     = "auto"
   create_trail         = var.create_trail
   notification_emails  = var.notification_emails
   log_retention_days   = 30

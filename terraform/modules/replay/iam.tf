@@ -1,5 +1,6 @@
 locals {
-  target_write_actions = ["dynamodb:BatchWriteItem", "dynamodb:PutItem", "dynamodb:DeleteItem"]
+  # UpdateItem: change replay (undo sessions) applies a MODIFY as SET/REMOVE of what it changed.
+  target_write_actions = ["dynamodb:BatchWriteItem", "dynamodb:PutItem", "dynamodb:DeleteItem", "dynamodb:UpdateItem"]
 
   # What replay may do; modules/function adds writing its own logs and refuses wildcard actions.
   policy_statements = [
@@ -16,6 +17,13 @@ locals {
       resources = [var.target_table_arn_pattern]
     },
     {
+      # Change replay reads the batch's keys once per invocation (conflicts, updates of absent items).
+      sid       = "ReadRestoredTable"
+      effect    = "Allow"
+      actions   = ["dynamodb:BatchGetItem"]
+      resources = [var.target_table_arn_pattern]
+    },
+    {
       # A pattern may match the source table itself (e.g. a user-set "<table>?*"): never write there.
       sid       = "NeverWriteSource"
       effect    = "Deny"
@@ -29,9 +37,10 @@ locals {
       resources = [var.dlq_arn]
     },
     {
-      sid       = "SessionRecordAndKeyLog"
-      effect    = "Allow"
-      actions   = ["dynamodb:GetItem", "dynamodb:UpdateItem", "dynamodb:PutItem", "dynamodb:BatchWriteItem"]
+      sid    = "SessionRecordAndKeyLog"
+      effect = "Allow"
+      # BatchGetItem: the key log entries read with the target's items; PutItem: conflicts, once per key.
+      actions   = ["dynamodb:GetItem", "dynamodb:UpdateItem", "dynamodb:PutItem", "dynamodb:BatchWriteItem", "dynamodb:BatchGetItem"]
       resources = [var.control_table_arn]
     },
   ]

@@ -33,6 +33,7 @@ locals {
     sns_topic_arn         = aws_sns_topic.this.arn
     event_bus_name        = local.event_bus_name
     replay_from_mode      = var.replay_from_mode
+    replay_semantics      = var.replay_semantics
     target_table_pattern  = var.target_table_pattern
     copy_settings = {
       stream              = var.copy_settings.stream

@@ -114,6 +114,16 @@ variable "replay_from_mode" {
   }
 }
 
+variable "replay_semantics" {
+  description = "How replay applies changes: auto (images for a latest-restorable copy, changes for an undo to an explicit point), image or change."
+  type        = string
+
+  validation {
+    condition     = contains(["auto", "image", "change"], var.replay_semantics)
+    error_message = "replay_semantics must be auto, image or change; got \"${var.replay_semantics}\"."
+  }
+}
+
 variable "copy_settings" {
   description = "Which settings the session re-applies to the restored table (a point-in-time restore does not carry them over)."
   type = object({

@@ -3,12 +3,15 @@ package dev.restorecdc.aws;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.restorecdc.cdc.ActiveSession;
+import dev.restorecdc.cdc.Conflict;
+import dev.restorecdc.cdc.ReplaySemantics;
 import dev.restorecdc.cdc.SessionLedger;
 import dev.restorecdc.cdc.Timestamps;
 import dev.restorecdc.session.SessionRecord;
 
 import static dev.restorecdc.session.ControlTableKeys.ACTIVE;
 import static dev.restorecdc.session.ControlTableKeys.LOCK_SESSION_ID;
+import static dev.restorecdc.session.ControlTableKeys.conflictPk;
 import static dev.restorecdc.session.ControlTableKeys.keyLogPk;
 import static dev.restorecdc.session.ControlTableKeys.keyLogSk;
 import static dev.restorecdc.session.ControlTableKeys.sessionSk;
@@ -92,7 +95,8 @@ public final class ControlTableLedger implements SessionLedger {
         }
         SessionRecord session = SessionRecord.fromValues(DynamoJson.toPlainItem(item));
         return Optional.of(new ActiveSession(sessionId, session.status().name(), session.targetTable(),
-                session.replayFrom(), session.captureFloor()));
+                session.replayFrom(), session.captureFloor(),
+                session.replaySemantics().flatMap(ReplaySemantics::fromRecord)));
     }
 
     @Override
@@ -113,6 +117,47 @@ public final class ControlTableLedger implements SessionLedger {
     @Override
     public void recordKeyLog(ActiveSession session, List<KeyLogEntry> keys) {
         writeKeyLog(session, keys);
+    }
+
+    /**
+     * One conditional put per conflict ({@code attribute_not_exists}: the first record of a key
+     * stays), then the session's {@code conflicts} count grows by the ones that were new.
+     */
+    @Override
+    public void recordConflicts(ActiveSession session, List<Conflict> conflicts) {
+        long expiresAt = clock.instant().plus(KEY_LOG_TTL).getEpochSecond();
+        int recorded = 0;
+        for (Conflict conflict : conflicts) {
+            Map<String, AttributeValue> item = new HashMap<>();
+            item.put("pk", AttributeValue.fromS(conflictPk(session.sessionId())));
+            item.put("sk", AttributeValue.fromS(keyLogSk(conflict.key().groupId())));
+            item.put("key", AttributeValue.fromS(toJson(conflict.key().attributes())));
+            item.put("kind", AttributeValue.fromS(conflict.kind()));
+            item.put("event_name", AttributeValue.fromS(conflict.eventName().name()));
+            item.put("old_image_digest", AttributeValue.fromS(conflict.oldImageDigest()));
+            item.put("target_digest", AttributeValue.fromS(conflict.targetDigest()));
+            if (!conflict.changed().isEmpty()) {
+                item.put("changed", AttributeValue.fromSs(conflict.changed()));
+            }
+            if (!conflict.removed().isEmpty()) {
+                item.put("removed", AttributeValue.fromSs(conflict.removed()));
+            }
+            item.put("change_at", AttributeValue.fromS(Timestamps.format(conflict.changeAt())));
+            item.put("recorded_at", AttributeValue.fromS(Timestamps.format(clock.instant())));
+            item.put("expires_at", AttributeValue.fromN(Long.toString(expiresAt)));
+            try {
+                dynamo.putItem(b -> b.tableName(controlTable).item(item).conditionExpression("attribute_not_exists(pk)"));
+                recorded++;
+            } catch (ConditionalCheckFailedException alreadyRecorded) {
+                // a redelivered batch: the key's first record stays
+            }
+        }
+        if (recorded > 0) {
+            int added = recorded;
+            dynamo.updateItem(b -> b.tableName(controlTable).key(key(tablePk(sourceTable), sessionSk(session.sessionId())))
+                    .conditionExpression("attribute_exists(pk)")
+                    .updateExpression("ADD conflicts :n").expressionAttributeValues(Map.of(":n", number(added))));
+        }
     }
 
     @Override
@@ -167,6 +212,12 @@ public final class ControlTableLedger implements SessionLedger {
             item.put("last_op", AttributeValue.fromS(entry.lastOp()));
             item.put("last_at", AttributeValue.fromS(Timestamps.format(entry.lastAt())));
             item.put("expires_at", AttributeValue.fromN(Long.toString(expiresAt)));
+            // What verify compares: the whole item, or (an undo's updates) the attributes replay set or
+            // removed, the union over the key's replays (the replay read the previous entry).
+            item.put("whole", AttributeValue.fromBool(entry.touched() == null));
+            if (entry.touched() != null && !entry.touched().isEmpty()) {
+                item.put("attributes", AttributeValue.fromSs(entry.touched()));
+            }
             requests.add(WriteRequest.builder().putRequest(PutRequest.builder().item(item).build()).build());
         }
         for (int from = 0; from < requests.size(); from += MAX_BATCH) {
@@ -186,8 +237,12 @@ public final class ControlTableLedger implements SessionLedger {
     }
 
     private String toJson(KeyLogEntry entry) {
+        return toJson(entry.key().attributes());
+    }
+
+    private String toJson(com.fasterxml.jackson.databind.JsonNode node) {
         try {
-            return json.writeValueAsString(entry.key().attributes());
+            return json.writeValueAsString(node);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }

@@ -12,6 +12,7 @@ import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.BatchWriteItemResponse;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.DeleteRequest;
 import software.amazon.awssdk.services.dynamodb.model.PutRequest;
 import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
@@ -47,11 +48,126 @@ public final class DynamoTargetWriter implements TargetWriter {
     public Result write(String table, List<ItemWrite> writes, Deadline deadline) {
         Map<ItemKey, Failure> notWritten = new LinkedHashMap<>();
         int retries = 0;
-        for (int from = 0; from < writes.size(); from += MAX_BATCH) {
-            List<ItemWrite> chunk = writes.subList(from, Math.min(writes.size(), from + MAX_BATCH));
+        List<ItemWrite> whole = writes.stream().filter(write -> !write.isUpdate()).toList();
+        for (int from = 0; from < whole.size(); from += MAX_BATCH) {
+            List<ItemWrite> chunk = whole.subList(from, Math.min(whole.size(), from + MAX_BATCH));
             retries += writeChunk(table, chunk, deadline, notWritten);
         }
+        List<ItemWrite> updates = writes.stream().filter(ItemWrite::isUpdate).toList();
+        if (updates.size() == 1) {
+            retries += update(table, updates.get(0), deadline, notWritten);
+        } else if (!updates.isEmpty()) {
+            // One UpdateItem per key, sent together: a batch's keys are different items, and ten
+            // sequential round trips would cost change replay ten times the latency of one BatchWriteItem.
+            List<java.util.concurrent.Future<UpdateOutcome>> running = new ArrayList<>(updates.size());
+            for (ItemWrite update : updates) {
+                running.add(UPDATES.submit(() -> {
+                    Map<ItemKey, Failure> failed = new LinkedHashMap<>();
+                    int tries = update(table, update, deadline, failed);
+                    return new UpdateOutcome(failed, tries);
+                }));
+            }
+            for (int i = 0; i < running.size(); i++) {
+                try {
+                    UpdateOutcome outcome = running.get(i).get();
+                    notWritten.putAll(outcome.failed());
+                    retries += outcome.retries();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    notWritten.put(updates.get(i).key(), Failure.transientFailure("interrupted"));
+                } catch (java.util.concurrent.ExecutionException e) {
+                    notWritten.put(updates.get(i).key(), Failure.transientFailure(String.valueOf(e.getCause())));
+                }
+            }
+        }
         return new Result(notWritten, retries);
+    }
+
+    private record UpdateOutcome(Map<ItemKey, Failure> failed, int retries) {
+    }
+
+    /** At most a FIFO batch's worth of updates at once; daemon threads, so they never hold the runtime up. */
+    private static final java.util.concurrent.ExecutorService UPDATES = java.util.concurrent.Executors.newFixedThreadPool(10, work -> {
+        Thread thread = new Thread(work, "replay-update");
+        thread.setDaemon(true);
+        return thread;
+    });
+
+    /**
+     * Change replay's update: BatchWriteItem has no update, so one UpdateItem per key (SET of the
+     * attributes the changes added or changed, REMOVE of those they removed), on the condition that
+     * the item exists: UpdateItem would otherwise create an item of just those attributes, and a
+     * change of an item the target lacks puts the whole new image instead.
+     */
+    private int update(String table, ItemWrite write, Deadline deadline, Map<ItemKey, Failure> notWritten) {
+        Map<String, AttributeValue> key = DynamoJson.toItem(write.key().attributes());
+        Map<String, String> names = new HashMap<>();
+        Map<String, AttributeValue> values = new HashMap<>();
+        List<String> sets = new ArrayList<>();
+        List<String> removes = new ArrayList<>();
+        int n = 0;
+        for (var field : (Iterable<Map.Entry<String, com.fasterxml.jackson.databind.JsonNode>>) write.set()::fields) {
+            if (key.containsKey(field.getKey())) {
+                continue; // a key attribute never changes, and UpdateItem refuses to set one
+            }
+            names.put("#a" + n, field.getKey());
+            values.put(":v" + n, DynamoJson.toValue(field.getKey(), field.getValue()));
+            sets.add("#a" + n + " = :v" + n);
+            n++;
+        }
+        for (String name : write.remove()) {
+            if (!key.containsKey(name)) {
+                names.put("#a" + n, name);
+                removes.add("#a" + n);
+                n++;
+            }
+        }
+        String firstKey = key.keySet().iterator().next();
+        names.put("#k", firstKey);
+        StringBuilder expression = new StringBuilder();
+        if (!sets.isEmpty()) {
+            expression.append("SET ").append(String.join(", ", sets));
+        }
+        if (!removes.isEmpty()) {
+            expression.append(expression.isEmpty() ? "" : " ").append("REMOVE ").append(String.join(", ", removes));
+        }
+        int retries = 0;
+        for (int attempt = 0; ; attempt++) {
+            if (attempt > 0) {
+                if (!RETRY.awaitRetry(attempt, deadline)) {
+                    notWritten.put(write.key(), Failure.transientFailure("update still throttled at the invocation's deadline"));
+                    return retries;
+                }
+                retries++;
+            }
+            try {
+                if (expression.isEmpty()) {
+                    // Nothing to set or remove: only an absent item needs writing (its whole new image).
+                    dynamo.putItem(b -> b.tableName(table).item(DynamoJson.toItem(write.image()))
+                            .conditionExpression("attribute_not_exists(#k)").expressionAttributeNames(Map.of("#k", firstKey)));
+                } else {
+                    dynamo.updateItem(b -> b.tableName(table).key(key).updateExpression(expression.toString())
+                            .conditionExpression("attribute_exists(#k)").expressionAttributeNames(names)
+                            .expressionAttributeValues(values.isEmpty() ? null : values));
+                }
+                return retries;
+            } catch (ConditionalCheckFailedException absentOrPresent) {
+                if (expression.isEmpty()) {
+                    return retries; // present: nothing to do
+                }
+                // The target lacks the item: put the whole new image, as for an INSERT.
+                return retries + writeChunk(table, List.of(write.asPut()), deadline, notWritten);
+            } catch (AwsServiceException e) {
+                if (isRetryable(e)) {
+                    continue;
+                }
+                notWritten.put(write.key(), isTargetWide(e) ? Failure.ofTarget(describe(e))
+                        : e.statusCode() == 400 ? Failure.ofItem(describe(e)) : Failure.ofTarget(describe(e)));
+                return retries;
+            } catch (SdkException e) {
+                // a network fault: retried like throttling
+            }
+        }
     }
 
     private int writeChunk(String table, List<ItemWrite> chunk, Deadline deadline, Map<ItemKey, Failure> notWritten) {

@@ -28,4 +28,15 @@ public class RestoredTableReader implements RestoredTables {
             throw new IllegalStateException("restored table " + table + " does not exist (the restore failed or it was deleted)");
         }
     }
+
+    /**
+     * The stream view type of a table's stream (NEW_IMAGE, NEW_AND_OLD_IMAGES, ...), empty when it
+     * has no stream: change replay needs the old images of NEW_AND_OLD_IMAGES.
+     */
+    @Override
+    public Optional<String> streamViewType(String table) {
+        var stream = dynamo.describeTable(r -> r.tableName(table)).table().streamSpecification();
+        return stream == null || !Boolean.TRUE.equals(stream.streamEnabled()) ? Optional.empty()
+                : Optional.ofNullable(stream.streamViewTypeAsString());
+    }
 }

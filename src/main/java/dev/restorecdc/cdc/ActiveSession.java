@@ -11,7 +11,15 @@ import java.util.Optional;
  * @param targetTable  the restored table, once known
  * @param replayFrom   the replay window's start, once settled
  * @param captureFloor the oldest change capture keeps
+ * @param replaySemantics how replay applies changes, once settled (image until then)
  */
 public record ActiveSession(String sessionId, String status, Optional<String> targetTable,
-                            Optional<Instant> replayFrom, Optional<Instant> captureFloor) {
+                            Optional<Instant> replayFrom, Optional<Instant> captureFloor,
+                            Optional<ReplaySemantics> replaySemantics) {
+
+    /** A session that has not settled its replay semantics (whole images). */
+    public ActiveSession(String sessionId, String status, Optional<String> targetTable,
+                         Optional<Instant> replayFrom, Optional<Instant> captureFloor) {
+        this(sessionId, status, targetTable, replayFrom, captureFloor, Optional.empty());
+    }
 }

@@ -17,9 +17,16 @@ import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
 
 /**
- * The queue message body of a change, schema version 1:
- * <pre>{"v":1,"eventName":"MODIFY","keys":{...},"newImage":{...},"approximateCreationDateTime":"...Z",
- *  "sequenceNumber":"...","eventId":"...","sourceTableArn":"..."}</pre>
+ * The queue message body of a change, schema version 2:
+ * <pre>{"v":2,"eventName":"MODIFY","keys":{...},"newImage":{...},"approximateCreationDateTime":"...Z",
+ *  "sequenceNumber":"...","eventId":"...","sourceTableArn":"...",
+ *  "changed":["price"],"removed":["note"],"oldImageDigest":"<sha-256 hex>"}</pre>
+ * Version 2 adds what the change did ({@link ChangeDelta}: the names of the attributes it added or
+ * changed and of those it removed, and the digest of the old image, never the old image itself);
+ * the three fields are absent when the stream has no old image. A version 1 body (no delta) stays
+ * readable and is replayed as a whole image. The version moved because a version 1 replay would
+ * read a version 2 body without its delta and put whole images into an undo; it retries newer
+ * bodies instead.
  * Two rules make every body one SQS takes:
  * <ul>
  *   <li><b>Legal characters.</b> SQS refuses a body holding a character outside #x9 | #xA | #xD |
@@ -37,7 +44,9 @@ import java.util.zip.GZIPOutputStream;
  */
 public final class ChangeCodec {
 
-    public static final int SCHEMA_VERSION = 1;
+    public static final int SCHEMA_VERSION = 2;
+    /** The oldest version this replay still reads (bodies queued by the previous release). */
+    public static final int OLDEST_READABLE_VERSION = 1;
     /** Smaller bodies are sent as they are; compressing them saves little and costs CPU per change. */
     public static final int COMPRESS_FROM_BYTES = 64 * 1024;
     private static final String GZIP = "gzip+base64";
@@ -61,6 +70,11 @@ public final class ChangeCodec {
         body.put("eventId", change.eventId());
         if (change.sourceTableArn() != null) {
             body.put("sourceTableArn", change.sourceTableArn());
+        }
+        if (change.delta() != null) {
+            change.delta().changed().forEach(body.putArray("changed")::add);
+            change.delta().removed().forEach(body.putArray("removed")::add);
+            body.put("oldImageDigest", change.delta().oldImageDigest());
         }
         String text = escapeForSqs(write(body));
         int plainBytes = utf8Length(text);
@@ -148,8 +162,9 @@ public final class ChangeCodec {
         if (version > SCHEMA_VERSION && body.get("v").isIntegralNumber()) {
             throw new NewerSchemaException(version, SCHEMA_VERSION);
         }
-        if (version != SCHEMA_VERSION) {
-            throw new MalformedChangeException("v", body.get("v"), "unknown schema version (this replay reads " + SCHEMA_VERSION + ")");
+        if (version < OLDEST_READABLE_VERSION || version > SCHEMA_VERSION) {
+            throw new MalformedChangeException("v", body.get("v"), "unknown schema version (this replay reads "
+                    + OLDEST_READABLE_VERSION + " to " + SCHEMA_VERSION + ")");
         }
         if (body.has("encoding")) {
             String encoding = body.path("encoding").asText();
@@ -163,9 +178,36 @@ public final class ChangeCodec {
         ObjectNode newImage = object(body, "newImage", !eventName.deletes());
         ChangeEvent change = new ChangeEvent(text(body, "eventId"), eventName, keys, newImage,
                 instant(body, "approximateCreationDateTime"), text(body, "sequenceNumber"),
-                body.path("sourceTableArn").isTextual() ? body.get("sourceTableArn").asText() : null);
+                body.path("sourceTableArn").isTextual() ? body.get("sourceTableArn").asText() : null,
+                version >= 2 ? delta(body) : null);
         change.key(); // validates the key attributes now, not at write time
         return change;
+    }
+
+    /** The delta of a version 2 body; null when it was captured without an old image. */
+    private static ChangeDelta delta(JsonNode body) {
+        if (!body.has("oldImageDigest")) {
+            return null;
+        }
+        return new ChangeDelta(names(body, "changed"), names(body, "removed"), text(body, "oldImageDigest"));
+    }
+
+    private static java.util.List<String> names(JsonNode body, String field) {
+        JsonNode value = body.get(field);
+        if (value == null || value.isNull()) {
+            return java.util.List.of();
+        }
+        if (!value.isArray()) {
+            throw new MalformedChangeException(field, value, "must be an array of attribute names");
+        }
+        java.util.List<String> names = new java.util.ArrayList<>(value.size());
+        for (JsonNode name : value) {
+            if (!name.isTextual()) {
+                throw new MalformedChangeException(field, value, "must be an array of attribute names");
+            }
+            names.add(name.asText());
+        }
+        return names;
     }
 
     public static int utf8Length(String text) {

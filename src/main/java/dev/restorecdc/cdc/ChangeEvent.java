@@ -7,7 +7,7 @@ import java.util.Objects;
 
 /**
  * One change of one item, as the source table's stream recorded it: what the replay needs and
- * nothing more (no old image).
+ * nothing more (no old image: only what the change did and the old image's digest).
  *
  * @param eventId          the stream record's eventID, also the queue's deduplication id
  * @param eventName        INSERT, MODIFY or REMOVE
@@ -16,9 +16,17 @@ import java.util.Objects;
  * @param createdAt        the record's ApproximateCreationDateTime
  * @param sequenceNumber   the record's position in its shard
  * @param sourceTableArn   the table the change was made in
+ * @param delta            what the change did, from the old and new images; null when the stream
+ *                         has no old image (NEW_IMAGE) or the body predates schema 2
  */
 public record ChangeEvent(String eventId, EventName eventName, ObjectNode keys, ObjectNode newImage,
-                          Instant createdAt, String sequenceNumber, String sourceTableArn) {
+                          Instant createdAt, String sequenceNumber, String sourceTableArn, ChangeDelta delta) {
+
+    /** A change without its delta (replayed as a whole image). */
+    public ChangeEvent(String eventId, EventName eventName, ObjectNode keys, ObjectNode newImage,
+                       Instant createdAt, String sequenceNumber, String sourceTableArn) {
+        this(eventId, eventName, keys, newImage, createdAt, sequenceNumber, sourceTableArn, null);
+    }
 
     public ChangeEvent {
         requirePresent("eventID", eventId);
@@ -31,6 +39,10 @@ public record ChangeEvent(String eventId, EventName eventName, ObjectNode keys, 
             throw new MalformedChangeException("NewImage", newImage,
                     eventName + " needs the new image: the stream view type must be NEW_IMAGE or NEW_AND_OLD_IMAGES");
         }
+    }
+
+    public ChangeEvent withDelta(ChangeDelta what) {
+        return new ChangeEvent(eventId, eventName, keys, newImage, createdAt, sequenceNumber, sourceTableArn, what);
     }
 
     /** The item this change belongs to (validated: throws on a key that cannot be a DynamoDB key). */

@@ -3,13 +3,6 @@ package dev.restorecdc.cdc;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.ArrayList;
-import java.util.Base64;
-import java.util.HexFormat;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 
@@ -28,17 +21,8 @@ public record ItemKey(ObjectNode attributes, String canonical) {
         if (keyAttributes == null || keyAttributes.isEmpty()) {
             throw new MalformedChangeException("keys", keyAttributes, "an item needs at least one key attribute");
         }
-        List<String> names = new ArrayList<>();
-        keyAttributes.fieldNames().forEachRemaining(names::add);
-        names.sort(null);
-        StringBuilder text = new StringBuilder();
-        for (String name : names) {
-            if (!text.isEmpty()) {
-                text.append('|');
-            }
-            text.append(escape(name)).append('=').append(canonicalValue(name, keyAttributes.get(name)));
-        }
-        return new ItemKey(keyAttributes, text.toString());
+        keyAttributes.fields().forEachRemaining(field -> requireKeyType(field.getKey(), field.getValue()));
+        return new ItemKey(keyAttributes, CanonicalForm.item(keyAttributes, "keys"));
     }
 
     /**
@@ -47,12 +31,7 @@ public record ItemKey(ObjectNode attributes, String canonical) {
      * SQS's 128, and only characters SQS accepts.
      */
     public String groupId() {
-        try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(canonical.getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(digest);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is part of every JVM", e);
-        }
+        return CanonicalForm.sha256Hex(canonical);
     }
 
     @Override
@@ -70,44 +49,18 @@ public record ItemKey(ObjectNode attributes, String canonical) {
         return canonical;
     }
 
-    private static String canonicalValue(String name, JsonNode typed) {
+    /** Key attributes are one S, N or B value each (what DynamoDB allows in a key schema). */
+    private static void requireKeyType(String name, JsonNode typed) {
         if (typed == null || !typed.isObject() || typed.size() != 1) {
             throw new MalformedChangeException("keys." + name, typed, "a key value must be one typed value such as {\"S\":\"x\"}");
         }
-        Iterator<Map.Entry<String, JsonNode>> fields = typed.fields();
-        Map.Entry<String, JsonNode> only = fields.next();
-        String type = only.getKey();
-        JsonNode value = only.getValue();
-        if (!value.isTextual()) {
+        Map.Entry<String, JsonNode> only = typed.fields().next();
+        if (!only.getValue().isTextual()) {
             throw new MalformedChangeException("keys." + name, typed, "a key value must be a string, number or binary");
         }
-        return switch (type) {
-            case "S" -> "S:" + escape(value.asText());
-            case "N" -> "N:" + normaliseNumber(name, value.asText());
-            case "B" -> "B:" + Base64.getEncoder().encodeToString(decodeBinary(name, value.asText()));
-            default -> throw new MalformedChangeException("keys." + name, typed,
-                    "key attributes can only be of type S, N or B, not " + type);
-        };
-    }
-
-    private static String normaliseNumber(String name, String number) {
-        try {
-            return DynamoNumbers.canonical(number);
-        } catch (NumberFormatException e) {
-            throw new MalformedChangeException("keys." + name, number, "not a number");
+        if (!List.of("S", "N", "B").contains(only.getKey())) {
+            throw new MalformedChangeException("keys." + name, typed,
+                    "key attributes can only be of type S, N or B, not " + only.getKey());
         }
-    }
-
-    private static byte[] decodeBinary(String name, String base64) {
-        try {
-            return Base64.getDecoder().decode(base64);
-        } catch (IllegalArgumentException e) {
-            throw new MalformedChangeException("keys." + name, base64, "binary values must be base64");
-        }
-    }
-
-    /** Keeps the separators unambiguous: a name or value containing '|' or '=' cannot fake another key. */
-    private static String escape(String text) {
-        return text.replace("\\", "\\\\").replace("|", "\\|").replace("=", "\\=");
     }
 }

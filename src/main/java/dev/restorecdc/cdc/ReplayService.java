@@ -31,6 +31,14 @@ import java.util.Set;
  * </ul>
  * The key log is written before the batch is acknowledged; if that fails, the written messages come
  * back (rewriting is idempotent), so {@code verify} never compares against a partial log.
+ *
+ * <p>The session's {@link ReplaySemantics} decide how changes apply: whole images (a copy) or what
+ * each change did (an undo). Change replay reads the batch's keys once ({@link TargetProbe}: the
+ * target's items and the key log), records a {@link Conflict} for a key replayed the first time
+ * whose target item is not the change's old image, turns an update of an item the target lacks
+ * into a put of the whole new image, and writes conflicts and key log <em>before</em> the target:
+ * a redelivered change then always finds its key in the log, so it is never taken for a conflict,
+ * and a conflict is never lost to a write that came back.
  */
 public final class ReplayService {
 
@@ -44,6 +52,8 @@ public final class ReplayService {
     private final SessionLedger ledger;
     private final Optional<String> staticTarget;
     private final Optional<Instant> staticWindowStart;
+    private final TargetProbe probe;
+    private final Optional<ReplaySemantics> staticSemantics;
 
     /**
      * @param deadLetters       {@code CDC_DLQ_URL}: where poison goes; empty: poison is reported failed as before
@@ -52,6 +62,21 @@ public final class ReplayService {
      */
     public ReplayService(ChangeCodec codec, TargetWriter writer, Optional<DeadLetterQueue> deadLetters, SessionLedger ledger,
                          Optional<String> staticTarget, Optional<Instant> staticWindowStart) {
+        this(codec, writer, deadLetters, ledger, staticTarget, staticWindowStart, NO_PROBE);
+    }
+
+    /** @param probe change replay's one read of the target and the key log per invocation */
+    public ReplayService(ChangeCodec codec, TargetWriter writer, Optional<DeadLetterQueue> deadLetters, SessionLedger ledger,
+                         Optional<String> staticTarget, Optional<Instant> staticWindowStart, TargetProbe probe) {
+        this(codec, writer, deadLetters, ledger, staticTarget, staticWindowStart, probe, Optional.empty());
+    }
+
+    /** @param staticSemantics {@code CDC_REPLAY_SEMANTICS}: how to replay instead of the session's semantics */
+    public ReplayService(ChangeCodec codec, TargetWriter writer, Optional<DeadLetterQueue> deadLetters, SessionLedger ledger,
+                         Optional<String> staticTarget, Optional<Instant> staticWindowStart, TargetProbe probe,
+                         Optional<ReplaySemantics> staticSemantics) {
+        this.probe = probe;
+        this.staticSemantics = staticSemantics;
         this.codec = codec;
         this.writer = writer;
         this.deadLetters = deadLetters;
@@ -80,7 +105,9 @@ public final class ReplayService {
         Set<String> deadLettered = new HashSet<>();
         Map<ItemKey, List<IncomingChange>> messagesByKey = new HashMap<>();
         Map<String, List<String>> messagesByGroup = new HashMap<>();
-        ChangeCoalescer coalescer = new ChangeCoalescer();
+        ReplaySemantics semantics = staticSemantics
+                .or(() -> session.flatMap(ActiveSession::replaySemantics)).orElse(ReplaySemantics.IMAGE);
+        ChangeCoalescer coalescer = new ChangeCoalescer(semantics);
         int skipped = 0;
         for (IncomingChange message : messages) {
             String group = groupOf(message);
@@ -116,6 +143,31 @@ public final class ReplayService {
         }
 
         List<ItemWrite> writes = coalescer.writes();
+        int conflicts = 0;
+        if (semantics == ReplaySemantics.CHANGE && !writes.isEmpty()) {
+            try {
+                PreparedChanges prepared = prepareChanges(target.get(), session, coalescer, writes, deadline);
+                writes = prepared.writes();
+                conflicts = prepared.conflicts();
+            } catch (TargetProbe.TargetUnavailableException e) {
+                // As for a write: not the messages' fault; the session shows why, nothing goes to the DLQ.
+                LOG.errorf("replay: target %s cannot be read (%s); all %d messages come back", target.get(), e.getMessage(),
+                        messages.size());
+                session.ifPresent(s -> {
+                    try {
+                        ledger.recordReplayProblem(s, "replay cannot read target " + target.get() + ": " + e.getMessage());
+                    } catch (RuntimeException notRecorded) {
+                        LOG.warnf(notRecorded, "replay: could not record the target's problem in session %s", s.sessionId());
+                    }
+                });
+                return messages.stream().map(IncomingChange::messageId).filter(id -> !deadLettered.contains(id)).toList();
+            } catch (RuntimeException e) {
+                // Nothing is written yet: every message comes back (poison already in the DLQ excepted).
+                LOG.errorf(e, "replay: change replay could not read or log the batch's %d keys before writing them; "
+                        + "all %d messages come back", writes.size(), messages.size());
+                return messages.stream().map(IncomingChange::messageId).filter(id -> !deadLettered.contains(id)).toList();
+            }
+        }
         TargetWriter.Result result = writes.isEmpty()
                 ? new TargetWriter.Result(Map.of(), 0)
                 : writer.write(target.get(), writes, deadline);
@@ -150,7 +202,7 @@ public final class ReplayService {
             } else {
                 puts++;
             }
-            keyLog.add(new KeyLogEntry(write.key(), write.isDelete() ? "DELETE" : "PUT", at));
+            keyLog.add(keyLogEntry(write, at));
         }
 
         if (targetProblem != null) {
@@ -167,7 +219,7 @@ public final class ReplayService {
                     LOG.warnf(e, "replay: could not record the target's problem in session %s", session.get().sessionId());
                 }
             }
-        } else if (session.isPresent() && !keyLog.isEmpty()) {
+        } else if (session.isPresent() && !keyLog.isEmpty() && semantics == ReplaySemantics.IMAGE) {
             try {
                 ledger.recordKeyLog(session.get(), keyLog);
             } catch (RuntimeException e) {
@@ -187,9 +239,10 @@ public final class ReplayService {
         List<String> failedIds = messages.stream().map(IncomingChange::messageId).filter(failed::contains).toList();
         SUMMARY.infof("{\"function\":\"replay\",\"received\":%d,\"skipped_window\":%d,\"coalesced\":%d,\"written\":%d,"
                         + "\"deleted\":%d,\"retried\":%d,\"failed\":%d,\"dead_lettered\":%d,\"target\":\"%s\","
-                        + "\"window\":\"%s\",\"session\":\"%s\"}",
+                        + "\"window\":\"%s\",\"session\":\"%s\",\"semantics\":\"%s\",\"conflicts\":%d}",
                 messages.size(), skipped, coalescer.folded(), puts, deletes, result.retries(), failedIds.size(),
-                deadLettered.size(), target.get(), window, session.map(ActiveSession::sessionId).orElse(""));
+                deadLettered.size(), target.get(), window, session.map(ActiveSession::sessionId).orElse(""),
+                semantics.recordValue(), conflicts);
         if (session.isPresent()) {
             ReplayTally tally = new ReplayTally(puts, deletes, skipped, result.retries(), failedIds.size(),
                     deadLettered.size(), newest);
@@ -201,6 +254,74 @@ public final class ReplayService {
         }
         return failedIds;
     }
+
+    private record PreparedChanges(List<ItemWrite> writes, int conflicts) {
+    }
+
+    /**
+     * Change replay before the write: one read of the batch's keys, the conflicts of keys replayed the
+     * first time, updates of items the target lacks turned into puts of the whole new image, then
+     * conflicts and key log recorded (throws if either could not be).
+     */
+    private PreparedChanges prepareChanges(String target, Optional<ActiveSession> session, ChangeCoalescer coalescer,
+                                           List<ItemWrite> writes, Deadline deadline) {
+        Map<ItemKey, TargetProbe.Probe> probes = probe.probe(target, session.map(ActiveSession::sessionId),
+                writes.stream().map(ItemWrite::key).toList(), deadline);
+        List<ItemWrite> prepared = new ArrayList<>(writes.size());
+        List<Conflict> conflicts = new ArrayList<>();
+        Map<ItemKey, TargetProbe.Probe> logged = new HashMap<>();
+        for (ItemWrite write : writes) {
+            TargetProbe.Probe found = probes.get(write.key());
+            if (found == null) {
+                prepared.add(write); // not read (no probe): the writer's own condition still puts an absent item whole
+                continue;
+            }
+            if (!found.replayedBefore()) {
+                Conflict.detect(coalescer.first(write.key()), found.targetItem()).ifPresent(conflicts::add);
+            }
+            prepared.add(write.isUpdate() && found.targetItem() == null ? write.asPut() : write);
+            logged.put(write.key(), found);
+        }
+        for (Conflict conflict : conflicts) {
+            LOG.warnf("replay: conflict on key %s (%s): the restored item is not the one %s %s was made to "
+                    + "(old image %s, target %s); applied anyway, recorded once per key", conflict.key(), conflict.kind(),
+                    conflict.eventName(), conflict.changeAt(), conflict.oldImageDigest(), conflict.targetDigest());
+        }
+        if (session.isPresent()) {
+            if (!conflicts.isEmpty()) {
+                ledger.recordConflicts(session.get(), conflicts);
+            }
+            ledger.recordKeyLog(session.get(), prepared.stream().map(write -> keyLogEntry(write,
+                    coalescer.last(write.key()).createdAt(), logged.get(write.key()))).toList());
+        }
+        return new PreparedChanges(prepared, conflicts.size());
+    }
+
+    private static KeyLogEntry keyLogEntry(ItemWrite write, Instant at) {
+        return keyLogEntry(write, at, null);
+    }
+
+    /**
+     * The key log entry of a write; for an update, the union of what it touched and what earlier
+     * replays of the key touched ({@code before}, read by the probe; one replay per key at a time, as
+     * FIFO delivers a group), and the whole item once any replay put or deleted it.
+     */
+    private static KeyLogEntry keyLogEntry(ItemWrite write, Instant at, TargetProbe.Probe before) {
+        if (!write.isUpdate()) {
+            return new KeyLogEntry(write.key(), write.isDelete() ? "DELETE" : "PUT", at);
+        }
+        if (before != null && before.replayedBefore() && before.loggedTouched() == null) {
+            return new KeyLogEntry(write.key(), "UPDATE", at); // an earlier put or delete: the whole item
+        }
+        java.util.TreeSet<String> touched = new java.util.TreeSet<>(write.touched());
+        if (before != null && before.loggedTouched() != null) {
+            touched.addAll(before.loggedTouched());
+        }
+        return new KeyLogEntry(write.key(), "UPDATE", at, List.copyOf(touched));
+    }
+
+    /** Without a probe nothing is read: no conflicts are detected. */
+    private static final TargetProbe NO_PROBE = (table, sessionId, keys, deadline) -> Map.of();
 
     private static String groupOf(IncomingChange message) {
         return message.groupId() == null ? message.messageId() : message.groupId();

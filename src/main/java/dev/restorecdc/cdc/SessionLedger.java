@@ -19,6 +19,13 @@ public interface SessionLedger {
      */
     void recordKeyLog(ActiveSession session, List<KeyLogEntry> keys);
 
+    /**
+     * Records conflicts of change replay, once per key (a key already recorded keeps its first
+     * record), and adds the newly recorded ones to the session's {@code conflicts} count. Throws
+     * when it could not: the batch then comes back, so no conflict is lost.
+     */
+    void recordConflicts(ActiveSession session, List<Conflict> conflicts);
+
     /** Adds one replay invocation's counters (telemetry: a lost update is logged, not retried). */
     void recordReplay(ActiveSession session, ReplayTally tally);
 
@@ -51,7 +58,19 @@ public interface SessionLedger {
                        int deadLettered, Instant newestAt) {
     }
 
-    /** One key the replay wrote (PUT) or deleted (DELETE), for {@code verify}. */
-    record KeyLogEntry(ItemKey key, String lastOp, Instant lastAt) {
+    /**
+     * One key the replay wrote (PUT), deleted (DELETE) or updated (UPDATE, change replay), for
+     * {@code verify}.
+     *
+     * @param touched for change replay: the attributes an update set or removed (verify of an undo
+     *                compares those; the log keeps their union); null for a whole-item write, after
+     *                which the whole item is compared
+     */
+    record KeyLogEntry(ItemKey key, String lastOp, Instant lastAt, List<String> touched) {
+
+        /** A whole-item write (image replay, or a put or delete of change replay). */
+        public KeyLogEntry(ItemKey key, String lastOp, Instant lastAt) {
+            this(key, lastOp, lastAt, null);
+        }
     }
 }

@@ -38,6 +38,12 @@ public interface CdcConfig {
     Optional<Instant> replayFrom();
 
     /**
+     * Static mode: {@code image} or {@code change} ({@code CDC_REPLAY_SEMANTICS}) instead of the
+     * session's settled replay_semantics; the bench's change-mode row, manual replays.
+     */
+    Optional<String> replaySemantics();
+
+    /**
      * How long capture and replay retry throttled sends and writes when the runtime gives no deadline (local runs
      * without a Lambda-Runtime-Deadline-Ms header); in Lambda the invocation's deadline rules.
      */

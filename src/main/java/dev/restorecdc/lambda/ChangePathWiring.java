@@ -2,6 +2,7 @@ package dev.restorecdc.lambda;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.restorecdc.aws.ControlTableLedger;
+import dev.restorecdc.aws.DynamoTargetProbe;
 import dev.restorecdc.aws.DynamoTargetWriter;
 import dev.restorecdc.aws.SqsChangeQueue;
 import dev.restorecdc.aws.SqsDeadLetterQueue;
@@ -10,6 +11,7 @@ import dev.restorecdc.cdc.CaptureService;
 import dev.restorecdc.cdc.ChangeCodec;
 import dev.restorecdc.cdc.DeadLetterQueue;
 import dev.restorecdc.cdc.ReplayService;
+import dev.restorecdc.cdc.ReplaySemantics;
 import dev.restorecdc.cdc.SessionLedger;
 import dev.restorecdc.config.CdcConfig;
 import jakarta.inject.Singleton;
@@ -57,7 +59,9 @@ public class ChangePathWiring {
     @Singleton
     ReplayService replay(CdcConfig config, ChangeCodec codec, DynamoDbClient dynamo, SqsClient sqs, SessionLedger ledger) {
         return new ReplayService(codec, new DynamoTargetWriter(dynamo), deadLetters(config, sqs), ledger,
-                config.targetTable(), config.replayFrom());
+                config.targetTable(), config.replayFrom(), new DynamoTargetProbe(dynamo, config.sessionTable()),
+                config.replaySemantics().map(value -> ReplaySemantics.fromRecord(value).orElseThrow(() ->
+                        new IllegalStateException("CDC_REPLAY_SEMANTICS must be image or change, got '" + value + "'"))));
     }
 
     /** Without CDC_SESSION_TABLE and CDC_SOURCE_TABLE there is no session: static mode only. */
@@ -73,6 +77,10 @@ public class ChangePathWiring {
 
         @Override
         public void recordKeyLog(ActiveSession session, List<KeyLogEntry> keys) {
+        }
+
+        @Override
+        public void recordConflicts(ActiveSession session, List<dev.restorecdc.cdc.Conflict> conflicts) {
         }
 
         @Override

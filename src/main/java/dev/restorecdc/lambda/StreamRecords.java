@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.restorecdc.cdc.ChangeDelta;
 import dev.restorecdc.cdc.ChangeEvent;
 import dev.restorecdc.cdc.EventName;
 import dev.restorecdc.cdc.MalformedChangeException;
@@ -34,9 +35,12 @@ final class StreamRecords {
             }
             EventName eventName = EventName.parse(record.getEventName());
             ObjectNode newImage = eventName.deletes() || stream.getNewImage() == null ? null : item(stream.getNewImage());
+            // What the change did, computed here where the old image is at hand; the old image itself
+            // never leaves capture (a body carries its digest only).
+            ObjectNode oldImage = stream.getOldImage() == null ? null : item(stream.getOldImage());
             ChangeEvent change = new ChangeEvent(record.getEventID(), eventName, item(stream.getKeys()), newImage,
                     stream.getApproximateCreationDateTime() == null ? null : stream.getApproximateCreationDateTime().toInstant(),
-                    sequenceNumber, tableArn(record.getEventSourceARN()));
+                    sequenceNumber, tableArn(record.getEventSourceARN()), ChangeDelta.of(eventName, oldImage, newImage));
             change.key();
             return StreamChange.of(change);
         } catch (MalformedChangeException | IllegalArgumentException e) {

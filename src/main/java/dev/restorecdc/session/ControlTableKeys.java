@@ -9,6 +9,8 @@ package dev.restorecdc.session;
  *       {@link #KEY_LOG_PARTITIONS} partitions by the group id's hash (n = 0..N-1), so replay's writes
  *       scale past one partition's 1,000 writes per second; {@code verify} reads all of them.
  *       Sessions logged before the spread used {@code SESSION#<id>} alone ({@link #legacyKeyLogPk}).</li>
+ *   <li>{@code SESSION#<id>#CONFLICTS} / {@code KEY#<group id>}: the conflicts change replay found,
+ *       one per key ({@link #conflictPk}); few, so one partition.</li>
  * </ul>
  */
 public final class ControlTableKeys {
@@ -65,6 +67,11 @@ public final class ControlTableKeys {
     /** The single partition of a key log written before it was spread; read too, so older sessions verify. */
     public static String legacyKeyLogPk(String sessionId) {
         return SESSION_PREFIX + sessionId;
+    }
+
+    /** Partition of a session's conflicts (sort key {@link #keyLogSk}, one item per key). */
+    public static String conflictPk(String sessionId) {
+        return SESSION_PREFIX + sessionId + "#CONFLICTS";
     }
 
     /** Sort key of one key log entry. */

@@ -20,6 +20,14 @@ public interface RestoredTables {
      */
     Optional<Summary> summary(String table);
 
+    /**
+     * The stream view type of a table's stream (NEW_IMAGE, NEW_AND_OLD_IMAGES, ...); empty when it has
+     * no stream or the adapter cannot tell. Change replay needs NEW_AND_OLD_IMAGES.
+     */
+    default Optional<String> streamViewType(String table) {
+        return Optional.empty();
+    }
+
     /** The target's {@code RestoreSummary.RestoreDateTime} (the restore point T), if it has one. */
     default Optional<Instant> restoreDateTime(String table) {
         return summary(table).flatMap(Summary::restoreDateTime);

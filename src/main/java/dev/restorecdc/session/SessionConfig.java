@@ -29,7 +29,8 @@ public record SessionConfig(
         int caughtUpBacklog,
         Duration caughtUpLag,
         Duration maxSession,
-        Duration drainPoll) {
+        Duration drainPoll,
+        ReplaySemanticsMode replaySemanticsMode) {
 
     /** @throws IllegalArgumentException naming the missing or bad key and its value */
     @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
@@ -68,7 +69,10 @@ public record SessionConfig(
                 (int) nonNegative(config, "caught_up_backlog"),
                 Duration.ofSeconds(positive(config, "caught_up_lag_seconds")),
                 Duration.ofSeconds(positive(config, "max_session_seconds")),
-                Duration.ofSeconds(positive(config, "drain_poll_seconds")));
+                Duration.ofSeconds(positive(config, "drain_poll_seconds")),
+                // A state machine rendered before the setting existed has no key: auto, what it then did for copies.
+                config.has("replay_semantics") ? ReplaySemanticsMode.parse(text(config, "replay_semantics"))
+                        : ReplaySemanticsMode.AUTO);
     }
 
     private static String text(JsonNode config, String key) {

@@ -30,6 +30,9 @@ public record SessionRecord(
         Optional<Instant> restorePoint,
         Optional<Instant> replayFrom,
         Optional<String> replayFromRule,
+        Optional<String> replaySemantics,
+        Optional<String> replaySemanticsRule,
+        Optional<String> replaySemanticsNote,
         Optional<Instant> captureFloor,
         Optional<String> taskToken,
         Map<String, String> settingsApplied,
@@ -52,6 +55,11 @@ public record SessionRecord(
     public static final String RESTORE_POINT = "restore_point";
     public static final String REPLAY_FROM = "replay_from";
     public static final String REPLAY_FROM_RULE = "replay_from_rule";
+    /** How replay applies changes ({@code image} | {@code change}), settled with replay_from. */
+    public static final String REPLAY_SEMANTICS = "replay_semantics";
+    public static final String REPLAY_SEMANTICS_RULE = "replay_semantics_rule";
+    /** Why an undo replays whole images after all (a NEW_IMAGE stream). */
+    public static final String REPLAY_SEMANTICS_NOTE = "replay_semantics_note";
     public static final String CAPTURE_FLOOR = "capture_floor";
     public static final String TASK_TOKEN = "task_token";
     public static final String SETTINGS_APPLIED = "settings_applied";
@@ -69,6 +77,8 @@ public record SessionRecord(
     public static final String REPLAY_ERROR = "replay_error";
     public static final String REPLAY_ERROR_AT = "replay_error_at";
     public static final String DEAD_LETTERED = "dead_lettered";
+    /** Keys change replay found also written in the undone window (one per key). */
+    public static final String CONFLICTS = "conflicts";
     public static final String CREATED_AT = "created_at";
     public static final String UPDATED_AT = "updated_at";
     /** The Step Functions execution running the session now (a long session continues in fresh executions). */
@@ -78,10 +88,10 @@ public record SessionRecord(
 
     /** The counters the change path adds to (at least once: redeliveries may count twice). */
     public record Counters(long captured, long skippedWindow, long replayedPuts, long replayedDeletes, long retries,
-            long failed, long deadLettered) {
+            long failed, long deadLettered, long conflicts) {
 
         /** All zero: a session no invocation has counted for yet. */
-        public static final Counters NONE = new Counters(0, 0, 0, 0, 0, 0, 0);
+        public static final Counters NONE = new Counters(0, 0, 0, 0, 0, 0, 0, 0);
 
         /** Counter name (as stored) → value, in the order {@code restore-cdc status} shows them. */
         public Map<String, Long> byName() {
@@ -93,6 +103,7 @@ public record SessionRecord(
             named.put(RETRIES, retries);
             named.put(FAILED, failed);
             named.put(DEAD_LETTERED, deadLettered);
+            named.put(CONFLICTS, conflicts);
             return named;
         }
     }
@@ -128,13 +139,16 @@ public record SessionRecord(
                 instant(values, RESTORE_POINT),
                 instant(values, REPLAY_FROM),
                 text(values, REPLAY_FROM_RULE),
+                text(values, REPLAY_SEMANTICS),
+                text(values, REPLAY_SEMANTICS_RULE),
+                text(values, REPLAY_SEMANTICS_NOTE),
                 instant(values, CAPTURE_FLOOR),
                 text(values, TASK_TOKEN),
                 settings(values.get(SETTINGS_APPLIED)),
                 figures(values.get(CAUGHT_UP_FIGURES)),
                 new Counters(number(values, CAPTURED), number(values, SKIPPED_WINDOW), number(values, REPLAYED_PUTS),
                         number(values, REPLAYED_DELETES), number(values, RETRIES), number(values, FAILED),
-                        number(values, DEAD_LETTERED)),
+                        number(values, DEAD_LETTERED), number(values, CONFLICTS)),
                 instant(values, CAPTURE_NEWEST_AT),
                 instant(values, CAPTURE_RAN_AT),
                 instant(values, REPLAY_NEWEST_AT),
@@ -172,6 +186,9 @@ public record SessionRecord(
         restorePoint.ifPresent(v -> values.put(RESTORE_POINT, Timestamps.format(v)));
         replayFrom.ifPresent(v -> values.put(REPLAY_FROM, Timestamps.format(v)));
         replayFromRule.ifPresent(v -> values.put(REPLAY_FROM_RULE, v));
+        replaySemantics.ifPresent(v -> values.put(REPLAY_SEMANTICS, v));
+        replaySemanticsRule.ifPresent(v -> values.put(REPLAY_SEMANTICS_RULE, v));
+        replaySemanticsNote.ifPresent(v -> values.put(REPLAY_SEMANTICS_NOTE, v));
         captureFloor.ifPresent(v -> values.put(CAPTURE_FLOOR, Timestamps.format(v)));
         if (withToken) {
             taskToken.ifPresent(v -> values.put(TASK_TOKEN, v));
@@ -192,6 +209,11 @@ public record SessionRecord(
         updatedAt.ifPresent(v -> values.put(UPDATED_AT, Timestamps.format(v)));
         executionArn.ifPresent(v -> values.put(EXECUTION_ARN, v));
         return values;
+    }
+
+    /** An undo replayed as changes ({@code replay_semantics = change}): verify and repair keep to what the changes touched. */
+    public boolean replaysChanges() {
+        return replaySemantics.filter("change"::equals).isPresent();
     }
 
     /** FINISHED, EXPIRED, FAILED or ABORTED: the session no longer holds (or never took) the table's lock. */

@@ -29,11 +29,16 @@ public class SettleReplayFromStep implements SessionStep<SettleReplayFromStep.In
         }
     }
 
-    /** Instants as ISO-8601; {@code restore_point} is null when the target has no RestoreSummary. */
+    /**
+     * Instants as ISO-8601; {@code restore_point} is null when the target has no RestoreSummary;
+     * {@code replay_semantics_note} is null unless an undo fell back to images.
+     */
     public record Output(
             @JsonProperty("replay_from") String replayFrom,
             @JsonProperty("replay_from_rule") String replayFromRule,
-            @JsonProperty("restore_point") String restorePoint) {
+            @JsonProperty("restore_point") String restorePoint,
+            @JsonProperty("replay_semantics") String replaySemantics,
+            @JsonProperty("replay_semantics_note") String replaySemanticsNote) {
     }
 
     private final SessionRecords.Opener records;
@@ -77,8 +82,14 @@ public class SettleReplayFromStep implements SessionStep<SettleReplayFromStep.In
         values.put(SessionRecord.REPLAY_FROM, replayFrom.instant());
         values.put(SessionRecord.REPLAY_FROM_RULE, replayFrom.rule());
         restorePoint.ifPresent(p -> values.put(SessionRecord.RESTORE_POINT, p));
+        ReplaySemanticsRule.Choice semantics = ReplaySemanticsRule.settle(request, config.replaySemanticsMode(),
+                restoredTables.streamViewType(config.sourceTableName()));
+        values.put(SessionRecord.REPLAY_SEMANTICS, semantics.semantics().recordValue());
+        values.put(SessionRecord.REPLAY_SEMANTICS_RULE, semantics.rule());
+        semantics.note().ifPresent(note -> values.put(SessionRecord.REPLAY_SEMANTICS_NOTE, note));
         store.updateStatus(in.sessionId(), SessionStatus.CONFIGURING, values, now);
-        return new Output(replayFrom.instant().toString(), replayFrom.rule(), restorePoint.map(Instant::toString).orElse(null));
+        return new Output(replayFrom.instant().toString(), replayFrom.rule(), restorePoint.map(Instant::toString).orElse(null),
+                semantics.semantics().recordValue(), semantics.note().orElse(null));
     }
 
     static IllegalStateException noRecord(String sessionId) {

@@ -212,6 +212,10 @@ class CaptureServiceTest {
         }
 
         @Override
+        public void recordConflicts(ActiveSession session, List<Conflict> conflicts) {
+        }
+
+        @Override
         public void recordReplayProblem(ActiveSession session, String problem) {
         }
     }

@@ -1,5 +1,6 @@
 package dev.restorecdc.cdc;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.junit.jupiter.api.Test;
 
 import java.util.Random;
@@ -21,7 +22,34 @@ class ChangeCodecTest {
 
         assertThat(codec.decode(body)).isEqualTo(change);
         assertThat(json(body).has("oldImage")).isFalse();
-        assertThat(json(body).get("v").asInt()).isEqualTo(1);
+        assertThat(json(body).get("v").asInt()).isEqualTo(2);
+    }
+
+    @Test
+    void aModifyBodyCarriesWhatChangedAndTheOldImageDigestNeverTheOldImage() {
+        ObjectNode oldImage = json("{\"pk\":{\"S\":\"a\"},\"price\":{\"N\":\"5\"},\"note\":{\"S\":\"" + "x".repeat(300_000) + "\"}}");
+        ObjectNode newImage = json("{\"pk\":{\"S\":\"a\"},\"price\":{\"N\":\"4\"}}");
+        ChangeEvent change = Changes.modify("a", 1, oldImage, newImage);
+
+        String body = codec.encode(change);
+
+        assertThat(json(body).get("changed")).hasToString("[\"price\"]");
+        assertThat(json(body).get("removed")).hasToString("[\"note\"]");
+        assertThat(json(body).get("oldImageDigest").asText()).isEqualTo(CanonicalForm.digest(oldImage)).hasSize(64);
+        assertThat(body).doesNotContain("xxxx");
+        assertThat(codec.decode(body)).isEqualTo(change);
+    }
+
+    @Test
+    void aSchemaOneBodyStaysReadableAndHasNoDelta() {
+        String v1 = "{\"v\":1,\"eventName\":\"MODIFY\",\"keys\":{\"pk\":{\"S\":\"a\"}},\"newImage\":{\"pk\":{\"S\":\"a\"},"
+                + "\"value\":{\"S\":\"v1\"}},\"approximateCreationDateTime\":\"2026-11-25T10:00:01Z\",\"sequenceNumber\":\"1\","
+                + "\"eventId\":\"event-1\",\"changed\":[\"value\"],\"oldImageDigest\":\"ignored-in-v1\"}";
+
+        ChangeEvent change = codec.decode(v1);
+
+        assertThat(change.newImage().get("value").get("S").asText()).isEqualTo("v1");
+        assertThat(change.delta()).as("version 1 knew no delta: replayed as a whole image").isNull();
     }
 
     @Test
@@ -67,7 +95,7 @@ class ChangeCodecTest {
 
     @Test
     void newerSchemaVersionIsToldApartSoReplayRetriesIt() {
-        assertThatThrownBy(() -> codec.decode("{\"v\":2,\"eventName\":\"INSERT\"}"))
+        assertThatThrownBy(() -> codec.decode("{\"v\":3,\"eventName\":\"INSERT\"}"))
                 .isInstanceOf(NewerSchemaException.class).hasMessageContaining("'v'").hasMessageContaining("newer");
     }
 

@@ -33,6 +33,32 @@ final class Changes {
                 String.format("%021d", seq), "arn:aws:dynamodb:us-east-1:000000000000:table/source");
     }
 
+    /** A MODIFY with its delta, as capture computes it from the stream record's two images. */
+    static ChangeEvent modify(String pk, int seq, ObjectNode oldImage, ObjectNode newImage) {
+        return new ChangeEvent("event-" + seq, EventName.MODIFY, key(pk), newImage, T0.plusSeconds(seq),
+                String.format("%021d", seq), "arn:aws:dynamodb:us-east-1:000000000000:table/source",
+                ChangeDelta.of(EventName.MODIFY, oldImage, newImage));
+    }
+
+    /** An INSERT with its delta. */
+    static ChangeEvent insert(String pk, int seq, ObjectNode newImage) {
+        return new ChangeEvent("event-" + seq, EventName.INSERT, key(pk), newImage, T0.plusSeconds(seq),
+                String.format("%021d", seq), "arn:aws:dynamodb:us-east-1:000000000000:table/source",
+                ChangeDelta.of(EventName.INSERT, null, newImage));
+    }
+
+    /** A REMOVE with its delta. */
+    static ChangeEvent remove(String pk, int seq, ObjectNode oldImage) {
+        return new ChangeEvent("event-" + seq, EventName.REMOVE, key(pk), null, T0.plusSeconds(seq),
+                String.format("%021d", seq), "arn:aws:dynamodb:us-east-1:000000000000:table/source",
+                ChangeDelta.of(EventName.REMOVE, oldImage, null));
+    }
+
+    /** An item of key {@code pk} with more attributes in DynamoDB JSON, e.g. {@code "price":{"N":"5"}}. */
+    static ObjectNode item(String pk, String attributes) {
+        return json("{\"pk\":{\"S\":\"" + pk + "\"}" + (attributes.isEmpty() ? "" : "," + attributes) + "}");
+    }
+
     static ChangeEvent delete(String pk, int seq) {
         return new ChangeEvent("event-" + seq, EventName.REMOVE, key(pk), null, T0.plusSeconds(seq),
                 String.format("%021d", seq), "arn:aws:dynamodb:us-east-1:000000000000:table/source");

@@ -38,8 +38,23 @@ class ReplayServiceTest {
     private final FakeLedger ledger = new FakeLedger();
 
     private ReplayService service(Optional<DeadLetterQueue> deadLetters) {
-        return new ReplayService(codec, writer, deadLetters, ledger, Optional.empty(), Optional.empty());
+        return new ReplayService(codec, writer, deadLetters, ledger, Optional.empty(), Optional.empty(), probe);
     }
+
+    /** The restored table as change replay reads it: the items written so far, and the fake ledger's key log. */
+    private final Map<ItemKey, com.fasterxml.jackson.databind.node.ObjectNode> target = new HashMap<>();
+    private int probes;
+    private final TargetProbe probe = (table, sessionId, keys, deadline) -> {
+        probes++;
+        Map<ItemKey, TargetProbe.Probe> found = new HashMap<>();
+        for (ItemKey key : keys) {
+            Optional<SessionLedger.KeyLogEntry> logged = ledger.keyLog.stream().filter(entry -> entry.key().equals(key))
+                    .reduce((first, second) -> second);
+            found.put(key, new TargetProbe.Probe(target.get(key), logged.isPresent(),
+                    logged.map(SessionLedger.KeyLogEntry::touched).orElse(null)));
+        }
+        return found;
+    };
 
     private IncomingChange message(String id, String group, String body) {
         return new IncomingChange(id, group, body);
@@ -92,7 +107,7 @@ class ReplayServiceTest {
 
     @Test
     void newerSchemaIsRetriedNotDeadLettered() {
-        String newer = codec.encode(Changes.put("a", 1, "v1")).replace("{\"v\":1,", "{\"v\":2,");
+        String newer = codec.encode(Changes.put("a", 1, "v1")).replace("{\"v\":2,", "{\"v\":3,");
 
         List<String> failed = service(Optional.of(dlq)).replay(List.of(message("new", "g", newer),
                 message("after", "g", codec.encode(Changes.put("a", 2, "v2")))), Deadline.after(Duration.ofSeconds(1)));
@@ -139,14 +154,178 @@ class ReplayServiceTest {
         assertThat(failed).containsExactly("a");
     }
 
+    // ---- change replay (undo sessions) ----
+
+    private static com.fasterxml.jackson.databind.node.ObjectNode item(String pk, String attributes) {
+        return Changes.item(pk, attributes);
+    }
+
+    private IncomingChange body(String id, ChangeEvent change) {
+        return message(id, change.key().groupId(), codec.encode(change));
+    }
+
+    /** Applies what the fake writer was asked to write to the fake target, as DynamoDB would. */
+    private void applyWritten() {
+        for (ItemWrite write : written) {
+            if (write.isUpdate()) {
+                var item = target.get(write.key()).deepCopy();
+                write.set().fields().forEachRemaining(f -> item.set(f.getKey(), f.getValue()));
+                write.remove().forEach(item::remove);
+                target.put(write.key(), item);
+            } else if (write.isDelete()) {
+                target.remove(write.key());
+            } else {
+                target.put(write.key(), write.image());
+            }
+        }
+        written.clear();
+    }
+
+    @Test
+    void anUndoAppliesOnlyWhatAModifyDidSoValuesOfTheUndoneWindowStayOut() {
+        ledger.semantics = ReplaySemantics.CHANGE;
+        ItemKey k = ItemKey.of(Changes.key("k"));
+        target.put(k, item("k", "\"price\":{\"N\":\"5\"},\"stock\":{\"N\":\"10\"}")); // the item at T
+        // At R the source holds price 0 (a bad write); the application then sells one.
+        ChangeEvent sale = Changes.modify("k", 1, item("k", "\"price\":{\"N\":\"0\"},\"stock\":{\"N\":\"10\"}"),
+                item("k", "\"price\":{\"N\":\"0\"},\"stock\":{\"N\":\"9\"}"));
+
+        List<String> failed = service(Optional.of(dlq)).replay(List.of(body("m1", sale)), Deadline.after(Duration.ofSeconds(1)));
+        applyWritten();
+
+        assertThat(failed).isEmpty();
+        assertThat(target.get(k)).isEqualTo(item("k", "\"price\":{\"N\":\"5\"},\"stock\":{\"N\":\"9\"}"));
+        assertThat(ledger.conflicts.get(k)).satisfies(conflict -> {
+            assertThat(conflict.kind()).isEqualTo(Conflict.MODIFIED_IN_WINDOW);
+            assertThat(conflict.changed()).containsExactly("stock");
+            assertThat(conflict.targetDigest()).isNotEqualTo(conflict.oldImageDigest());
+        });
+        assertThat(ledger.keyLog).singleElement().satisfies(entry -> assertThat(entry.touched()).containsExactly("stock"));
+        assertThat(probes).as("one read of the batch's keys").isEqualTo(1);
+    }
+
+    @Test
+    void aModifyOfAnItemTheTargetLacksPutsTheWholeNewImageAndIsAConflict() {
+        ledger.semantics = ReplaySemantics.CHANGE;
+        ItemKey k = ItemKey.of(Changes.key("k"));
+        ChangeEvent change = Changes.modify("k", 1, item("k", "\"v\":{\"S\":\"bad\"}"), item("k", "\"v\":{\"S\":\"good\"},\"w\":{\"N\":\"1\"}"));
+
+        service(Optional.of(dlq)).replay(List.of(body("m1", change)), Deadline.after(Duration.ofSeconds(1)));
+
+        assertThat(written).singleElement().satisfies(write -> {
+            assertThat(write.isUpdate()).isFalse();
+            assertThat(write.image()).isEqualTo(item("k", "\"v\":{\"S\":\"good\"},\"w\":{\"N\":\"1\"}"));
+        });
+        assertThat(ledger.conflicts.get(k).kind()).isEqualTo(Conflict.CREATED_IN_WINDOW);
+    }
+
+    @Test
+    void anInsertOfAKeyTheWindowDeletedIsAConflictAndAKeyTheWindowLeftAloneIsNot() {
+        ledger.semantics = ReplaySemantics.CHANGE;
+        target.put(ItemKey.of(Changes.key("deleted")), item("deleted", "\"v\":{\"S\":\"t\"}"));
+        target.put(ItemKey.of(Changes.key("same")), item("same", "\"n\":{\"N\":\"1.0\"},\"s\":{\"SS\":[\"b\",\"a\"]}"));
+
+        service(Optional.of(dlq)).replay(List.of(
+                body("m1", Changes.insert("deleted", 1, item("deleted", "\"v\":{\"S\":\"new\"}"))),
+                body("m2", Changes.modify("same", 2, item("same", "\"n\":{\"N\":\"1\"},\"s\":{\"SS\":[\"a\",\"b\"]}"),
+                        item("same", "\"n\":{\"N\":\"2\"},\"s\":{\"SS\":[\"a\",\"b\"]}")))), Deadline.after(Duration.ofSeconds(1)));
+
+        assertThat(ledger.conflicts.keySet()).extracting(ItemKey::canonical).containsExactly("pk=S:deleted");
+        assertThat(ledger.conflicts.values()).singleElement().satisfies(c -> assertThat(c.kind()).isEqualTo(Conflict.DELETED_IN_WINDOW));
+    }
+
+    @Test
+    void aChangeDeliveredTwiceIsNotAConflict() {
+        ledger.semantics = ReplaySemantics.CHANGE;
+        ItemKey k = ItemKey.of(Changes.key("k"));
+        target.put(k, item("k", "\"n\":{\"N\":\"1\"}"));
+        ChangeEvent change = Changes.modify("k", 1, item("k", "\"n\":{\"N\":\"1\"}"), item("k", "\"n\":{\"N\":\"2\"}"));
+
+        service(Optional.of(dlq)).replay(List.of(body("m1", change)), Deadline.after(Duration.ofSeconds(1)));
+        applyWritten();
+        // The stream record comes again (capture retried past SQS's 5-minute deduplication window):
+        // the target now holds its effect, not its old image.
+        List<String> failed = service(Optional.of(dlq)).replay(List.of(body("m1-again", change)), Deadline.after(Duration.ofSeconds(1)));
+        applyWritten();
+
+        assertThat(failed).isEmpty();
+        assertThat(ledger.conflicts).isEmpty();
+        assertThat(target.get(k)).isEqualTo(item("k", "\"n\":{\"N\":\"2\"}"));
+    }
+
+    @Test
+    void theKeyLogOfAnUpdatedKeyNamesEveryAttributeItsReplaysTouchedAndTheWholeItemOnceOneWasPut() {
+        ledger.semantics = ReplaySemantics.CHANGE;
+        ItemKey k = ItemKey.of(Changes.key("k"));
+        target.put(k, item("k", "\"stock\":{\"N\":\"10\"},\"note\":{\"S\":\"t\"}"));
+        ReplayService service = service(Optional.of(dlq));
+
+        service.replay(List.of(body("m1", Changes.modify("k", 1, item("k", "\"stock\":{\"N\":\"10\"},\"note\":{\"S\":\"t\"}"),
+                item("k", "\"stock\":{\"N\":\"9\"},\"note\":{\"S\":\"t\"}")))), Deadline.after(Duration.ofSeconds(1)));
+        applyWritten();
+        service.replay(List.of(body("m2", Changes.modify("k", 2, item("k", "\"stock\":{\"N\":\"9\"},\"note\":{\"S\":\"t\"}"),
+                item("k", "\"stock\":{\"N\":\"9\"}")))), Deadline.after(Duration.ofSeconds(1)));
+        applyWritten();
+
+        assertThat(ledger.keyLog.get(1).touched()).containsExactly("note", "stock");
+
+        service.replay(List.of(body("m3", Changes.remove("k", 3, item("k", "\"stock\":{\"N\":\"9\"}")))),
+                Deadline.after(Duration.ofSeconds(1)));
+        applyWritten();
+        service.replay(List.of(body("m4", Changes.insert("k", 4, item("k", "\"v\":{\"S\":\"x\"}")))), Deadline.after(Duration.ofSeconds(1)));
+        applyWritten();
+        service.replay(List.of(body("m5", Changes.modify("k", 5, item("k", "\"v\":{\"S\":\"x\"}"), item("k", "\"v\":{\"S\":\"y\"}")))),
+                Deadline.after(Duration.ofSeconds(1)));
+
+        assertThat(ledger.keyLog.get(4).touched()).as("a put or delete came before: the whole item is compared").isNull();
+    }
+
+    @Test
+    void aCopyReplaysWholeImagesAndReadsNothing() {
+        ledger.semantics = ReplaySemantics.IMAGE;
+        target.put(ItemKey.of(Changes.key("k")), item("k", "\"price\":{\"N\":\"5\"}"));
+        ChangeEvent change = Changes.modify("k", 1, item("k", "\"price\":{\"N\":\"0\"}"), item("k", "\"price\":{\"N\":\"0\"},\"s\":{\"N\":\"1\"}"));
+
+        service(Optional.of(dlq)).replay(List.of(body("m1", change)), Deadline.after(Duration.ofSeconds(1)));
+
+        assertThat(written).singleElement().satisfies(write -> assertThat(write.image()).isEqualTo(change.newImage()));
+        assertThat(probes).isZero();
+        assertThat(ledger.conflicts).isEmpty();
+    }
+
+    @Test
+    void anUndoWhoseTargetCannotBeReadReturnsTheBatchAndTellsTheSession() {
+        ledger.semantics = ReplaySemantics.CHANGE;
+        TargetProbe gone = (table, sessionId, keys, deadline) -> {
+            throw new TargetProbe.TargetUnavailableException("ResourceNotFoundException: no table");
+        };
+        ReplayService service = new ReplayService(codec, writer, Optional.of(dlq), ledger, Optional.empty(), Optional.empty(), gone);
+
+        List<String> failed = service.replay(List.of(body("m1", Changes.insert("k", 1, item("k", "")))),
+                Deadline.after(Duration.ofSeconds(1)));
+
+        assertThat(failed).containsExactly("m1");
+        assertThat(written).isEmpty();
+        assertThat(letters).isEmpty();
+        assertThat(ledger.problems).singleElement().asString().contains("cannot read target restored");
+    }
+
     private static final class FakeLedger implements SessionLedger {
         final List<KeyLogEntry> keyLog = new ArrayList<>();
         final List<String> problems = new ArrayList<>();
+        final Map<ItemKey, Conflict> conflicts = new java.util.LinkedHashMap<>();
         boolean keyLogFails;
+        ReplaySemantics semantics;
 
         @Override
         public Optional<ActiveSession> active() {
-            return Optional.of(new ActiveSession("s", "REPLAYING", Optional.of(TARGET), Optional.empty(), Optional.empty()));
+            return Optional.of(new ActiveSession("s", "REPLAYING", Optional.of(TARGET), Optional.empty(), Optional.empty(),
+                    Optional.ofNullable(semantics)));
+        }
+
+        @Override
+        public void recordConflicts(ActiveSession session, List<Conflict> found) {
+            found.forEach(conflict -> conflicts.putIfAbsent(conflict.key(), conflict));
         }
 
         @Override

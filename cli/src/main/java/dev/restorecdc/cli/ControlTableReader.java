@@ -124,13 +124,52 @@ public final class ControlTableReader {
      * written before the spread. A partition that cannot be read fails the whole read (never a partial log).
      */
     public List<ObjectNode> keyLog(String sessionId) {
-        java.util.TreeMap<String, ObjectNode> bySortKey = new java.util.TreeMap<>(); // one order, whatever the partition
-        Consumer<Map<String, AttributeValue>> add = item -> bySortKey.put(item.get("sk").s(), parseKey(item));
+        return keyLogEntries(sessionId).stream().map(LoggedKey::key).toList();
+    }
+
+    /**
+     * One key the replay touched and what {@code verify} compares of it: the whole item, or (change
+     * replay of an undo that only updated it) just the attributes its updates set or removed.
+     *
+     * @param attributes empty: the whole item; else the attributes replayed changes set or removed
+     */
+    public record LoggedKey(ObjectNode key, Optional<java.util.Set<String>> attributes) {
+    }
+
+    /** The key log with each key's comparison scope (see {@link #keyLog}). */
+    public List<LoggedKey> keyLogEntries(String sessionId) {
+        java.util.TreeMap<String, LoggedKey> bySortKey = new java.util.TreeMap<>(); // one order, whatever the partition
+        Consumer<Map<String, AttributeValue>> add = item -> bySortKey.put(item.get("sk").s(), new LoggedKey(parseKey(item), scope(item)));
         query(ControlTableKeys.legacyKeyLogPk(sessionId), ControlTableKeys.KEY_PREFIX, add);
         for (int partition = 0; partition < ControlTableKeys.KEY_LOG_PARTITIONS; partition++) {
             query(ControlTableKeys.keyLogPartition(sessionId, partition), ControlTableKeys.KEY_PREFIX, add);
         }
         return new ArrayList<>(bySortKey.values());
+    }
+
+    /**
+     * Whole item unless the entry says {@code whole = false} (an undo's replay only updated the key):
+     * then the attributes its updates set or removed (none when they changed nothing).
+     */
+    private static Optional<java.util.Set<String>> scope(Map<String, AttributeValue> item) {
+        AttributeValue whole = item.get("whole");
+        if (whole == null || !Boolean.FALSE.equals(whole.bool())) {
+            return Optional.empty();
+        }
+        AttributeValue attributes = item.get("attributes");
+        return Optional.of(attributes == null || !attributes.hasSs() ? java.util.Set.of() : new java.util.TreeSet<>(attributes.ss()));
+    }
+
+    /** The conflicts change replay recorded for a session, one item per key, in key order. */
+    public List<Map<String, AttributeValue>> conflicts(String sessionId) {
+        List<Map<String, AttributeValue>> conflicts = new ArrayList<>();
+        query(ControlTableKeys.conflictPk(sessionId), ControlTableKeys.KEY_PREFIX, conflicts::add);
+        return conflicts;
+    }
+
+    /** A conflict's or key log entry's key attributes (DynamoDB JSON). */
+    public ObjectNode keyOf(Map<String, AttributeValue> item) {
+        return parseKey(item);
     }
 
     private ObjectNode parseKey(Map<String, AttributeValue> item) {

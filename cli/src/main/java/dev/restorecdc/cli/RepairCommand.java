@@ -38,8 +38,8 @@ final class RepairCommand {
         SessionRecord session = cli.controlTable(args).session(args.required("session"), args.value("table"));
         VerifyCommand.Result verified = VerifyCommand.compare(cli, args, session);
         ItemRewriter rewriter = new ItemRewriter(cli.aws.dynamo(), session.sourceTable(), verified.target());
-        DeadLetters dlq = DeadLetters.open(cli.aws.sqs(), cli.names(args, session.sourceTable()).deadLetterQueue(),
-                new ChangeCodec(cli.json));
+        ChangeCodec codec = new ChangeCodec(cli.json);
+        DeadLetters dlq = DeadLetters.open(cli.aws.sqs(), cli.names(args, session.sourceTable()).deadLetterQueue(), codec);
         String verb = dryRun ? "would " : "";
 
         ProgressBar progress = new ProgressBar(cli.err, "repair", dlq.approximateCount() + verified.mismatches().size());
@@ -52,6 +52,20 @@ final class RepairCommand {
                 if (letter.key() == null) {
                     undecodable.add(letter.message());
                     cli.out.println("undecodable dead letter " + letter.message().messageId() + " left in the queue: " + letter.problem());
+                } else if (session.replaysChanges()) {
+                    // An undo: rewrite only what the dead-lettered change did; without its delta the
+                    // whole source item would bring back what the undone window wrote.
+                    java.util.Optional<java.util.List<String>> touched = touchedBy(codec, letter);
+                    if (touched.isEmpty()) {
+                        undecodable.add(letter.message());
+                        cli.out.println("dead letter " + letter.message().messageId() + " of key " + letter.key().canonical()
+                                + " left in the queue: an undo session cannot tell which attributes it changed "
+                                + "(no change delta); check the key by hand");
+                    } else if (repairAttributes(rewriter, letter.key(), touched.get(), "dead letter", dryRun, verb)) {
+                        done.add(letter.message());
+                    } else {
+                        held.add(letter.message());
+                    }
                 } else if (repair(rewriter, letter.key(), "dead letter", dryRun, verb)) {
                     done.add(letter.message());
                 } else {
@@ -66,6 +80,12 @@ final class RepairCommand {
             }
         }
         for (Mismatch mismatch : verified.mismatches()) {
+            if (mismatch.kind() == Mismatch.Kind.DIFFERENT && verified.comparer().limitOf(mismatch.key()).isPresent()) {
+                // An undo's updated key: only the attributes replayed changes touched are the source's to give.
+                repairAttributes(rewriter, mismatch.key(), mismatch.attributes(), "verify: different", dryRun, verb);
+                progress.advance(1);
+                continue;
+            }
             repair(rewriter, mismatch.key(), "verify: " + mismatch.kind().name().toLowerCase(), dryRun, verb);
             progress.advance(1);
         }
@@ -76,7 +96,8 @@ final class RepairCommand {
 
         cli.out.println((dryRun ? "dry run: would rewrite " : "rewrote ") + handled.size() + " keys ("
                 + actions.getOrDefault(ItemRewriter.Action.PUT, 0) + " puts, " + actions.getOrDefault(ItemRewriter.Action.DELETE, 0)
-                + " deletes) from " + session.sourceTable() + " into " + verified.target()
+                + " deletes" + (actions.containsKey(ItemRewriter.Action.UPDATE)
+                        ? ", " + actions.get(ItemRewriter.Action.UPDATE) + " attribute updates" : "") + ") from " + session.sourceTable() + " into " + verified.target()
                 + (dryRun ? "" : "; deleted " + deleted + " dead letters")
                 + (undecodable.isEmpty() ? "" : "; " + undecodable.size() + " undecodable dead letters left for inspection")
                 + (failures == 0 ? "" : "; " + failures + " keys failed"));
@@ -84,6 +105,49 @@ final class RepairCommand {
             cli.out.println("run restore-cdc verify --session " + session.sessionId() + " to confirm");
         }
         return failures == 0 && undecodable.isEmpty() ? 0 : CliFailure.FAILED;
+    }
+
+    /**
+     * What a dead-lettered change did, for an undo's repair: a MODIFY's set and removed attributes;
+     * every attribute for an INSERT or REMOVE (the whole item); empty when the letter carries no
+     * delta (a capture refusal record, a schema 1 body, a NEW_IMAGE stream).
+     */
+    private static java.util.Optional<java.util.List<String>> touchedBy(ChangeCodec codec, DeadLetters.Letter letter) {
+        try {
+            dev.restorecdc.cdc.ChangeEvent change = codec.decode(letter.message().body());
+            if (change.delta() == null) {
+                return java.util.Optional.empty();
+            }
+            if (change.eventName() != dev.restorecdc.cdc.EventName.MODIFY) {
+                return java.util.Optional.of(List.of()); // empty list: the whole item
+            }
+            List<String> touched = new ArrayList<>(change.delta().changed());
+            touched.addAll(change.delta().removed());
+            return java.util.Optional.of(touched);
+        } catch (RuntimeException notAChange) {
+            return java.util.Optional.empty();
+        }
+    }
+
+    /** An undo's repair of one key: these attributes only (an empty list: the whole item). */
+    private boolean repairAttributes(ItemRewriter rewriter, ItemKey key, List<String> attributes, String why, boolean dryRun,
+                                     String verb) {
+        if (attributes.isEmpty()) {
+            return repair(rewriter, key, why, dryRun, verb);
+        }
+        if (!handled.add(key.canonical() + " " + attributes)) {
+            return true;
+        }
+        try {
+            ItemRewriter.Action action = rewriter.rewriteAttributes(key.attributes(), attributes, dryRun);
+            actions.merge(action, 1, Integer::sum);
+            cli.out.println(verb + action.name().toLowerCase() + " " + key.canonical() + " " + attributes + "  (" + why + ")");
+            return true;
+        } catch (SdkException e) {
+            failures++;
+            cli.out.println("FAILED " + key.canonical() + "  (" + why + "): " + AwsErrors.describe(e, cli.aws));
+            return false;
+        }
     }
 
     /** Rewrites one key once per run; false when the rewrite failed (its dead letters stay). */

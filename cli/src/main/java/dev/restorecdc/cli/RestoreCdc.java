@@ -18,6 +18,7 @@ public final class RestoreCdc {
               status [--table T]          where the restore sessions stand (all tables without --table)
               verify --session S          compares every key the replay wrote: target item = source item?
                      [--sample N] [--recheck-delay 2s]
+              conflicts --session S       keys an undo's replay found also written in the undone window
               repair --session S          rewrites dead-lettered and differing keys from the source
                      [--dry-run] [--recheck-delay 2s]
               finish --session S          cutover done: ends the session and waits until it is FINISHED
@@ -29,7 +30,7 @@ public final class RestoreCdc {
               --table T            the source table (names the deployment's resources)
               --control-table C    the control table (default: CDC_SESSION_TABLE, else derived from --table)
               --name-prefix P      the deployment's name_prefix, when Terraform was given one
-              --json               machine-readable output (doctor, status, verify)
+              --json               machine-readable output (doctor, status, verify, conflicts)
 
             AWS settings come from the environment: AWS_REGION, AWS_ENDPOINT_URL (e.g. the local
             emulator), credentials from the default chain (AWS_PROFILE, AWS_ACCESS_KEY_ID, ...).
@@ -58,6 +59,7 @@ public final class RestoreCdc {
                     case "status" -> new StatusCommand(cli).run(parsed);
                     case "verify" -> new VerifyCommand(cli).run(parsed);
                     case "repair" -> new RepairCommand(cli).run(parsed);
+                    case "conflicts" -> new ConflictsCommand(cli).run(parsed);
                     case "finish" -> new FinishCommand(cli).run(parsed);
                     case "abort" -> new AbortCommand(cli).run(parsed);
                     default -> throw CliFailure.usage("unknown command '" + parsed.command() + "'\n\n" + USAGE);

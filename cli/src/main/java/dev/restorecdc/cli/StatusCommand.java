@@ -82,6 +82,12 @@ final class StatusCommand {
         text.print(cli.out);
         for (SessionRecord s : sessions) {
             s.reason().ifPresent(r -> cli.out.println("  " + s.sessionId() + " reason: " + r));
+            s.replaySemantics().ifPresent(semantics -> cli.out.println("  " + s.sessionId() + " replays "
+                    + (semantics.equals("change") ? "changes (undo)" : "whole images")
+                    + s.replaySemanticsRule().map(rule -> " (" + rule + ")").orElse("")
+                    + "; " + s.counters().conflicts() + " conflicts"
+                    + (s.counters().conflicts() > 0 ? ": restore-cdc conflicts --session " + s.sessionId() : "")));
+            s.replaySemanticsNote().ifPresent(note -> cli.out.println("  " + s.sessionId() + " NOTE: " + note));
             s.replayError().ifPresent(e -> cli.out.println("  " + s.sessionId() + " replay error (at "
                     + at(s.replayErrorAt()).orElse("?") + "): " + e));
             if (!s.settingsApplied().isEmpty()) {
@@ -124,6 +130,9 @@ final class StatusCommand {
         node.put(SessionRecord.REQUESTED_AT, at(s.requestedAt()).orElse(null));
         node.put(SessionRecord.REPLAY_FROM, at(s.replayFrom()).orElse(null));
         node.put(SessionRecord.REPLAY_FROM_RULE, s.replayFromRule().orElse(null));
+        node.put(SessionRecord.REPLAY_SEMANTICS, s.replaySemantics().orElse(null));
+        node.put(SessionRecord.REPLAY_SEMANTICS_RULE, s.replaySemanticsRule().orElse(null));
+        node.put(SessionRecord.REPLAY_SEMANTICS_NOTE, s.replaySemanticsNote().orElse(null));
         node.put(SessionRecord.CAPTURE_FLOOR, at(s.captureFloor()).orElse(null));
         node.put(SessionRecord.CAPTURE_NEWEST_AT, at(s.captureNewestAt()).orElse(null));
         node.put(SessionRecord.CAPTURE_RAN_AT, at(s.captureRanAt()).orElse(null));

@@ -54,6 +54,12 @@ final class TableChecks {
                     "a stream's view type cannot change: disable the stream, enable it with NEW_AND_OLD_IMAGES "
                             + "(or NEW_IMAGE), then terraform apply so the capture mapping reads the new stream");
         }
+        if (view == StreamViewType.NEW_IMAGE) {
+            return Check.warn("stream", "enabled, NEW_IMAGE (" + description.latestStreamArn() + "): copies replay exactly, "
+                            + "but an undo (restore to an explicit point) cannot replay what each change did without old "
+                            + "images and falls back to whole images, bringing back values the undone writes left",
+                    "for undo restores, disable the stream and enable it with NEW_AND_OLD_IMAGES, then terraform apply");
+        }
         return Check.ok("stream", "enabled, " + view + " (" + description.latestStreamArn() + ")");
     }
 

@@ -30,6 +30,8 @@ final class TableComparer {
     private final String source;
     private final String target;
     private final CliContext cli;
+    /** Keys compared on some attributes only (an undo's updates); every other key whole. */
+    private final Map<String, java.util.Set<String>> limits = new HashMap<>();
 
     TableComparer(CliContext cli, String source, String target) {
         if (source.equals(target)) {
@@ -39,6 +41,16 @@ final class TableComparer {
         this.dynamo = cli.aws.dynamo();
         this.source = source;
         this.target = target;
+    }
+
+    /** Compares {@code key} on these attributes only (the ones an undo's replayed changes set or removed). */
+    void limit(ItemKey key, java.util.Set<String> attributes) {
+        limits.put(key.canonical(), attributes);
+    }
+
+    /** The attributes {@code key} is compared on, if limited. */
+    java.util.Optional<java.util.Set<String>> limitOf(ItemKey key) {
+        return java.util.Optional.ofNullable(limits.get(key.canonical()));
     }
 
     /** Fails with a clear message when either table is gone, before any comparison starts. */
@@ -77,7 +89,8 @@ final class TableComparer {
             fetch(chunk, sourceItems, targetItems);
             for (ObjectNode keyJson : chunk) {
                 ItemKey key = ItemKey.of(keyJson);
-                Mismatch mismatch = mismatch(key, sourceItems.get(key.canonical()), targetItems.get(key.canonical()));
+                Mismatch mismatch = mismatch(key, sourceItems.get(key.canonical()), targetItems.get(key.canonical()),
+                        limitOf(key));
                 if (mismatch != null) {
                     mismatches.add(mismatch);
                 }
@@ -90,6 +103,12 @@ final class TableComparer {
     }
 
     static Mismatch mismatch(ItemKey key, Map<String, AttributeValue> sourceItem, Map<String, AttributeValue> targetItem) {
+        return mismatch(key, sourceItem, targetItem, java.util.Optional.empty());
+    }
+
+    /** @param only compare these attributes only (an undo's updated key); empty: the whole item */
+    static Mismatch mismatch(ItemKey key, Map<String, AttributeValue> sourceItem, Map<String, AttributeValue> targetItem,
+                             java.util.Optional<java.util.Set<String>> only) {
         if (sourceItem == null && targetItem == null) {
             return null; // deleted in both
         }
@@ -99,7 +118,8 @@ final class TableComparer {
         if (sourceItem == null) {
             return new Mismatch(Mismatch.Kind.EXTRA, key, List.of());
         }
-        List<String> differing = ItemDiff.differingAttributes(sourceItem, targetItem);
+        List<String> differing = ItemDiff.differingAttributes(sourceItem, targetItem).stream()
+                .filter(name -> only.map(names -> names.contains(name)).orElse(true)).toList();
         return differing.isEmpty() ? null : new Mismatch(Mismatch.Kind.DIFFERENT, key, differing);
     }
 

@@ -11,9 +11,12 @@ import java.util.List;
 import java.util.Random;
 import java.util.Set;
 
+import dev.restorecdc.cdc.ItemKey;
+
 /**
  * {@code verify --session S}: for every key the replay touched (the session's key log), the target
- * item must equal the source item. Exit 0 only when all compared keys are equal.
+ * item must equal the source item; for an undo replayed as changes, a key the replay only updated
+ * is compared on the attributes its changes set or removed. Exit 0 only when all compared keys are equal.
  */
 final class VerifyCommand {
 
@@ -45,7 +48,14 @@ final class VerifyCommand {
                 + " has no target table yet (status " + session.status() + "): nothing to verify"));
         TableComparer comparer = new TableComparer(cli, session.sourceTable(), target);
         comparer.requireTables();
-        List<ObjectNode> keys = cli.controlTable(args).keyLog(session.sessionId());
+        List<ControlTableReader.LoggedKey> logged = cli.controlTable(args).keyLogEntries(session.sessionId());
+        if (session.replaysChanges()) {
+            // An undo: compare only what replayed changes set or removed; attributes only the undone
+            // window touched keep the restore's value and differ from the source on purpose.
+            logged.forEach(entry -> entry.attributes().ifPresent(names ->
+                    comparer.limit(ItemKey.of(entry.key()), names)));
+        }
+        List<ObjectNode> keys = logged.stream().map(ControlTableReader.LoggedKey::key).toList();
         int inLog = keys.size();
         Integer sample = args.positiveInt("sample").orElse(null);
         if (sample != null && sample < keys.size()) {
@@ -57,10 +67,12 @@ final class VerifyCommand {
         List<Mismatch> mismatches = comparer.compare(keys,
                 args.duration("recheck-delay", DEFAULT_RECHECK_DELAY), progress);
         progress.finish();
-        return new Result(session, target, inLog, keys.size(), mismatches);
+        return new Result(session, target, inLog, keys.size(), mismatches, comparer);
     }
 
-    record Result(SessionRecord session, String target, int keysInLog, int keysCompared, List<Mismatch> mismatches) {
+    /** @param comparer what each key was compared on (repair of an undo rewrites only that) */
+    record Result(SessionRecord session, String target, int keysInLog, int keysCompared, List<Mismatch> mismatches,
+                  TableComparer comparer) {
 
         long count(Mismatch.Kind kind) {
             return mismatches.stream().filter(m -> m.kind() == kind).count();

@@ -217,4 +217,70 @@ class VerifyRepairTest {
         assertThat(run.exit()).isEqualTo(1);
         assertThat(run.err()).contains("unknown session nope for table unknown-session in control table " + p.control());
     }
+
+    /** An undo session whose replay only updated KU's stock, while the undone window set KU's price to 0 in the source. */
+    static final ObjectNode KU = Fixtures.key("ku", 1);
+
+    static Planted plantUndo(String source) {
+        String target = source + "-restored";
+        DeploymentNames names = DeploymentNames.forTable(source);
+        fixtures.sourceTable(source, true, true);
+        fixtures.sourceTable(target, true, false);
+        fixtures.controlTable(names.controlTable());
+        String dlq = fixtures.queues(names);
+        fixtures.session(names.controlTable(), source, "u1", Map.of("status", Fixtures.s("CAUGHT_UP"),
+                "target_table", Fixtures.s(target), "requested_at", Fixtures.s("2026-11-25T10:00:00.000Z"),
+                "replay_semantics", Fixtures.s("change"), "conflicts", Fixtures.n(1)));
+        String group = ItemKey.of(KU).groupId();
+        moto.aws.dynamo().putItem(r -> r.tableName(names.controlTable()).item(Map.of(
+                "pk", Fixtures.s(dev.restorecdc.session.ControlTableKeys.keyLogPk("u1", group)), "sk", Fixtures.s("KEY#" + group),
+                "key", Fixtures.s(KU.toString()), "last_op", Fixtures.s("UPDATE"), "last_at", Fixtures.s("2026-11-25T10:01:00.000Z"),
+                "attributes", AttributeValue.fromSs(java.util.List.of("stock")), "whole", AttributeValue.fromBool(false))));
+        moto.aws.dynamo().putItem(r -> r.tableName(names.controlTable()).item(Map.of(
+                "pk", Fixtures.s(dev.restorecdc.session.ControlTableKeys.conflictPk("u1")), "sk", Fixtures.s("KEY#" + group),
+                "key", Fixtures.s(KU.toString()), "kind", Fixtures.s("modified_in_window"), "event_name", Fixtures.s("MODIFY"),
+                "old_image_digest", Fixtures.s("a".repeat(64)), "target_digest", Fixtures.s("b".repeat(64)),
+                "changed", AttributeValue.fromSs(java.util.List.of("stock")))));
+        fixtures.put(source, KU, Map.of("price", Fixtures.n(0), "stock", Fixtures.n(9)));
+        fixtures.put(target, KU, Map.of("price", Fixtures.n(5), "stock", Fixtures.n(10)));
+        return new Planted(source, target, names.controlTable(), dlq);
+    }
+
+    @Test
+    void anUndoIsVerifiedAndRepairedOnlyOnWhatItsReplayedChangesTouched() {
+        Planted p = plantUndo("undo-shop");
+
+        CliHarness.Run verify = moto.run("verify", "--session", "u1", "--table", p.source(), "--recheck-delay", "0s");
+        assertThat(verify.exit()).isEqualTo(1);
+        assertThat(verify.out()).containsPattern("(?m)^different +pk=S:ku\\|sk=N:1  \\(attributes: stock\\)$");
+
+        CliHarness.Run repair = moto.run("repair", "--session", "u1", "--table", p.source(), "--recheck-delay", "0s");
+        assertThat(repair.exit()).as(repair.out() + repair.err()).isZero();
+
+        Map<String, AttributeValue> repaired = moto.aws.dynamo().getItem(r -> r.tableName(p.target())
+                .key(dev.restorecdc.aws.DynamoJson.toItem(KU)).consistentRead(true)).item();
+        assertThat(repaired.get("stock").n()).isEqualTo("9");
+        assertThat(repaired.get("price").n()).as("only the undone window wrote price: never copied from the source").isEqualTo("5");
+        assertThat(moto.run("verify", "--session", "u1", "--table", p.source(), "--recheck-delay", "0s").exit()).isZero();
+    }
+
+    @Test
+    void conflictsListsEachKeyWithItsKindAndStatusCountsThem() throws Exception {
+        Planted p = plantUndo("undo-conflicts");
+
+        CliHarness.Run run = moto.run("conflicts", "--session", "u1", "--table", p.source(), "--json");
+
+        assertThat(run.exit()).as(run.err()).isZero();
+        JsonNode report = Fixtures.JSON.readTree(run.out());
+        assertThat(report.get("conflicts")).singleElement().satisfies(entry -> {
+            assertThat(entry.get("key")).isEqualTo(KU);
+            assertThat(entry.get("kind").asText()).isEqualTo("modified_in_window");
+            assertThat(entry.get("changed").get(0).asText()).isEqualTo("stock");
+        });
+        assertThat(moto.run("conflicts", "--session", "u1", "--table", p.source()).out())
+                .contains("1 conflicts").containsPattern("pk=S:ku\\|sk=N:1 +modified_in_window +MODIFY +stock");
+        JsonNode status = Fixtures.JSON.readTree(moto.run("status", "--table", p.source(), "--json").out());
+        assertThat(status.at("/tables/0/sessions/0/counters/conflicts").asLong()).isEqualTo(1);
+        assertThat(status.at("/tables/0/sessions/0/replay_semantics").asText()).isEqualTo("change");
+    }
 }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.restorecdc.aws.DynamoJson;
 import dev.restorecdc.cdc.ChangeCodec;
+import dev.restorecdc.cdc.ChangeDelta;
 import dev.restorecdc.cdc.ChangeEvent;
 import dev.restorecdc.cdc.EventName;
 import dev.restorecdc.local.Deployment;
@@ -157,6 +158,28 @@ public final class Bench {
         rows.put("replay." + backend + ".raw_batch25_items_per_s", raw25);
         ratios.put("replay." + backend + ".handler_vs_raw_batch10_ratio", replay.median() / raw10.median());
         ratios.put("replay." + backend + ".handler_vs_raw_batch25_ratio", replay.median() / raw25.median());
+
+        // Change replay (undo sessions): one BatchGetItem per invocation and one UpdateItem per key
+        // instead of one BatchWriteItem. The same keys as the image rows, so every update finds its item.
+        progress(backend + ": replay in change mode (undo) through the packaged handler");
+        String changeTable = table + "chg";
+        aws.createSourceTable(changeTable, "pk");
+        Deployment changeMode = aws.deploy(changeTable, DeploymentValues.defaults()
+                .withEnvironment("replay", "AWS_ENDPOINT_URL", endpoint.toString())
+                .withEnvironment("replay", "CDC_TARGET_TABLE", target)
+                .withEnvironment("replay", "CDC_REPLAY_FROM", "2000-01-01T00:00:00Z")
+                .withEnvironment("replay", "CDC_REPLAY_SEMANTICS", "change"));
+        aws.lambdas().invoke(changeMode.replayFunctionName(), sqsBatches(-1, true).get(0).toString());
+        Stats changeReplay = measure(run -> {
+            List<ObjectNode> batches = sqsBatches(run, true);
+            long started = System.nanoTime();
+            for (ObjectNode batch : batches) {
+                requireNoFailures(aws.lambdas().invoke(changeMode.replayFunctionName(), batch.toString()).payloadText());
+            }
+            return rate(started);
+        }, () -> { });
+        rows.put("replay." + backend + ".change_mode_items_per_s", changeReplay);
+        ratios.put("replay." + backend + ".change_vs_image_mode_ratio", changeReplay.median() / replay.median());
     }
 
     private void warmUp(LocalAws aws, Deployment deployment) {
@@ -200,6 +223,11 @@ public final class Bench {
     }
 
     private List<ChangeEvent> changes(int run) {
+        return changes(run, false);
+    }
+
+    /** @param withDelta as capture sends them from a NEW_AND_OLD_IMAGES stream: each MODIFY changed n */
+    private List<ChangeEvent> changes(int run, boolean withDelta) {
         List<ChangeEvent> changes = new ArrayList<>(events);
         Instant now = Instant.now();
         for (int i = 0; i < events; i++) {
@@ -208,32 +236,47 @@ public final class Bench {
             ObjectNode image = keys.deepCopy();
             image.putObject("n").put("N", Integer.toString(i));
             image.putObject("text").put("S", "bench payload " + i);
+            ObjectNode before = image.deepCopy();
+            before.putObject("n").put("N", Integer.toString(i - 1));
             changes.add(new ChangeEvent("raw-" + run + "-" + i + "-" + System.nanoTime(), EventName.MODIFY, keys, image,
-                    now, Integer.toString(i), null));
+                    now, Integer.toString(i), null, withDelta ? ChangeDelta.of(EventName.MODIFY, before, image) : null));
         }
         return changes;
     }
 
     /** FIFO batches of 10 messages, the most Lambda gives one replay invocation. */
     private List<ObjectNode> sqsBatches(int run) {
-        ObjectNode template = (ObjectNode) StreamEvents.fixture("sqs-fifo-changes.json").get("Records").get(0);
+        return sqsBatches(run, false);
+    }
+
+    private List<ObjectNode> sqsBatches(int run, boolean withDelta) {
         List<ObjectNode> batches = new ArrayList<>();
         ArrayNode records = null;
         int i = 0;
-        for (ChangeEvent change : changes(run)) {
+        for (ChangeEvent change : changes(run, withDelta)) {
             if (i % 10 == 0) {
                 ObjectNode event = JSON.createObjectNode();
                 records = event.putArray("Records");
                 batches.add(event);
             }
-            ObjectNode record = template.deepCopy();
-            record.put("messageId", "m-" + run + "-" + i);
-            record.put("body", CODEC.encode(change));
-            ((ObjectNode) record.get("attributes")).put("MessageGroupId", change.key().groupId());
-            records.add(record);
+            records.add(sqsRecord("m-" + run + "-" + i + (withDelta ? "-change" : ""), CODEC.encode(change),
+                    change.key().groupId(), i));
             i++;
         }
         return batches;
+    }
+
+    /** One record of the SQS Lambda event as Lambda delivers a FIFO message (AWS's sample shape, from the local AWS). */
+    private static ObjectNode sqsRecord(String messageId, String body, String groupId, int sequence) {
+        ObjectNode record = StreamEvents.sqsRecordTemplate();
+        record.put("messageId", messageId);
+        record.put("receiptHandle", "bench-" + messageId);
+        record.put("body", body);
+        ObjectNode attributes = (ObjectNode) record.get("attributes");
+        attributes.put("SequenceNumber", String.format("%020d", sequence));
+        attributes.put("MessageGroupId", groupId);
+        attributes.put("MessageDeduplicationId", messageId);
+        return record;
     }
 
     private double rawWrites(DynamoDbClient dynamo, String table, int run, int batchSize) {

@@ -15,10 +15,16 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Live application traffic on the source table: several writers doing puts, updates and deletes of
- * items with every attribute type (some near DynamoDB's 400 KB limit), and the reference model that
- * says what every key must hold. Each writer owns its own keys, so the order of one key's writes is
- * the order its writer made them.
+ * Live application traffic on the source table: several writers doing puts, partial updates
+ * (UpdateItem SET / REMOVE / ADD on numbers and sets) and deletes of items with every attribute type
+ * (some near DynamoDB's 400 KB limit), and the reference model that says what every key must hold.
+ * Each writer owns its own keys, so the order of one key's writes is the order its writer made them.
+ *
+ * <p>The model follows the undo's replay rules (README, "Two replay semantics"): from the item at the
+ * restore point T, each write made after the restore request applies what it did, an INSERT puts, a
+ * REMOVE deletes, a MODIFY sets the attributes it added or changed and removes those it removed (a
+ * MODIFY of an item the restore lacks puts the whole new item), so attributes only the undone window
+ * touched keep their value at T.
  */
 final class Traffic implements AutoCloseable {
 
@@ -26,11 +32,41 @@ final class Traffic implements AutoCloseable {
     static final class KeyModel {
         Map<String, AttributeValue> atRestorePoint;
         Map<String, AttributeValue> current;
+        /** The restored item as an undo's change replay leaves it: T, then what each write since R did. */
+        Map<String, AttributeValue> replayed;
         boolean writtenSinceRequest;
 
         Map<String, AttributeValue> expected() {
-            return writtenSinceRequest ? current : atRestorePoint;
+            return writtenSinceRequest ? replayed : atRestorePoint;
         }
+
+        /** The source went from {@code current} to {@code after} (null: no item) by one write. */
+        void wrote(Map<String, AttributeValue> after, boolean sinceRequest) {
+            if (sinceRequest) {
+                replayed = applyChange(replayed, current, after);
+                writtenSinceRequest = true;
+            }
+            current = after;
+        }
+    }
+
+    /** The undo's replay rule for one change from {@code before} to {@code after}, applied to {@code target}. */
+    static Map<String, AttributeValue> applyChange(Map<String, AttributeValue> target, Map<String, AttributeValue> before,
+                                                   Map<String, AttributeValue> after) {
+        if (after == null) {
+            return null; // REMOVE
+        }
+        if (before == null || target == null) {
+            return after; // INSERT, or a MODIFY of an item the restore lacks: the whole new item
+        }
+        Map<String, AttributeValue> result = new HashMap<>(target);
+        after.forEach((name, value) -> {
+            if (!before.containsKey(name) || !Verification.sameValue(before.get(name), value)) {
+                result.put(name, value);
+            }
+        });
+        before.keySet().stream().filter(name -> !after.containsKey(name)).forEach(result::remove);
+        return result;
     }
 
     enum Phase { BEFORE_RESTORE_POINT, PAUSED, AFTER_REQUEST }
@@ -79,7 +115,10 @@ final class Traffic implements AutoCloseable {
 
     /** The restore point has passed: every key's current state is its state at T. */
     void markRestorePoint() {
-        model.values().forEach(key -> key.atRestorePoint = key.current);
+        model.values().forEach(key -> {
+            key.atRestorePoint = key.current;
+            key.replayed = key.current;
+        });
     }
 
     /** The restore was requested: writes from now on must reach the restored table. */
@@ -148,20 +187,66 @@ final class Traffic implements AutoCloseable {
             String pk = "w" + writer + "-k" + random.nextInt(keysPerWriter);
             KeyModel key = model.computeIfAbsent(pk, k -> new KeyModel());
             int dice = random.nextInt(10);
+            boolean sinceRequest = phase == Phase.AFTER_REQUEST;
             if (dice == 0 && key.current != null) {
                 dynamo.deleteItem(b -> b.tableName(table).key(Map.of("pk", AttributeValue.fromS(pk))));
-                key.current = null;
+                key.wrote(null, sinceRequest);
+            } else if (dice >= 6 && key.current != null) {
+                key.wrote(partialUpdate(pk, random, n, key.current.containsKey("address")), sinceRequest);
             } else {
                 Map<String, AttributeValue> item = item(pk, random, n, dice == 1 && n % 7 == 0);
                 dynamo.putItem(b -> b.tableName(table).item(item));
-                key.current = item;
+                key.wrote(item, sinceRequest);
             }
-            key.writtenSinceRequest |= phase == Phase.AFTER_REQUEST;
             writes.incrementAndGet();
             lastWriteAt = Instant.now();
             n++;
             sleep(pauseMillis);
         }
+    }
+
+    /**
+     * The partial updates applications make: SET of one attribute, REMOVE of another, ADD to a number
+     * and to a set; returns the item as DynamoDB left it (ReturnValues ALL_NEW), for the model.
+     */
+    private Map<String, AttributeValue> partialUpdate(String pk, Random random, long version, boolean hasAddress) {
+        Map<String, AttributeValue> values = new HashMap<>();
+        values.put(":v", AttributeValue.fromN(Long.toString(version)));
+        // Every name through #placeholders: DynamoDB reserves hundreds of words.
+        String expression = switch (random.nextInt(4)) {
+            case 0 -> "SET #version = :v, #stock = if_not_exists(#stock, :zero) REMOVE #nickname";
+            case 1 -> "SET #version = :v ADD #visits :one, #tags :tag";
+            // A nested SET needs its map: an item a bad write replaced has none.
+            case 2 -> hasAddress ? "SET #version = :v, #address.#city = :city REMOVE #avatar"
+                    : "SET #version = :v, #address = :address REMOVE #avatar";
+            default -> "SET #version = :v ADD #scores :score";
+        };
+        Map<String, String> names = new HashMap<>();
+        for (String name : List.of("version", "stock", "nickname", "visits", "tags", "address", "city", "avatar", "scores")) {
+            if (expression.contains("#" + name + " ") || expression.contains("#" + name + ".")
+                    || expression.contains("#" + name + ",") || expression.contains("#" + name + ")") || expression.endsWith("#" + name)) {
+                names.put("#" + name, name);
+            }
+        }
+        if (expression.contains(":zero")) {
+            values.put(":zero", AttributeValue.fromN("0"));
+        }
+        if (expression.contains(":one")) {
+            values.put(":one", AttributeValue.fromN(Integer.toString(1 + random.nextInt(3))));
+            values.put(":tag", AttributeValue.fromSs(List.of("p" + random.nextInt(4))));
+        }
+        if (expression.contains(":city")) {
+            values.put(":city", AttributeValue.fromS(random.nextBoolean() ? "Porto" : "Faro"));
+        }
+        if (expression.contains(":address")) {
+            values.put(":address", AttributeValue.fromM(Map.of("city", AttributeValue.fromS("Braga"))));
+        }
+        if (expression.contains(":score")) {
+            values.put(":score", AttributeValue.fromNs(List.of(Integer.toString(100 + random.nextInt(50)))));
+        }
+        return dynamo.updateItem(b -> b.tableName(table).key(Map.of("pk", AttributeValue.fromS(pk)))
+                .updateExpression(expression).expressionAttributeNames(names).expressionAttributeValues(values)
+                .returnValues(software.amazon.awssdk.services.dynamodb.model.ReturnValue.ALL_NEW)).attributes();
     }
 
     private void awaitWritingAllowed() {

@@ -59,6 +59,11 @@ final class Verification {
         return new Report(model.size() + restored.size(), missing, extra, different);
     }
 
+    /** Equal as DynamoDB means it (sets unordered), one attribute value. */
+    static boolean sameValue(AttributeValue a, AttributeValue b) {
+        return canonical(Map.of("v", a)).equals(canonical(Map.of("v", b)));
+    }
+
     /** DynamoDB JSON with set members sorted: sets have no order, DynamoDB may return them in any. */
     static JsonNode canonical(Map<String, AttributeValue> item) {
         return sortSets(DynamoJson.fromItem(item));

@@ -23,7 +23,23 @@ class VerificationTest {
         model.atRestorePoint = atT;
         model.current = current;
         model.writtenSinceRequest = sinceR;
+        model.replayed = sinceR ? current : atT; // whole-item writes: replay leaves the current item
         return model;
+    }
+
+    @Test
+    void theModelOfAnUndoKeepsWhatOnlyTheUndoneWindowTouchedAndAppliesWhatLaterWritesDid() {
+        Map<String, AttributeValue> atT = Map.of("pk", AttributeValue.fromS("k"), "price", AttributeValue.fromN("5"),
+                "stock", AttributeValue.fromN("10"), "note", AttributeValue.fromS("t"));
+        Map<String, AttributeValue> atR = Map.of("pk", AttributeValue.fromS("k"), "price", AttributeValue.fromN("0"),
+                "stock", AttributeValue.fromN("10"), "note", AttributeValue.fromS("t"));
+        Map<String, AttributeValue> afterSale = Map.of("pk", AttributeValue.fromS("k"), "price", AttributeValue.fromN("0"),
+                "stock", AttributeValue.fromN("9"));
+
+        assertThat(Traffic.applyChange(atT, atR, afterSale)).isEqualTo(Map.of("pk", AttributeValue.fromS("k"),
+                "price", AttributeValue.fromN("5"), "stock", AttributeValue.fromN("9")));
+        assertThat(Traffic.applyChange(null, atR, afterSale)).as("an item the restore lacks gets the whole new item").isEqualTo(afterSale);
+        assertThat(Traffic.applyChange(atT, atR, null)).isNull();
     }
 
     @Test

@@ -88,7 +88,7 @@ public final class LambdaService implements AutoCloseable {
 
     public InvocationResult invoke(String functionName, byte[] payload) {
         LocalFunction function = function(functionName);
-        FunctionConfiguration configuration = aws.lambda().getFunction(r -> r.functionName(function.name())).configuration();
+        FunctionConfiguration configuration = function.configuration();
         try {
             return function.submit(payload).get(configuration.timeout() + START_ALLOWANCE.toSeconds(), TimeUnit.SECONDS);
         } catch (TimeoutException e) {
@@ -116,6 +116,10 @@ public final class LambdaService implements AutoCloseable {
             throw new IllegalStateException("the local Lambda service has no emulator attached yet");
         }
         String name = functionName(nameOrArn);
+        LocalFunction known = functions.get(name);
+        if (known != null) {
+            return known; // one GetFunction per function, not per invocation
+        }
         // Throws ResourceNotFoundException, as Lambda does, for a function the emulator does not know.
         aws.lambda().getFunction(r -> r.functionName(name));
         return functions.computeIfAbsent(name, n -> new LocalFunction(n, aws.lambda(), localEnvironment(), command, logFile(n), timer));

@@ -331,6 +331,7 @@ public final class LocalDeployment {
         c.put("sns_topic_arn", topicArn);
         c.put("event_bus_name", EVENT_BUS);
         c.put("replay_from_mode", values.text("session.replay_from_mode"));
+        c.put("replay_semantics", values.text("session.replay_semantics"));
         c.put("target_table_pattern", values.optionalText("target_table_pattern").orElse(sourceTable + "-restored*")); // Terraform's default
         ObjectNode copy = c.putObject("copy_settings");
         for (String setting : List.of("stream", "ttl", "pitr", "tags", "deletion_protection", "autoscaling", "resource_policy")) {

@@ -22,10 +22,12 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One function as Lambda runs it: invocations queue up, one execution environment at a time takes
- * them through the Runtime API, the function's timeout is enforced (the environment is killed and
- * replaced, as Lambda does), and an environment that dies is replaced on the next invocation.
- * Concurrency is one environment: enough for tests, and the machine has two cores.
+ * One function as Lambda runs it: invocations queue up and execution environments take them through
+ * the Runtime API, one invocation per environment at a time; when every environment is busy and
+ * invocations wait, another environment starts, up to {@link #concurrency()} (Lambda scales the
+ * same way, up to the account's or the function's concurrency). The function's timeout is enforced
+ * (the environment is killed and replaced, as Lambda does), and an environment that dies is
+ * replaced on the next invocation.
  */
 final class LocalFunction implements AutoCloseable {
 
@@ -39,7 +41,7 @@ final class LocalFunction implements AutoCloseable {
     private final Path logFile;
     private final ScheduledExecutorService timer;
     private final LinkedBlockingDeque<Invocation> pending = new LinkedBlockingDeque<>();
-    private FunctionInstance instance;
+    private final List<FunctionInstance> instances = new java.util.ArrayList<>();
     private int generations;
     private long lastStartMs;
     private boolean restartScheduled;
@@ -118,12 +120,33 @@ final class LocalFunction implements AutoCloseable {
         }
     }
 
+    /** The configuration of the running environment (fetched with GetFunction only when none runs). */
+    synchronized FunctionConfiguration configuration() {
+        return instanceConfiguration();
+    }
+
     private synchronized FunctionConfiguration instanceConfiguration() {
-        return instance == null ? lambda.getFunction(r -> r.functionName(name)).configuration() : instance.configuration;
+        return instances.isEmpty() ? lambda.getFunction(r -> r.functionName(name)).configuration() : instances.get(0).configuration;
+    }
+
+    /**
+     * How many environments of one function may run at once: {@code RCDC_LAMBDA_CONCURRENCY} (system
+     * property {@code rcdc.lambda-concurrency}), default 1. Every environment is a JVM, so the local
+     * default stays at one; the bench raises it to show how replay scales.
+     */
+    static int concurrency() {
+        String configured = System.getProperty("rcdc.lambda-concurrency", System.getenv("RCDC_LAMBDA_CONCURRENCY"));
+        try {
+            return configured == null || configured.isBlank() ? 1 : Math.max(1, Integer.parseInt(configured.trim()));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("RCDC_LAMBDA_CONCURRENCY must be a whole number, got '" + configured + "'");
+        }
     }
 
     private synchronized void ensureInstance() {
-        if (closed || restartScheduled || (instance != null && !instance.stoppedOrDead())) {
+        instances.removeIf(FunctionInstance::stoppedOrDead);
+        long idle = instances.stream().filter(i -> i.current == null).count();
+        if (closed || restartScheduled || idle >= pending.size() || instances.size() >= concurrency()) {
             return;
         }
         long wait = lastStartMs + MIN_RESTART_INTERVAL_MS - System.currentTimeMillis();
@@ -168,7 +191,7 @@ final class LocalFunction implements AutoCloseable {
             log("starting environment " + next.generation + " (" + String.join(" ", command) + ", runtime API " + next.runtimeApi() + ")");
             Process process = builder.start();
             next.attach(process);
-            instance = next;
+            instances.add(next);
             FunctionInstance started = next;
             process.onExit().thenRun(() -> exited(started));
         } catch (IOException | RuntimeException e) {
@@ -204,9 +227,7 @@ final class LocalFunction implements AutoCloseable {
                 }
             }
             environment.kill();
-            if (instance == environment) {
-                instance = null;
-            }
+            instances.remove(environment);
             if (!pending.isEmpty()) {
                 ensureInstance();
             }
@@ -234,18 +255,18 @@ final class LocalFunction implements AutoCloseable {
 
     @Override
     public void close() {
-        FunctionInstance last;
+        List<FunctionInstance> last;
         synchronized (this) {
             closed = true;
-            last = instance;
-            instance = null;
+            last = List.copyOf(instances);
+            instances.clear();
         }
-        if (last != null) {
-            last.kill();
+        for (FunctionInstance environment : last) {
+            environment.kill();
             try {
-                last.process().onExit().get(10, TimeUnit.SECONDS);
+                environment.process().onExit().get(10, TimeUnit.SECONDS);
             } catch (Exception e) {
-                log("environment " + last.generation + " did not exit within 10 s: " + e);
+                log("environment " + environment.generation + " did not exit within 10 s: " + e);
             }
         }
         Invocation left;

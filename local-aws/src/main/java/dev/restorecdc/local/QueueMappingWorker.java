@@ -14,6 +14,12 @@ import java.util.List;
  * for FIFO), invoke, delete what succeeded. A failed message is left alone: it comes back after
  * the queue's visibility timeout, and SQS itself moves it to the DLQ once its receive count passes
  * maxReceiveCount (moto 5.2.1 does that on receive, as SQS does, so nothing here redrives).
+ *
+ * <p>Concurrency as Lambda's: up to the mapping's {@code ScalingConfig.MaximumConcurrency} batches
+ * at once (bounded by the local service's {@link LocalFunction#concurrency()}), each a receive and
+ * an invocation of its own. For a FIFO queue SQS itself keeps two batches of one message group from
+ * being in flight together (a group with a message in flight is not delivered), so every group
+ * stays in order while different groups replay in parallel.
  */
 final class QueueMappingWorker extends MappingWorker {
 
@@ -23,6 +29,8 @@ final class QueueMappingWorker extends MappingWorker {
         super(uuid, aws, lambdas, log);
     }
 
+    private java.util.concurrent.ExecutorService pollers;
+
     @Override
     boolean poll(GetEventSourceMappingResponse mapping) {
         if (queueUrl == null) {
@@ -30,6 +38,50 @@ final class QueueMappingWorker extends MappingWorker {
             String[] parts = arn.split(":");
             queueUrl = aws.sqs().getQueueUrl(r -> r.queueName(parts[5]).queueOwnerAWSAccountId(parts[4])).queueUrl();
         }
+        int concurrency = concurrency(mapping);
+        if (concurrency == 1) {
+            return receiveAndInvoke(mapping);
+        }
+        if (pollers == null) {
+            pollers = java.util.concurrent.Executors.newCachedThreadPool(r -> {
+                Thread t = new Thread(r, "mapping-" + uuid + "-poller");
+                t.setDaemon(true);
+                return t;
+            });
+        }
+        List<java.util.concurrent.Future<Boolean>> rounds = new ArrayList<>();
+        for (int i = 0; i < concurrency; i++) {
+            rounds.add(pollers.submit(() -> receiveAndInvoke(mapping)));
+        }
+        boolean worked = false;
+        for (java.util.concurrent.Future<Boolean> round : rounds) {
+            try {
+                worked |= round.get();
+            } catch (java.util.concurrent.ExecutionException e) {
+                log.log("mapping " + uuid + ": " + e.getCause());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return worked;
+            }
+        }
+        return worked;
+    }
+
+    /** Batches in flight at once: the mapping's maximum concurrency, within the local service's limit. */
+    static int concurrency(GetEventSourceMappingResponse mapping) {
+        Integer maximum = mapping.scalingConfig() == null ? null : mapping.scalingConfig().maximumConcurrency();
+        return Math.min(maximum == null ? Integer.MAX_VALUE : maximum, LocalFunction.concurrency());
+    }
+
+    @Override
+    void stop() {
+        super.stop();
+        if (pollers != null) {
+            pollers.shutdownNow();
+        }
+    }
+
+    private boolean receiveAndInvoke(GetEventSourceMappingResponse mapping) {
         int batchSize = Math.min(10, mapping.batchSize() == null ? 10 : mapping.batchSize());
         List<Message> messages = aws.sqs().receiveMessage(r -> r.queueUrl(queueUrl)
                 .maxNumberOfMessages(batchSize)

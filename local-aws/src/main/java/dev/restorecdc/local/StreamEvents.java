@@ -32,6 +32,14 @@ public final class StreamEvents {
         return new StreamEvents();
     }
 
+    /**
+     * One record of an SQS FIFO event as Lambda sends it (AWS's sample, {@code sqs-record.json} beside
+     * this class), for building replay workloads in exactly that shape.
+     */
+    public static ObjectNode sqsRecordTemplate() {
+        return read(StreamEvents.class.getResourceAsStream("sqs-record.json"), "sqs-record.json");
+    }
+
     /** A fixture file {@code events/<name>} on the caller's classpath (a module's src/test/resources/events/). */
     public static ObjectNode fixture(String name) {
         return read(Thread.currentThread().getContextClassLoader().getResourceAsStream("events/" + name), "events/" + name);

@@ -44,6 +44,27 @@ class LambdaServiceIT {
     }
 
     @Test
+    void invocationsThatWaitForABusyEnvironmentStartMoreUpToTheConcurrencyAndEachRunsOneAtATime() throws Exception {
+        System.setProperty("rcdc.lambda-concurrency", "3");
+        try {
+            List<java.util.concurrent.CompletableFuture<InvocationResult>> running = new java.util.ArrayList<>();
+            for (int i = 0; i < 6; i++) {
+                running.add(java.util.concurrent.CompletableFuture.supplyAsync(
+                        () -> aws.lambdas().invoke("echo", "{\"sleep\":\"1500\"}")));
+            }
+            java.util.Set<Long> environments = new java.util.HashSet<>();
+            for (var invocation : running) {
+                InvocationResult result = invocation.get(120, java.util.concurrent.TimeUnit.SECONDS);
+                assertThat(result.failed()).as(result.toString()).isFalse();
+                environments.add(JSON.readTree(result.payload()).get("pid").asLong());
+            }
+            assertThat(environments).as("one process per environment, at most the concurrency").hasSizeBetween(2, 3);
+        } finally {
+            System.clearProperty("rcdc.lambda-concurrency");
+        }
+    }
+
+    @Test
     void invokeGetsTheFunctionsAnswerAndTheRuntimeGetsLambdasHeaders() throws Exception {
         long before = System.currentTimeMillis();
 
