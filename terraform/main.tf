@@ -215,6 +215,9 @@ module "workflow" {
   replay_mapping_arn     = module.replay.mapping_arn
   state_machine_template = "${path.module}/../src/main/statemachine/restore-session.asl.json"
   event_pattern_template = "${path.module}/../src/main/statemachine/restore-requested.pattern.json"
+
+  session_ended_pattern_template = "${path.module}/../src/main/statemachine/session-ended.pattern.json"
+  session_ended_input_template   = "${path.module}/../src/main/statemachine/session-ended.input-template.json"
   replay_from_mode       = local.replay_from_mode
   replay_semantics       = local.replay_semantics
   copy_settings          = local.copy_settings

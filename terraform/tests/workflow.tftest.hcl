@@ -46,6 +46,9 @@ variables {
   replay_mapping_arn     = "arn:aws:lambda:eu-west-1:123456789012:event-source-mapping:9f8e7d6c-5b4a-3928-1706-f5e4d3c2b1a0"
   state_machine_template = "../src/main/statemachine/restore-session.asl.json"
   event_pattern_template = "../src/main/statemachine/restore-requested.pattern.json"
+
+  session_ended_pattern_template = "../src/main/statemachine/session-ended.pattern.json"
+  session_ended_input_template   = "../src/main/statemachine/session-ended.input-template.json"
   replay_from_mode       = "auto"
   replay_semantics       = "auto"
   copy_settings = {
@@ -119,6 +122,42 @@ run "rule_starts_the_session_for_this_table_only" {
   assert {
     condition     = aws_cloudwatch_event_target.this.rule == aws_cloudwatch_event_rule.this.name
     error_message = "The rule must target the state machine."
+  }
+}
+
+run "executions_that_end_outside_their_cleanup_invoke_the_workflow_cleanup" {
+  command = plan
+
+  module {
+    source = "./modules/workflow"
+  }
+
+  assert {
+    condition = (
+      jsondecode(aws_cloudwatch_event_rule.session_ended.event_pattern).source == ["aws.states"] &&
+      jsondecode(aws_cloudwatch_event_rule.session_ended.event_pattern)["detail-type"] == ["Step Functions Execution Status Change"] &&
+      jsondecode(aws_cloudwatch_event_rule.session_ended.event_pattern).detail.status == ["FAILED", "TIMED_OUT", "ABORTED"] &&
+      jsondecode(aws_cloudwatch_event_rule.session_ended.event_pattern).detail.stateMachineArn == ["arn:aws:states:eu-west-1:123456789012:stateMachine:rcdc-orders-0a1b2c-session"]
+    )
+    error_message = "The cleanup rule must match this state machine's executions that ended FAILED, TIMED_OUT or ABORTED."
+  }
+
+  assert {
+    condition = (
+      aws_cloudwatch_event_target.session_ended.input_transformer[0].input_paths.detail == "$.detail" &&
+      startswith(aws_cloudwatch_event_target.session_ended.input_transformer[0].input_template, "{\"action\":\"cleanup\",\"config\":{") &&
+      endswith(aws_cloudwatch_event_target.session_ended.input_transformer[0].input_template, "\"execution\":<detail>}") &&
+      length(aws_cloudwatch_event_target.session_ended.input_transformer[0].input_template) <= 8192
+    )
+    error_message = "The cleanup target must pass the configuration and the event's detail (InputTemplate at most 8192 characters)."
+  }
+
+  assert {
+    condition = (
+      aws_lambda_permission.session_ended.principal == "events.amazonaws.com" &&
+      aws_lambda_permission.session_ended.action == "lambda:InvokeFunction"
+    )
+    error_message = "Only EventBridge, for the cleanup rule, may invoke the workflow function."
   }
 }
 

@@ -97,6 +97,27 @@ locals {
       actions   = ["lambda:GetEventSourceMapping"]
       resources = [var.capture_mapping_arn, var.replay_mapping_arn]
     },
+    {
+      # The cleanup when a session's execution ended outside its own paths (rule session_ended)
+      # disables exactly this deployment's two mappings.
+      sid       = "CleanupDisablesMappings"
+      effect    = "Allow"
+      actions   = ["lambda:UpdateEventSourceMapping"]
+      resources = [var.capture_mapping_arn, var.replay_mapping_arn]
+    },
+    {
+      # ... and tells, as the state machine's notify states do.
+      sid       = "CleanupNotifies"
+      effect    = "Allow"
+      actions   = ["sns:Publish"]
+      resources = [aws_sns_topic.this.arn]
+    },
+    {
+      sid       = "CleanupEvent"
+      effect    = "Allow"
+      actions   = ["events:PutEvents"]
+      resources = [local.event_bus_arn]
+    },
   ]
 
   # One statement per action the state machine's Task states call, nothing more: the Java test
@@ -141,6 +162,15 @@ locals {
       effect    = "Allow"
       actions   = ["lambda:InvokeFunction"]
       resources = [module.function.function_arn, "${module.function.function_arn}:*"]
+    },
+    {
+      # ContinueAsNew: a session that outlives one execution's 25,000-event history goes on in a
+      # fresh execution of this same state machine (its ARN is built, not referenced: the machine
+      # depends on this policy).
+      sid       = "ContinueInFreshExecution"
+      effect    = "Allow"
+      actions   = ["states:StartExecution"]
+      resources = [local.state_machine_arn]
     },
   ]
 

@@ -14,6 +14,9 @@ locals {
   event_bus_name = "default"
   event_bus_arn  = "arn:${local.partition}:events:${local.region}:${local.account_id}:event-bus/${local.event_bus_name}"
 
+  state_machine_name = "${var.name_prefix}-session"
+  state_machine_arn  = "arn:${local.partition}:states:${local.region}:${local.account_id}:stateMachine:${local.state_machine_name}"
+
   target_table_arn_pattern = "arn:${local.partition}:dynamodb:${local.region}:${local.account_id}:table/${var.target_table_pattern}"
 
   # The Result of the state machine's first state (DESIGN.md "Contracts"); every later state reads
@@ -49,6 +52,11 @@ locals {
     max_session_seconds     = var.session_settings.max_session_seconds
     drain_poll_seconds      = var.session_settings.drain_poll_seconds
   }
+
+  # The cleanup rule: this state machine's executions that ended FAILED, TIMED_OUT or ABORTED.
+  session_ended_pattern = jsonencode(jsondecode(templatefile(var.session_ended_pattern_template, {
+    state_machine_arn = local.state_machine_arn
+  })))
 
   # Normalised through jsondecode/jsonencode so whitespace in the template never shows as a diff.
   event_pattern = jsonencode(jsondecode(templatefile(var.event_pattern_template, {
@@ -122,7 +130,7 @@ resource "aws_sns_topic_subscription" "email" {
 }
 
 resource "aws_sfn_state_machine" "this" {
-  name     = "${var.name_prefix}-session"
+  name     = local.state_machine_name
   type     = "STANDARD"
   role_arn = aws_iam_role.state_machine.arn
 
@@ -149,4 +157,44 @@ resource "aws_cloudwatch_event_target" "this" {
   target_id      = "restore-session"
   arn            = aws_sfn_state_machine.this.arn
   role_arn       = aws_iam_role.events.arn
+}
+
+# The cleanup from outside the state machine. What a state machine cannot catch (States.Runtime, which
+# States.ALL does not match), a stopped execution and a failed cleanup step leave a session open: the
+# execution's "Step Functions Execution Status Change" event (FAILED, TIMED_OUT, ABORTED) invokes the
+# workflow function's cleanup, which disables both mappings (unless another session holds the lock),
+# marks the session ABORTED/FAILED with the reason, releases its lock and notifies.
+resource "aws_cloudwatch_event_rule" "session_ended" {
+  name           = "${var.name_prefix}-session-ended"
+  description    = "Restore session executions of ${var.source_table_name} that ended FAILED, TIMED_OUT or ABORTED"
+  event_bus_name = local.event_bus_name
+  event_pattern  = local.session_ended_pattern
+  tags           = var.tags
+}
+
+resource "aws_cloudwatch_event_target" "session_ended" {
+  rule           = aws_cloudwatch_event_rule.session_ended.name
+  event_bus_name = local.event_bus_name
+  target_id      = "cleanup"
+  arn            = module.function.function_arn
+
+  input_transformer {
+    input_paths = {
+      detail = "$.detail"
+    }
+    # {"action":"cleanup","config":<the state machine's configuration>,"execution":<detail>}
+    input_template = trimspace(templatefile(var.session_ended_input_template, {
+      configuration = jsonencode(local.configuration)
+    }))
+  }
+}
+
+# EventBridge invokes the workflow function for this rule only.
+resource "aws_lambda_permission" "session_ended" {
+  statement_id   = "CleanupWhenSessionExecutionEnds"
+  action         = "lambda:InvokeFunction"
+  function_name  = module.function.function_name
+  principal      = "events.amazonaws.com"
+  source_arn     = aws_cloudwatch_event_rule.session_ended.arn
+  source_account = local.account_id
 }

@@ -38,6 +38,11 @@ output "event_rule_name" {
   value       = aws_cloudwatch_event_rule.this.name
 }
 
+output "session_ended_rule_name" {
+  description = "Name of the EventBridge rule that invokes the workflow function's cleanup when a session's execution ends FAILED, TIMED_OUT or ABORTED."
+  value       = aws_cloudwatch_event_rule.session_ended.name
+}
+
 output "event_pattern" {
   description = "The rendered EventBridge pattern of the rule."
   value       = local.event_pattern

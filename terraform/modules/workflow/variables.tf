@@ -94,6 +94,16 @@ variable "event_pattern_template" {
   type        = string
 }
 
+variable "session_ended_pattern_template" {
+  description = "Path of the cleanup rule's EventBridge pattern template (session-ended.pattern.json) with $${state_machine_arn}: the state machine's executions that ended FAILED, TIMED_OUT or ABORTED."
+  type        = string
+}
+
+variable "session_ended_input_template" {
+  description = "Path of the cleanup rule target's InputTemplate (session-ended.input-template.json) with $${configuration} and EventBridge's <detail> placeholder."
+  type        = string
+}
+
 variable "replay_from_mode" {
   description = "Which changes replay skips: auto, restore_requested (changes after the restore request) or restore_point (changes after the restore point)."
   type        = string

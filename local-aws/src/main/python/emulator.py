@@ -480,6 +480,78 @@ def sdk_tasks_take_sdk_v2_member_names():
     aws_sdk.StateTaskServiceAwsSdk._eval_service_task = eval_with_botocore_names
 
 
+@patch("sfn-sdk-result-names")
+def sdk_task_results_use_sdk_v2_member_names():
+    # AWS Step Functions' aws-sdk:<service>:<action> tasks return the AWS SDK for Java v2 result,
+    # with its member names capitalised: StartExecution gives {"ExecutionArn", "StartDate"}, Lambda's
+    # UpdateEventSourceMapping {"Uuid", "State", ...}. moto hands back botocore's response as is
+    # ({"executionArn", "startDate"}, "UUID"), so a ResultSelector written for moto ($.executionArn)
+    # fails in AWS with States.Runtime, and one written for AWS fails here. Here: results are renamed
+    # as AWS names them (structures, lists and maps of structures, recursively).
+    import botocore.session
+    from moto.stepfunctions.parser.asl.component.state.exec.state_task.service import (
+        state_task_service_aws_sdk as aws_sdk)
+    require(aws_sdk.StateTaskServiceAwsSdk, "_eval_service_task")
+    boto_services = {"sfn": "stepfunctions", "states": "stepfunctions"}
+    session = botocore.session.get_session()
+    lock = threading.Lock()
+
+    def output_shape(service, action):
+        with lock:
+            model = session.get_service_model(boto_services.get(service, service))
+            return model.operation_model(action[0].upper() + action[1:]).output_shape
+
+    def renamed(value, shape):
+        if shape is None:
+            return value
+        if shape.type_name == "structure" and isinstance(value, dict):
+            return {sdk_v2_member_name(k): renamed(v, shape.members.get(k)) for k, v in value.items()}
+        if shape.type_name == "list" and isinstance(value, list):
+            return [renamed(v, shape.member) for v in value]
+        if shape.type_name == "map" and isinstance(value, dict):
+            return {k: renamed(v, shape.value) for k, v in value.items()}
+        return value
+
+    eval_service_task = aws_sdk.StateTaskServiceAwsSdk._eval_service_task
+
+    def eval_with_sdk_v2_result_names(self, env, resource_runtime_part, normalised_parameters, state_credentials):
+        result = eval_service_task(self, env, resource_runtime_part, normalised_parameters, state_credentials)
+        try:
+            shape = output_shape(self.resource.api_name, self.resource.api_action)
+        except Exception:  # no model: leave the result as moto made it
+            return result
+        if env.stack and isinstance(env.stack[-1], dict):
+            env.stack.append(renamed(env.stack.pop(), shape))
+        return result
+
+    aws_sdk.StateTaskServiceAwsSdk._eval_service_task = eval_with_sdk_v2_result_names
+
+
+@patch("sfn-runtime-uncatchable")
+def runtime_errors_are_not_caught():
+    # AWS: a States.Runtime error (e.g. a ResultSelector path the result lacks) is never retried or
+    # caught, States.ALL included, and fails the execution; States.ALL does not catch
+    # States.DataLimitExceeded either. moto's States.ALL matches them, so a state machine's Catch
+    # "handles" what in AWS ends the execution without its cleanup states.
+    from moto.stepfunctions.parser.asl.component.common.error_name import error_equals_decl
+    from moto.stepfunctions.parser.asl.component.common.error_name.states_error_name_type import StatesErrorNameType
+    require(error_equals_decl.ErrorEqualsDecl, "_eval_body")
+    eval_body = error_equals_decl.ErrorEqualsDecl._eval_body
+    never = {StatesErrorNameType.StatesRuntime}
+    not_by_all = {StatesErrorNameType.StatesRuntime, StatesErrorNameType.StatesStatesDataLimitExceeded}
+
+    def eval_body_as_aws(self, env):
+        error_name = env.stack[-1] if env.stack else None
+        typ = getattr(error_name, "typ", None)
+        if typ in never or (typ in not_by_all and error_equals_decl.ErrorEqualsDecl._STATE_ALL_ERROR in self.error_names):
+            env.stack.pop()
+            env.stack.append(False)
+            return
+        eval_body(self, env)
+
+    error_equals_decl.ErrorEqualsDecl._eval_body = eval_body_as_aws
+
+
 @patch("no-moto-esm-delivery")
 def detach_moto_event_source_mappings():
     # moto delivers to a mapping's function itself, synchronously inside SendMessage / PutItem,
@@ -585,6 +657,31 @@ def eventbridge_starts_state_machines():
     # deployment's rule targets the restore session's state machine, as Terraform's does.
     import pitr_restore
     pitr_restore.apply_step_functions_targets(require)
+
+
+@patch("sfn-status-events")
+def executions_report_status_changes():
+    # AWS Step Functions puts a "Step Functions Execution Status Change" event (source aws.states)
+    # on the default bus when an execution starts and ends; moto puts none, so a rule on FAILED /
+    # TIMED_OUT / ABORTED (the restore session's cleanup from outside) would never fire here.
+    import execution_events
+    execution_events.apply_status_events(require)
+
+
+@patch("sfn-stop-task-token")
+def stopping_ends_task_token_waits():
+    # StopExecution of an execution waiting for a task token left it RUNNING until the wait's
+    # timeout (moto's callback wait ignores the stop); AWS ends it ABORTED at once.
+    import execution_events
+    execution_events.apply_stop_ends_task_token_waits(require)
+
+
+@patch("events-lambda-target")
+def eventbridge_invokes_functions():
+    # moto's EventBridge cannot deliver to a Lambda target (PutEvents fails); EventBridge invokes
+    # it asynchronously with the event or its Input/InputTransformer, and Lambda retries twice.
+    import execution_events
+    execution_events.apply_lambda_targets(require)
 
 
 def stop_when_stdin_closes(stop):

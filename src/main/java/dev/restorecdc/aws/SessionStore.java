@@ -54,11 +54,16 @@ public class SessionStore implements SessionRecords {
         return Map.of(PK, s(tablePk(sourceTable)), SK, s(ACTIVE));
     }
 
-    /** In one transaction; a refused session's own FAILED record is {@link #recordRefused}'s. */
+    /**
+     * In one transaction: the lock (absent, or expired: {@code lock_expires_at} before now) and the
+     * session record. A refused session's own FAILED record is {@link #recordRefused}'s.
+     */
     @Override
-    public Registration register(NewSession s, Instant now) {
+    public Registration register(NewSession s, Instant now, Instant lockExpiresAt) {
+        Optional<Lock> before = lock();
         Map<String, AttributeValue> lock = new LinkedHashMap<>(lockKey());
         lock.put(LOCK_SESSION_ID, s(s.sessionId()));
+        lock.put(ControlTableKeys.LOCK_EXPIRES_AT, s(Timestamps.format(lockExpiresAt)));
         lock.put(SessionRecord.CREATED_AT, s(Timestamps.format(now)));
 
         Map<String, Object> values = new LinkedHashMap<>();
@@ -69,18 +74,47 @@ public class SessionStore implements SessionRecords {
         values.put(SessionRecord.CAPTURE_FLOOR, s.captureFloor());
         Map<String, AttributeValue> session = newItem(s, values, now);
         try {
+            // Timestamps.format is fixed-width ISO-8601 in UTC, so string order is time order.
             dynamo.transactWriteItems(r -> r.transactItems(
                     TransactWriteItem.builder().put(Put.builder().tableName(table).item(lock)
-                            .conditionExpression("attribute_not_exists(pk)").build()).build(),
+                            .conditionExpression("attribute_not_exists(pk) OR #expires < :now")
+                            .expressionAttributeNames(Map.of("#expires", ControlTableKeys.LOCK_EXPIRES_AT))
+                            .expressionAttributeValues(Map.of(":now", s(Timestamps.format(now)))).build()).build(),
                     TransactWriteItem.builder().put(Put.builder().tableName(table).item(session)
                             .conditionExpression("attribute_not_exists(pk)").build()).build()));
-            return new Registration(true, Optional.empty());
+            Optional<String> expiredOf = before.filter(l -> !l.sessionId().equals(s.sessionId())).map(Lock::sessionId);
+            return new Registration(true, Optional.empty(), expiredOf);
         } catch (TransactionCanceledException e) {
             Optional<String> holder = activeSessionId();
             if (holder.filter(s.sessionId()::equals).isPresent()) {
                 return new Registration(true, holder);
             }
             return new Registration(false, holder);
+        }
+    }
+
+    @Override
+    public Optional<Lock> lock() {
+        Map<String, AttributeValue> item = dynamo.getItem(r -> r.tableName(table).key(lockKey()).consistentRead(true)).item();
+        if (item == null || item.isEmpty() || item.get(LOCK_SESSION_ID) == null) {
+            return Optional.empty();
+        }
+        Optional<Instant> expires = Optional.ofNullable(item.get(ControlTableKeys.LOCK_EXPIRES_AT)).map(AttributeValue::s)
+                .map(v -> Timestamps.parse(ControlTableKeys.LOCK_EXPIRES_AT, v));
+        return Optional.of(new Lock(item.get(LOCK_SESSION_ID).s(), expires));
+    }
+
+    @Override
+    public boolean renewLock(String sessionId, Instant lockExpiresAt) {
+        try {
+            dynamo.updateItem(r -> r.tableName(table).key(lockKey())
+                    .conditionExpression(LOCK_SESSION_ID + " = :id")
+                    .updateExpression("SET #expires = :expires")
+                    .expressionAttributeNames(Map.of("#expires", ControlTableKeys.LOCK_EXPIRES_AT))
+                    .expressionAttributeValues(Map.of(":id", s(sessionId), ":expires", s(Timestamps.format(lockExpiresAt)))));
+            return true;
+        } catch (ConditionalCheckFailedException notOurs) {
+            return false;
         }
     }
 
@@ -105,12 +139,6 @@ public class SessionStore implements SessionRecords {
         all.put(SessionRecord.UPDATED_AT, now);
         item.putAll(DynamoJson.fromPlainItem(all));
         return item;
-    }
-
-    @Override
-    public Optional<String> activeSessionId() {
-        Map<String, AttributeValue> item = dynamo.getItem(r -> r.tableName(table).key(lockKey()).consistentRead(true)).item();
-        return Optional.ofNullable(item).map(i -> i.get(LOCK_SESSION_ID)).map(AttributeValue::s);
     }
 
     @Override

@@ -7,7 +7,9 @@ import jakarta.inject.Singleton;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.services.applicationautoscaling.ApplicationAutoScalingClient;
+import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
 import software.amazon.awssdk.services.lambda.LambdaClient;
+import software.amazon.awssdk.services.sns.SnsClient;
 
 /**
  * The workflow function's clients that have no Quarkus extension, the session store and the clock. Like the extension-made ones, they
@@ -20,6 +22,19 @@ public class WorkflowClients {
     @ApplicationScoped
     LambdaClient lambda() {
         return LambdaClient.builder().httpClientBuilder(UrlConnectionHttpClient.builder()).build();
+    }
+
+    /** The cleanup's notification (a session ended from outside the state machine). */
+    @Produces
+    @ApplicationScoped
+    SnsClient sns() {
+        return SnsClient.builder().httpClientBuilder(UrlConnectionHttpClient.builder()).build();
+    }
+
+    @Produces
+    @ApplicationScoped
+    EventBridgeClient events() {
+        return EventBridgeClient.builder().httpClientBuilder(UrlConnectionHttpClient.builder()).build();
     }
 
     @Produces

@@ -9,7 +9,8 @@ import java.util.Map;
 
 /**
  * Step 7's wait: stores the task token where the CLI's {@code finish} (or a test) finds it for
- * SendTaskSuccess; the task itself ({@code waitForTaskToken}) waits for that call.
+ * SendTaskSuccess; the task itself ({@code waitForTaskToken}) waits for that call, at most until the
+ * session's deadline. Renews the table's lock for that wait ({@link SessionLock}).
  */
 @ApplicationScoped
 public class AwaitFinishStep implements SessionStep<AwaitFinishStep.Input, AwaitFinishStep.Output> {
@@ -47,8 +48,11 @@ public class AwaitFinishStep implements SessionStep<AwaitFinishStep.Input, Await
 
     @Override
     public Output run(Input in) {
-        records.open(in.config().controlTableName(), in.config().sourceTableName())
-                .update(in.sessionId(), Map.of(SessionRecord.TASK_TOKEN, in.taskToken()), clock.instant());
+        SessionRecords store = records.open(in.config().controlTableName(), in.config().sourceTableName());
+        java.time.Instant now = clock.instant();
+        store.update(in.sessionId(), Map.of(SessionRecord.TASK_TOKEN, in.taskToken()), now);
+        store.session(in.sessionId()).flatMap(SessionRecord::createdAt)
+                .ifPresent(createdAt -> SessionLock.renew(store, in.config(), in.sessionId(), createdAt, now));
         return new Output(true);
     }
 }

@@ -3,50 +3,76 @@ package dev.restorecdc.session;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Step 6, one check of {@link CaughtUpCheck}: records the figures, and marks CAUGHT_UP with a
- * {@code ready_for_cutover} notice when ready.
+ * {@code ready_for_cutover} notice when ready. Every check renews the table's lock
+ * ({@link SessionLock}). The session's deadline ({@code max_session_seconds} after registration)
+ * ends the loop {@code expired}; before this execution's history budget ({@link HistoryBudget}) runs
+ * out, {@code continue_as_new} tells the state machine to go on in a fresh execution, so the loop
+ * lasts as long as the session whatever the poll interval.
  *
- * @throws SessionRefusedException (from {@link #run}) when the history budget runs out first
- *                                 ({@code max_session_seconds} bounds the operator's wait that
- *                                 follows, not this loop)
+ * @throws SessionRefusedException (from {@link #run}) when the lock is no longer this session's
  */
 @ApplicationScoped
 public class CaughtUpStep implements SessionStep<CaughtUpStep.Input, CaughtUpStep.Output> {
 
     /**
      * @param consecutive checks in a row that passed, from the previous round (0 at first)
-     * @param checks      checks made so far (0 at first)
+     * @param checks      checks made so far, over every execution of the session (0 at first)
+     * @param generation  how many times the session continued in a fresh execution (0 in the first)
      */
-    public record Input(SessionConfig config, @JsonProperty("session_id") String sessionId, int consecutive, int checks) {
+    public record Input(SessionConfig config, @JsonProperty("session_id") String sessionId, int consecutive, int checks,
+            int generation) {
         public Input {
             StepInputs.requireConfig(config);
             StepInputs.requireText("session_id", sessionId);
         }
     }
 
-    /** @param notice the {@code ready_for_cutover} notice when ready, else null */
+    /**
+     * @param notice           the {@code ready_for_cutover} notice when ready, else null
+     * @param expired          the session's deadline passed before it caught up: finish it EXPIRED
+     * @param continueAsNew    not ready and this execution's history budget is spent: continue in a fresh execution
+     * @param secondsLeft      whole seconds until the session's deadline, at least 1 (the operator wait's timeout)
+     * @param continuationName the name of the fresh execution, when continuing ({@code <session>-c<n>}, at most 80 characters)
+     */
     public record Output(boolean ready, int consecutive, int checks, Map<String, Object> figures, List<String> unmet,
-            Map<String, Object> notice) {
+            Map<String, Object> notice, boolean expired, @JsonProperty("continue_as_new") boolean continueAsNew,
+            @JsonProperty("seconds_left") long secondsLeft, int generation,
+            @JsonProperty("continuation_name") String continuationName) {
     }
 
     private final SessionRecords.Opener records;
     private final QueueBacklog queue;
     private final MappingStates mappings;
     private final Clock clock;
+    private final Optional<Integer> checksPerExecution;
 
-    @Inject
     public CaughtUpStep(SessionRecords.Opener records, QueueBacklog queue, MappingStates mappings, Clock clock) {
+        this(records, queue, mappings, clock, Optional.empty());
+    }
+
+    /**
+     * @param checksPerExecution caps the checks one execution runs below what {@link HistoryBudget}
+     *                           allows (tests run many continuations in compressed time); never raises it
+     */
+    @Inject
+    public CaughtUpStep(SessionRecords.Opener records, QueueBacklog queue, MappingStates mappings, Clock clock,
+            @ConfigProperty(name = "restorecdc.session.caught-up-checks-per-execution") Optional<Integer> checksPerExecution) {
         this.records = records;
         this.queue = queue;
         this.mappings = mappings;
         this.clock = clock;
+        this.checksPerExecution = checksPerExecution;
     }
 
     @Override
@@ -67,11 +93,14 @@ public class CaughtUpStep implements SessionStep<CaughtUpStep.Input, CaughtUpSte
         SessionRecords store = records.open(config.controlTableName(), config.sourceTableName());
         SessionRecord record = store.session(in.sessionId()).orElseThrow(() -> SettleReplayFromStep.noRecord(in.sessionId()));
 
-        int budget = new HistoryBudget(config).caughtUpChecks();
-        if (checks > budget) {
-            throw new SessionRefusedException("not caught up after " + budget + " checks; more would pass Step Functions' "
-                    + HistoryBudget.HISTORY_LIMIT + "-event history limit (last figures in caught_up_figures)");
+        Instant createdAt = record.createdAt().orElse(now);
+        Instant deadline = SessionLock.deadline(config, createdAt);
+        if (!now.isBefore(deadline)) {
+            return new Output(false, in.consecutive(), in.checks(), record.caughtUpFigures(), List.of("max_session_seconds"),
+                    null, true, false, 1, in.generation(), null);
         }
+        SessionLock.renew(store, config, in.sessionId(), createdAt, now);
+        int budget = budget(config);
         QueueBacklog.Backlog backlog = queue.backlog(config.queueUrl());
         MappingStates.MappingStatus capture = mappings.status(config.captureMappingUuid());
         CaughtUpCheck.Figures figures = new CaughtUpCheck.Figures(backlog.visible(), backlog.inFlight(),
@@ -91,6 +120,22 @@ public class CaughtUpStep implements SessionStep<CaughtUpStep.Input, CaughtUpSte
         } else {
             store.update(in.sessionId(), values, now);
         }
-        return new Output(verdict.ready(), verdict.consecutive(), checks, verdict.figures(), verdict.unmet(), notice);
+        boolean continueAsNew = !verdict.ready() && checks >= budget * (in.generation() + 1);
+        long secondsLeft = Math.max(1, (Duration.between(now, deadline).toMillis() + 999) / 1000);
+        return new Output(verdict.ready(), verdict.consecutive(), checks, verdict.figures(), verdict.unmet(), notice, false,
+                continueAsNew, secondsLeft, in.generation(), continueAsNew ? continuationName(in.sessionId(), in.generation() + 1) : null);
+    }
+
+    /** How many checks one execution may run. */
+    int budget(SessionConfig config) {
+        int budget = new HistoryBudget(config).caughtUpChecks();
+        return checksPerExecution.filter(n -> n > 0).map(n -> Math.min(n, budget)).orElse(budget);
+    }
+
+    /** {@code <session>-c<n>}: unique per session and generation, within Step Functions' 80-character names. */
+    static String continuationName(String sessionId, int generation) {
+        String suffix = "-c" + generation;
+        String base = sessionId.length() + suffix.length() > 80 ? sessionId.substring(0, 80 - suffix.length()) : sessionId;
+        return base + suffix;
     }
 }

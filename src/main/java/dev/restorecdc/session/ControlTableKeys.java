@@ -21,6 +21,11 @@ public final class ControlTableKeys {
     public static final String ACTIVE = "ACTIVE";
     /** The lock item's attribute naming the session that holds it. */
     public static final String LOCK_SESSION_ID = "session_id";
+    /**
+     * The lock item's expiry (ISO-8601, {@code SessionLock}): past it, the session cannot be running any
+     * more, so the next registration takes the lock over and {@code doctor} flags it.
+     */
+    public static final String LOCK_EXPIRES_AT = "lock_expires_at";
     /** Partition and sort key attribute names. */
     public static final String PK = "pk";
     public static final String SK = "sk";

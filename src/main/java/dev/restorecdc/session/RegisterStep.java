@@ -18,8 +18,13 @@ import java.util.Optional;
 @ApplicationScoped
 public class RegisterStep implements SessionStep<RegisterStep.Input, RegisterStep.Output> {
 
-    /** @param event the CloudTrail record of the restore (the EventBridge event's {@code detail}) */
-    public record Input(SessionConfig config, @JsonProperty("session_id") String sessionId, JsonNode event) {
+    /**
+     * @param event        the CloudTrail record of the restore (the EventBridge event's {@code detail})
+     * @param executionArn the execution running the session ({@code $$.Execution.Id}); optional, for
+     *                     {@code restore-cdc abort} and the cleanup when the execution ends
+     */
+    public record Input(SessionConfig config, @JsonProperty("session_id") String sessionId, JsonNode event,
+            @JsonProperty("execution_arn") String executionArn) {
         public Input {
             StepInputs.requireConfig(config);
             StepInputs.requireText("session_id", sessionId);
@@ -84,7 +89,13 @@ public class RegisterStep implements SessionStep<RegisterStep.Input, RegisterSte
         Optional<String> outsidePattern = config.targetTablePattern().refusal(config.sourceTableName(), request.targetTable());
         SessionRecords.Registration registration = outsidePattern.isPresent()
                 ? new SessionRecords.Registration(false, Optional.empty())
-                : store.register(session, now);
+                : store.register(session, now, SessionLock.expiresAt(config, now, now));
+        if (registration.registered()) {
+            if (in.executionArn() != null && !in.executionArn().isBlank()) {
+                store.update(in.sessionId(), Map.of(SessionRecord.EXECUTION_ARN, in.executionArn()), now);
+            }
+            registration.expiredLockOf().ifPresent(old -> abortExpired(store, old, in.sessionId(), now));
+        }
 
         String reason = null;
         Map<String, Object> notice = null;
@@ -100,5 +111,12 @@ public class RegisterStep implements SessionStep<RegisterStep.Input, RegisterSte
                 ControlTableKeys.sessionKeyJson(config.sourceTableName(), in.sessionId()), request.targetTable(),
                 request.requestedAt().toString(), floor.toString(), now.plus(config.restoreTimeout()).toString(),
                 registration.activeSessionId().orElse(null), reason, notice);
+    }
+
+    /** The session whose expired lock this registration took over ends ABORTED, if nothing ended it before. */
+    private static void abortExpired(SessionRecords store, String old, String newSession, Instant now) {
+        store.session(old).filter(r -> !r.terminal()).ifPresent(r -> store.updateStatus(old, SessionStatus.ABORTED,
+                Map.of(SessionRecord.REASON, "aborted: its lock expired (lock_expires_at passed) and session " + newSession
+                        + " took the table over"), now));
     }
 }

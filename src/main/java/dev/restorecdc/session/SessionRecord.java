@@ -44,7 +44,8 @@ public record SessionRecord(
         Optional<String> replayError,
         Optional<Instant> replayErrorAt,
         Optional<Instant> createdAt,
-        Optional<Instant> updatedAt) {
+        Optional<Instant> updatedAt,
+        Optional<String> executionArn) {
 
     public static final String STATUS = "status";
     public static final String REASON = "reason";
@@ -80,6 +81,10 @@ public record SessionRecord(
     public static final String CONFLICTS = "conflicts";
     public static final String CREATED_AT = "created_at";
     public static final String UPDATED_AT = "updated_at";
+    /** The Step Functions execution running the session now (a long session continues in fresh executions). */
+    public static final String EXECUTION_ARN = "execution_arn";
+    /** How many times the session continued in a fresh execution (history limit). */
+    public static final String CONTINUATIONS = "continuations";
 
     /** The counters the change path adds to (at least once: redeliveries may count twice). */
     public record Counters(long captured, long skippedWindow, long replayedPuts, long replayedDeletes, long retries,
@@ -150,7 +155,8 @@ public record SessionRecord(
                 text(values, REPLAY_ERROR),
                 instant(values, REPLAY_ERROR_AT),
                 instant(values, CREATED_AT),
-                instant(values, UPDATED_AT));
+                instant(values, UPDATED_AT),
+                text(values, EXECUTION_ARN));
     }
 
     /** The item's plain values, key attributes included; absent fields are left out, instants in the stored form. */
@@ -201,6 +207,7 @@ public record SessionRecord(
         replayErrorAt.ifPresent(v -> values.put(REPLAY_ERROR_AT, Timestamps.format(v)));
         createdAt.ifPresent(v -> values.put(CREATED_AT, Timestamps.format(v)));
         updatedAt.ifPresent(v -> values.put(UPDATED_AT, Timestamps.format(v)));
+        executionArn.ifPresent(v -> values.put(EXECUTION_ARN, v));
         return values;
     }
 
@@ -209,7 +216,7 @@ public record SessionRecord(
         return replaySemantics.filter("change"::equals).isPresent();
     }
 
-    /** FINISHED or FAILED: the session no longer holds (or never took) the table's lock. */
+    /** FINISHED, EXPIRED, FAILED or ABORTED: the session no longer holds (or never took) the table's lock. */
     public boolean terminal() {
         return status.isTerminal();
     }

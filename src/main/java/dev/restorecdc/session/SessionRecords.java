@@ -21,22 +21,51 @@ public interface SessionRecords {
             Instant captureFloor, String eventId) {
     }
 
-    /** What registration found: this session holds the lock, or another one does. */
-    record Registration(boolean registered, Optional<String> activeSessionId) {
+    /**
+     * What registration found: this session holds the lock, or another one does.
+     *
+     * @param expiredLockOf the session whose lock had expired ({@code lock_expires_at} passed) and was
+     *                      taken over by this registration
+     */
+    record Registration(boolean registered, Optional<String> activeSessionId, Optional<String> expiredLockOf) {
+        public Registration(boolean registered, Optional<String> activeSessionId) {
+            this(registered, activeSessionId, Optional.empty());
+        }
+    }
+
+    /** The table's lock item: who holds it and until when ({@code lock_expires_at}; absent on locks written before it existed). */
+    record Lock(String sessionId, Optional<Instant> expiresAt) {
+        /** True when the lock carries an expiry that has passed: its session can no longer be running. */
+        public boolean expired(Instant now) {
+            return expiresAt.filter(at -> at.isBefore(now)).isPresent();
+        }
     }
 
     /**
-     * Takes the ACTIVE lock and writes the session record (REQUESTED) at once. A second call for the
+     * Takes the ACTIVE lock (absent, or held by a session whose {@code lock_expires_at} passed) with
+     * {@code lockExpiresAt}, and writes the session record (REQUESTED) at once. A second call for the
      * same session (a retried task) finds the lock already its own and is registered; a session
-     * refused because another holds the lock changes nothing.
+     * refused because another holds an unexpired lock changes nothing.
      */
-    Registration register(NewSession session, Instant now);
+    Registration register(NewSession session, Instant now, Instant lockExpiresAt);
+
+    /** The table's lock, if any (consistent read). */
+    Optional<Lock> lock();
+
+    /**
+     * Moves the lock's {@code lock_expires_at} if (and only if) this session holds it.
+     *
+     * @return false when the lock is not (or no longer) this session's
+     */
+    boolean renewLock(String sessionId, Instant lockExpiresAt);
 
     /** The refused session's own FAILED record, so the refusal leaves a trace; the lock stays the other's. */
     void recordRefused(NewSession session, String reason, Instant now);
 
     /** The session holding the table's lock, if any (consistent read). */
-    Optional<String> activeSessionId();
+    default Optional<String> activeSessionId() {
+        return lock().map(Lock::sessionId);
+    }
 
     /** The session record (consistent read); empty if there is none. */
     Optional<SessionRecord> session(String sessionId);

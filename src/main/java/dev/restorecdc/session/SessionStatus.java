@@ -11,10 +11,15 @@ public enum SessionStatus {
     FINISHED,
     /** Ended by {@code max_session_seconds} before the operator's finish: the sync stopped on its own. */
     EXPIRED,
-    FAILED;
+    FAILED,
+    /**
+     * Ended from outside the state machine: by the operator ({@code restore-cdc abort}), or by the
+     * cleanup that runs when its execution was stopped; mappings off, lock released.
+     */
+    ABORTED;
 
     /** A session in one of these states no longer holds (or never took) the table's lock. */
     public boolean isTerminal() {
-        return this == FINISHED || this == EXPIRED || this == FAILED;
+        return this == FINISHED || this == EXPIRED || this == FAILED || this == ABORTED;
     }
 }

@@ -11,17 +11,23 @@ final class InMemorySessionRecords implements SessionRecords {
     private final String sourceTable;
     private final Map<String, Map<String, Object>> items = new LinkedHashMap<>();
     private String lockHolder;
+    private Instant lockExpiresAt;
 
     InMemorySessionRecords(String sourceTable) {
         this.sourceTable = sourceTable;
     }
 
     @Override
-    public Registration register(NewSession s, Instant now) {
+    public Registration register(NewSession s, Instant now, Instant expiresAt) {
+        Optional<String> expiredOf = Optional.empty();
         if (lockHolder != null) {
-            return new Registration(lockHolder.equals(s.sessionId()), Optional.of(lockHolder));
+            if (lockHolder.equals(s.sessionId()) || lockExpiresAt == null || !lockExpiresAt.isBefore(now)) {
+                return new Registration(lockHolder.equals(s.sessionId()), Optional.of(lockHolder));
+            }
+            expiredOf = Optional.of(lockHolder);
         }
         lockHolder = s.sessionId();
+        lockExpiresAt = expiresAt;
         Map<String, Object> item = key(s.sessionId());
         item.put(SessionRecord.STATUS, SessionStatus.REQUESTED.name());
         item.put(SessionRecord.TARGET_TABLE, s.targetTable());
@@ -30,7 +36,7 @@ final class InMemorySessionRecords implements SessionRecords {
         item.put(SessionRecord.CAPTURE_FLOOR, s.captureFloor());
         item.put(SessionRecord.CREATED_AT, now);
         items.put(s.sessionId(), item);
-        return new Registration(true, Optional.empty());
+        return new Registration(true, Optional.empty(), expiredOf);
     }
 
     @Override
@@ -42,8 +48,23 @@ final class InMemorySessionRecords implements SessionRecords {
     }
 
     @Override
-    public Optional<String> activeSessionId() {
-        return Optional.ofNullable(lockHolder);
+    public Optional<Lock> lock() {
+        return Optional.ofNullable(lockHolder).map(holder -> new Lock(holder, Optional.ofNullable(lockExpiresAt)));
+    }
+
+    @Override
+    public boolean renewLock(String sessionId, Instant expiresAt) {
+        if (!sessionId.equals(lockHolder)) {
+            return false;
+        }
+        lockExpiresAt = expiresAt;
+        return true;
+    }
+
+    /** Puts the lock as another writer (an older version, a test) left it. */
+    void setLock(String sessionId, Instant expiresAt) {
+        lockHolder = sessionId;
+        lockExpiresAt = expiresAt;
     }
 
     @Override
@@ -61,6 +82,7 @@ final class InMemorySessionRecords implements SessionRecords {
     public boolean releaseLock(String sessionId) {
         if (sessionId.equals(lockHolder)) {
             lockHolder = null;
+            lockExpiresAt = null;
             return true;
         }
         return false;

@@ -135,7 +135,8 @@ class RestoreSessionOnEmulatorTest {
 
     @Test
     void theMaximumDurationEndsTheSessionExpiredAndCleansUp() {
-        world.config.put("max_session_seconds", 2);
+        // max_session_seconds counts from registration: it ends the caught-up loop or the operator's wait, whichever runs then.
+        world.config.put("max_session_seconds", 4);
         createMachine();
         ObjectNode event = SessionWorld.restoreEvent("by-arn", now().minusSeconds(5));
         world.restore(event);
@@ -144,11 +145,11 @@ class RestoreSessionOnEmulatorTest {
 
         assertThat(run.status()).as("failed tasks: %s", run.failures()).isEqualTo(ExecutionStatus.FAILED);
         assertThat(run.error()).isEqualTo("SessionExpired");
-        assertThat(run.states()).containsSubsequence("AwaitFinish", "FinishedByMaxDuration", "MarkFinishing", "DisableCapture",
+        assertThat(run.states()).containsSubsequence("FinishedByMaxDuration", "MarkFinishing", "DisableCapture",
                 "DisableReplay", "Finish", "NotifyFinished", "PublishFinishedEvent", "FinishedOrExpired", "Expired");
         Map<String, AttributeValue> finished = world.sessionItem("undo");
         assertThat(finished.get("status").s()).isEqualTo("EXPIRED");
-        assertThat(finished.get("reason").s()).startsWith("expired: max_session_seconds (2 s)");
+        assertThat(finished.get("reason").s()).startsWith("expired: max_session_seconds (4 s)");
         assertThat(sessionEventTypes()).contains("Restore session expired");
         assertThat(mapping(world.captureMappingUuid)).isEqualTo("Disabled");
         assertThat(mapping(world.replayMappingUuid)).isEqualTo("Disabled");
@@ -170,7 +171,7 @@ class RestoreSessionOnEmulatorTest {
 
         assertThat(refused.status()).isEqualTo(ExecutionStatus.FAILED);
         assertThat(refused.error()).isEqualTo("SessionRefused");
-        assertThat(refused.states()).containsExactly("Configuration", "Register", "Registered", "NotifyRefused",
+        assertThat(refused.states()).containsExactly("Configuration", "IsContinuation", "Register", "Registered", "NotifyRefused",
                 "PublishRefusedEvent", "Refused");
         assertThat(world.sessionItem("second").get("reason").s()).contains("another restore session (first)");
         assertThat(store.activeSessionId()).contains("first");
@@ -215,6 +216,165 @@ class RestoreSessionOnEmulatorTest {
                 .isEqualTo("RestoreFailed: restored table orders-restored-latest does not exist: the restore failed or the table was deleted");
         assertThat(store.activeSessionId()).isEmpty();
         assertThat(mapping(world.captureMappingUuid)).isEqualTo("Disabled");
+    }
+
+    @Test
+    void aSessionOutlivingOneExecutionsHistoryGoesOnInFreshExecutionsAndExpiresOnlyAtMaxSessionSeconds() {
+        // Compressed time: 3 checks per execution stand for HistoryBudget's ~1,100 at the default poll.
+        invoker.serve(world.steps(Optional.of(3)));
+        world.config.put("max_session_seconds", 15);
+        createMachine();
+        ObjectNode event = SessionWorld.restoreEvent("by-name", now().minusSeconds(5));
+        world.restore(event);
+
+        start("long", event);
+        // Capture is far behind (as with a backlog of days): the session never catches up.
+        Await.present("the session record of long", Duration.ofSeconds(60), () -> store.session("long"));
+        store.update("long", Map.of(SessionRecord.CAPTURE_NEWEST_AT, Instant.now().minusSeconds(3600),
+                SessionRecord.CAPTURE_RAN_AT, Instant.now().plusSeconds(3600)), Instant.now());
+
+        String second = Await.present("a second continuation", Duration.ofSeconds(90), () -> executions().stream()
+                .filter(e -> e.name().equals("long-c2")).findFirst().map(e -> e.executionArn())
+                .or(() -> ended(executions())));
+        assertThat(second).as("executions %s", executions()).doesNotStartWith("ENDED");
+        assertThat(store.activeSessionId()).contains("long");
+        assertThat(store.session("long").orElseThrow().terminal()).isFalse();
+        assertThat(sfn.describeExecution(r -> r.executionArn(execution(machine, "long"))).status()).isEqualTo(ExecutionStatus.SUCCEEDED);
+
+        SessionRecord expired = Await.until("session long to end", Duration.ofSeconds(120),
+                () -> store.session("long").orElseThrow(), SessionRecord::terminal);
+        assertThat(expired.status()).isEqualTo(SessionStatus.EXPIRED);
+        Duration lasted = Duration.between(expired.createdAt().orElseThrow(), expired.updatedAt().orElseThrow());
+        assertThat(lasted).isGreaterThanOrEqualTo(Duration.ofSeconds(15));
+        List<String> names = executions().stream().map(e -> e.name()).toList();
+        assertThat(names).contains("long", "long-c1", "long-c2");
+        String last = expired.executionArn().orElseThrow();
+        assertThat(last).isEqualTo(execution(machine, "long-c" + (names.size() - 1)));
+        assertThat(executions()).filteredOn(e -> !e.executionArn().equals(last))
+                .allSatisfy(e -> assertThat(e.status()).isEqualTo(ExecutionStatus.SUCCEEDED));
+        Run run = await(last);
+        assertThat(run.error()).isEqualTo("SessionExpired");
+        assertThat(run.states()).containsSubsequence("IsContinuation", "ContinueSession", "WaitCaughtUp", "CheckCaughtUp",
+                "IsCaughtUp", "FinishedByMaxDuration", "MarkFinishing", "Finish", "Expired");
+        assertThat(store.activeSessionId()).isEmpty();
+        assertThat(mapping(world.captureMappingUuid)).isEqualTo("Disabled");
+        assertThat(mapping(world.replayMappingUuid)).isEqualTo("Disabled");
+    }
+
+    /** An execution that failed instead of continuing, with what failed in it (so a wait stops at once and says why). */
+    private Optional<String> ended(List<software.amazon.awssdk.services.sfn.model.ExecutionListItem> all) {
+        return all.stream().filter(e -> e.status() == ExecutionStatus.FAILED || e.status() == ExecutionStatus.ABORTED)
+                .findFirst().map(e -> "ENDED " + e.name() + " " + await(e.executionArn()));
+    }
+
+    private List<software.amazon.awssdk.services.sfn.model.ExecutionListItem> executions() {
+        return sfn.listExecutions(r -> r.stateMachineArn(machine).maxResults(1000)).executions();
+    }
+
+    private static String execution(String machine, String name) {
+        return machine.replace(":stateMachine:", ":execution:") + ":" + name;
+    }
+
+    @Test
+    void aStoppedExecutionIsCleanedUpByTheRuleOnItsStatusChange() {
+        createMachine();
+        cleanupRule();
+        ObjectNode event = SessionWorld.restoreEvent("by-name", now().minusSeconds(5));
+        world.restore(event);
+        String execution = start("stopped", event);
+        awaitTaskToken("stopped");
+        assertThat(mapping(world.captureMappingUuid)).isEqualTo("Enabled");
+
+        sfn.stopExecution(r -> r.executionArn(execution).error("Operator").cause("stopped from the console"));
+
+        SessionRecord ended = Await.until("session stopped to end", Duration.ofSeconds(60),
+                () -> store.session("stopped").orElseThrow(), SessionRecord::terminal);
+        Run run = await(execution);
+        assertThat(run.status()).isEqualTo(ExecutionStatus.ABORTED);
+        assertThat(ended.status()).as("%s after %s", ended.reason(), run).isEqualTo(SessionStatus.ABORTED);
+        assertThat(ended.reason()).hasValueSatisfying(r -> assertThat(r).contains("its execution was stopped"));
+        assertThat(run.states()).doesNotContain("FinishedByMaxDuration", "FailDisableCapture", "MarkFailed");
+        assertThat(store.activeSessionId()).isEmpty();
+        assertThat(mapping(world.captureMappingUuid)).isEqualTo("Disabled");
+        assertThat(mapping(world.replayMappingUuid)).isEqualTo("Disabled");
+        assertThat(Await.until("the aborted notice", Duration.ofSeconds(30), this::sessionEventTypes,
+                types -> types.contains("Restore session aborted"))).contains("Restore session aborted");
+    }
+
+    @Test
+    void aRuntimeErrorTheMachineCannotCatchIsCleanedUpFromOutside() {
+        // A ResultSelector naming a field the task's result lacks fails with States.Runtime, which
+        // no Catch (States.ALL included) matches: the execution fails without its cleanup states.
+        invoker.answer("caughtUp", input -> Map.of("ready", false));
+        createMachine();
+        cleanupRule();
+        ObjectNode event = SessionWorld.restoreEvent("by-name", now().minusSeconds(5));
+        world.restore(event);
+
+        Run run = await(start("broken", event));
+
+        assertThat(run.status()).isEqualTo(ExecutionStatus.FAILED);
+        assertThat(run.error()).isEqualTo("States.Runtime");
+        assertThat(run.states()).doesNotContain("FailDisableCapture", "MarkFailed");
+        SessionRecord ended = Await.until("session broken to end", Duration.ofSeconds(60),
+                () -> store.session("broken").orElseThrow(), SessionRecord::terminal);
+        assertThat(ended.status()).isEqualTo(SessionStatus.FAILED);
+        assertThat(ended.reason()).hasValueSatisfying(r -> assertThat(r).contains("States.Runtime"));
+        assertThat(store.activeSessionId()).isEmpty();
+        assertThat(mapping(world.captureMappingUuid)).isEqualTo("Disabled");
+        assertThat(mapping(world.replayMappingUuid)).isEqualTo("Disabled");
+    }
+
+    @Test
+    void aTransientFailureOfEveryWorkflowStepIsRetriedAndTheSessionGoesOn() {
+        invoker.failFirstCallOf(java.util.Set.of("register", "settleReplayFrom", "copySettings", "caughtUp", "awaitFinish",
+                "drained", "finish"), "software.amazon.awssdk.core.exception.SdkClientException");
+        createMachine();
+        cleanupRule();
+        ObjectNode event = SessionWorld.restoreEvent("by-name", now().minusSeconds(5));
+        world.restore(event);
+        String execution = start("flaky", event);
+        String token = Await.present("the task_token of session flaky", Duration.ofSeconds(120),
+                () -> store.session("flaky").flatMap(SessionRecord::taskToken));
+
+        sfn.sendTaskSuccess(r -> r.taskToken(token).output("{}"));
+        Run run = await(execution);
+
+        assertThat(run.status()).as("failed tasks: %s", run.failures()).isEqualTo(ExecutionStatus.SUCCEEDED);
+        assertThat(run.failures()).hasSize(7).allSatisfy(f -> assertThat(f).startsWith("software.amazon.awssdk.core.exception.SdkClientException"));
+        assertThat(invoker.calls()).containsEntry("register", 2).containsEntry("caughtUp", 3).containsEntry("awaitFinish", 2)
+                .containsEntry("drained", 2).containsEntry("finish", 2);
+        assertThat(store.session("flaky").orElseThrow().status()).isEqualTo(SessionStatus.FINISHED);
+        assertThat(store.activeSessionId()).isEmpty();
+    }
+
+    @Test
+    void aThrottledInvokeOfEachLongRunningStepIsRetriedAndTheSessionGoesOn() {
+        invoker.throttleFirstCallOf(java.util.Set.of("caughtUp", "awaitFinish", "drained"));
+        createMachine();
+        ObjectNode event = SessionWorld.restoreEvent("by-name", now().minusSeconds(5));
+        world.restore(event);
+        String execution = start("throttled", event);
+        String token = Await.present("the task_token of session throttled", Duration.ofSeconds(120),
+                () -> store.session("throttled").flatMap(SessionRecord::taskToken));
+
+        sfn.sendTaskSuccess(r -> r.taskToken(token).output("{}"));
+        Run run = await(execution);
+
+        assertThat(run.status()).as("failed tasks: %s", run.failures()).isEqualTo(ExecutionStatus.SUCCEEDED);
+        assertThat(run.failures()).hasSize(3).allSatisfy(f -> assertThat(f).startsWith("Lambda.TooManyRequestsException"));
+        assertThat(store.session("throttled").orElseThrow().status()).isEqualTo(SessionStatus.FINISHED);
+    }
+
+    /** The cleanup rule as Terraform declares it (the same templates): the workflow function's cleanup on FAILED/TIMED_OUT/ABORTED. */
+    private void cleanupRule() {
+        try (EventBridgeClient bridge = emulator.configure(EventBridgeClient.builder()).build()) {
+            bridge.putRule(r -> r.name("rcdc-orders-session-ended").eventPattern(TerraformTemplate.sessionEndedPattern(machine)));
+            String template = TerraformTemplate.sessionEndedInputTemplate(SessionWorld.map(world.config));
+            bridge.putTargets(r -> r.rule("rcdc-orders-session-ended").targets(t -> t.id("cleanup")
+                    .arn(world.config.get("workflow_function_arn").asText())
+                    .inputTransformer(i -> i.inputPathsMap(Map.of("detail", "$.detail")).inputTemplate(template))));
+        }
     }
 
     record Run(ExecutionStatus status, String error, List<String> states, List<String> failures) {

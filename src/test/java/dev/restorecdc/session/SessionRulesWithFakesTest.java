@@ -29,7 +29,7 @@ class SessionRulesWithFakesTest {
 
     private RegisterStep.Output register(String sessionId, String fixture, Instant requestedAt) {
         JsonNode event = SessionWorld.restoreEvent(fixture, requestedAt).get("detail");
-        return new RegisterStep(opener, restored, clock).run(new RegisterStep.Input(config, sessionId, event));
+        return new RegisterStep(opener, restored, clock).run(new RegisterStep.Input(config, sessionId, event, null));
     }
 
     @Test
@@ -84,8 +84,8 @@ class SessionRulesWithFakesTest {
         records.update("s1", Map.of(SessionRecord.CAPTURE_NEWEST_AT, now.minusSeconds(3), SessionRecord.CAPTURE_RAN_AT, now), now);
         CaughtUpStep step = new CaughtUpStep(opener, queueUrl -> backlog, uuid -> capture, clock);
 
-        CaughtUpStep.Output first = step.run(new CaughtUpStep.Input(config, "s1", 0, 0));
-        CaughtUpStep.Output second = step.run(new CaughtUpStep.Input(config, "s1", first.consecutive(), first.checks()));
+        CaughtUpStep.Output first = step.run(new CaughtUpStep.Input(config, "s1", 0, 0, 0));
+        CaughtUpStep.Output second = step.run(new CaughtUpStep.Input(config, "s1", first.consecutive(), first.checks(), 0));
 
         assertThat(first.ready()).isFalse();
         assertThat(first.notice()).isNull();
@@ -101,7 +101,7 @@ class SessionRulesWithFakesTest {
         backlog = new QueueBacklog.Backlog(config.caughtUpBacklog() + 1, 0);
 
         CaughtUpStep.Output out = new CaughtUpStep(opener, queueUrl -> backlog, uuid -> capture, clock)
-                .run(new CaughtUpStep.Input(config, "s1", 1, 5));
+                .run(new CaughtUpStep.Input(config, "s1", 1, 5, 0));
 
         assertThat(out.ready()).isFalse();
         assertThat(out.consecutive()).isZero();

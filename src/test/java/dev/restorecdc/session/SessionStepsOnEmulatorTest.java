@@ -69,6 +69,25 @@ class SessionStepsOnEmulatorTest {
     }
 
     @Test
+    void theLockOnDynamoDbCarriesItsExpiryIsRenewedOnlyByItsHolderAndIsTakenOverOnceExpired() {
+        register("first", SessionWorld.restoreEvent("by-name", secondsAgo(5)));
+        Instant expires = store.lock().orElseThrow().expiresAt().orElseThrow();
+        assertThat(expires).isAfter(Instant.now().plusSeconds(60));
+
+        assertThat(store.renewLock("other", Instant.now())).isFalse();
+        assertThat(register("second", SessionWorld.restoreEvent("by-arn", secondsAgo(4))).get("registered")).isEqualTo(false);
+        assertThat(store.lock().orElseThrow().expiresAt()).contains(expires);
+
+        assertThat(store.renewLock("first", Instant.now().minusSeconds(1))).isTrue();
+        Map<String, Object> third = register("third", SessionWorld.restoreEvent("by-name", secondsAgo(3)));
+
+        assertThat(third.get("registered")).isEqualTo(true);
+        assertThat(store.activeSessionId()).contains("third");
+        assertThat(record("first").get("status").s()).isEqualTo("ABORTED");
+        assertThat(record("first").get("reason").s()).contains("lock expired").contains("third");
+    }
+
+    @Test
     void registerTakesTheLockAndStartsTheSessionWithTheCaptureFloor() {
         Instant requested = secondsAgo(5);
 

@@ -174,6 +174,11 @@ public final class SessionWorld {
 
     /** The session steps as the workflow function wires them, on this world's clients (the settings copy polls every 100 ms). */
     SessionSteps steps() {
+        return steps(java.util.Optional.empty());
+    }
+
+    /** The steps with the caught-up checks one execution runs capped (continuations in compressed time). */
+    SessionSteps steps(java.util.Optional<Integer> caughtUpChecksPerExecution) {
         java.time.Clock clock = java.time.Clock.systemUTC();
         SessionRecords.Opener records = (controlTable, sourceTable) -> new SessionStore(dynamo, controlTable, sourceTable);
         RestoredTableReader restored = new RestoredTableReader(dynamo);
@@ -183,11 +188,16 @@ public final class SessionWorld {
                 new RegisterStep(records, restored, clock),
                 new SettleReplayFromStep(records, restored, clock),
                 new CopySettingsStep(records, new TableSettingsCopier(dynamo, autoscaling, java.time.Duration.ofMillis(100)), clock),
-                new CaughtUpStep(records, queue, mappings, clock),
+                new CaughtUpStep(records, queue, mappings, clock, caughtUpChecksPerExecution),
                 new AwaitFinishStep(records, clock),
                 new DrainedStep(queue, mappings),
                 new FinishStep(records, clock),
-                new FailStep(records, clock)));
+                new FailStep(records, clock),
+                new ContinuedStep(records, clock),
+                new CleanupStep(records, new dev.restorecdc.aws.EventSourceMappingSwitch(lambda), new dev.restorecdc.aws.SnsEventsNotifier(
+                        emulator.configure(software.amazon.awssdk.services.sns.SnsClient.builder()).build(),
+                        emulator.configure(software.amazon.awssdk.services.eventbridge.EventBridgeClient.builder()).build(), JSON),
+                        clock)));
     }
 
     /** The control table's item of a session as stored (attribute values), or an empty map. */

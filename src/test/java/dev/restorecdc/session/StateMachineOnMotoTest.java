@@ -78,7 +78,7 @@ class StateMachineOnMotoTest {
         Run run = execute(TerraformTemplate.stateMachine(SessionWorld.map(world.config)), event);
 
         assertThat(run.status()).isEqualTo(ExecutionStatus.FAILED);
-        assertThat(run.states()).as("states; failed tasks: %s", run.failures()).containsExactly("Configuration", "Register", "RegisterFailed", "MarkFailed",
+        assertThat(run.states()).as("states; failed tasks: %s", run.failures()).containsExactly("Configuration", "IsContinuation", "Register", "RegisterFailed", "MarkFailed",
                 "FailureNoticeFallback", "NotifyFailed", "PublishFailedEvent", "SessionFailed");
         assertThat(mappingState(world.captureMappingUuid)).isEqualTo("Disabled");
         JsonNode notice = json(receiveOne(notifications));

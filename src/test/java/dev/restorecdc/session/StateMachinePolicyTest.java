@@ -32,6 +32,8 @@ class StateMachinePolicyTest {
     /** Optimized integrations whose IAM action is not the API action's name (Step Functions' IAM pages). */
     private static final Map<String, String> OPTIMIZED_ACTIONS = Map.of(
             "lambda:invoke", "lambda:InvokeFunction");
+    /** aws-sdk service names whose IAM prefix differs (the SDK's "sfn" is IAM's "states"). */
+    private static final Map<String, String> IAM_PREFIXES = Map.of("sfn", "states");
 
     record Statement(String sid, List<String> actions, String resources) {
     }
@@ -77,6 +79,7 @@ class StateMachinePolicyTest {
         assertThat(iamAction("arn:aws:states:::aws-sdk:lambda:updateEventSourceMapping")).isEqualTo("lambda:UpdateEventSourceMapping");
         assertThat(iamAction("arn:aws:states:::dynamodb:updateItem")).isEqualTo("dynamodb:UpdateItem");
         assertThat(iamAction("arn:aws:states:::events:putEvents")).isEqualTo("events:PutEvents");
+        assertThat(iamAction("arn:aws:states:::aws-sdk:sfn:startExecution")).isEqualTo("states:StartExecution");
     }
 
     /** The IAM action a Task's resource needs: {@code <service>:<Action>}, integration pattern dropped. */
@@ -96,7 +99,7 @@ class StateMachinePolicyTest {
         }
         String[] parts = rest.split(":");
         assertThat(parts).as(resource).hasSize(2);
-        return parts[0] + ":" + Character.toUpperCase(parts[1].charAt(0)) + parts[1].substring(1);
+        return IAM_PREFIXES.getOrDefault(parts[0], parts[0]) + ":" + Character.toUpperCase(parts[1].charAt(0)) + parts[1].substring(1);
     }
 
     /** The statements of {@code state_machine_policy_statements = [ {...}, ... ]} in iam.tf. */

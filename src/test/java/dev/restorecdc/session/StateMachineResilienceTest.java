@@ -38,7 +38,9 @@ class StateMachineResilienceTest {
             "arn:aws:states:::aws-sdk:lambda:updateEventSourceMapping", List.of("Lambda.ServiceException",
                     "Lambda.TooManyRequestsException", "Lambda.ResourceInUseException", "Lambda.ResourceConflictException"),
             "arn:aws:states:::aws-sdk:dynamodb:describeTable", List.of("DynamoDb.InternalServerErrorException",
-                    "DynamoDb.RequestLimitExceededException", "DynamoDb.LimitExceededException", "DynamoDb.ThrottlingException"));
+                    "DynamoDb.RequestLimitExceededException", "DynamoDb.LimitExceededException", "DynamoDb.ThrottlingException"),
+            // Step Functions' own throttling and service errors are not modelled: they reach the task as SfnException.
+            "arn:aws:states:::aws-sdk:sfn:startExecution", List.of("Sfn.SfnException", "Sfn.ExecutionLimitExceededException"));
 
     /** Where cleanup starts: disable capture, disable replay, mark FAILED and release the lock, notify. */
     private static final String CLEANUP = "FailDisableCapture";

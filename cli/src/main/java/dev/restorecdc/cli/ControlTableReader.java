@@ -97,6 +97,15 @@ public final class ControlTableReader {
         }
     }
 
+    /** When the table's lock expires ({@code lock_expires_at}), if the lock carries an expiry. */
+    public Optional<java.time.Instant> lockExpiresAt(String sourceTable) {
+        Map<String, AttributeValue> item = guard(() -> dynamo.getItem(r -> r.tableName(table).consistentRead(true)
+                .key(Map.of("pk", AttributeValue.fromS(ControlTableKeys.tablePk(sourceTable)), "sk", AttributeValue.fromS(ControlTableKeys.ACTIVE))))
+                .item());
+        return Optional.ofNullable(item).map(i -> i.get(ControlTableKeys.LOCK_EXPIRES_AT)).map(AttributeValue::s)
+                .map(v -> dev.restorecdc.cdc.Timestamps.parse(ControlTableKeys.LOCK_EXPIRES_AT, v));
+    }
+
     /** The session id held by the table's ACTIVE lock, if any. */
     public Optional<String> lockHolder(String sourceTable) {
         Map<String, AttributeValue> item = guard(() -> dynamo.getItem(r -> r.tableName(table).consistentRead(true)

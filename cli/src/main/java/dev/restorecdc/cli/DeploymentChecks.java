@@ -11,6 +11,7 @@ import software.amazon.awssdk.services.sfn.model.StateMachineListItem;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 import software.amazon.awssdk.services.sqs.model.QueueDoesNotExistException;
 
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
@@ -168,7 +169,16 @@ final class DeploymentChecks {
     }
 
     /** A lock whose session ended (or never existed) blocks every later restore of the table. */
-    Check lock(ControlTableReader control, Optional<String> holder, Optional<SessionRecord> session) {
+    /**
+     * The lock check: no lock, a lock of a running session (warn: restores are refused meanwhile), or
+     * a lock nothing will release: its session has no record or has ended, the session's execution no
+     * longer runs (stopped, failed outside its own cleanup), or the lock's expiry passed.
+     *
+     * @param expiresAt the lock's {@code lock_expires_at}, if it carries one
+     * @param execution the status of the session's execution, if it was found
+     */
+    Check lock(ControlTableReader control, Optional<String> holder, Optional<SessionRecord> session, Optional<Instant> expiresAt,
+            Optional<String> execution) {
         if (holder.isEmpty()) {
             return Check.ok("session lock", "no active session");
         }
@@ -177,12 +187,25 @@ final class DeploymentChecks {
         if (session.isEmpty()) {
             return Check.fail("session lock", "held by session " + holder.get() + ", which has no session record", delete);
         }
+        String abort = "restore-cdc abort --session " + holder.get() + " --table " + table;
         if (session.get().terminal()) {
             return Check.fail("session lock", "left behind by session " + holder.get() + ", which is " + session.get().status()
-                    + ": every new restore would be refused", delete);
+                    + ": every new restore would be refused", abort + " (or " + delete + ")");
+        }
+        if (execution.isPresent() && !execution.get().equals("RUNNING")) {
+            return Check.fail("session lock", "held by session " + holder.get() + " (" + session.get().status()
+                    + "), whose execution is " + execution.get() + ": nothing will release the lock or disable the mappings",
+                    abort);
+        }
+        if (expiresAt.isPresent() && expiresAt.get().isBefore(Instant.now())) {
+            return Check.fail("session lock", "held by session " + holder.get() + " (" + session.get().status()
+                    + "), whose lock expired at " + expiresAt.get() + ": the session cannot be running any more (the next "
+                    + "restore takes the lock over, but the mappings may still be on)", abort);
         }
         return Check.warn("session lock", "session " + holder.get() + " is " + session.get().status()
+                + expiresAt.map(at -> " (lock until " + at + ")").orElse("")
                 + ": a new restore is refused until it ends", "restore-cdc status --table " + table
-                + "; restore-cdc finish --session " + holder.get() + " once the cutover is done");
+                + "; restore-cdc finish --session " + holder.get() + " once the cutover is done (restore-cdc abort --session "
+                + holder.get() + " to give up)");
     }
 }

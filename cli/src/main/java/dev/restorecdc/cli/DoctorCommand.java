@@ -39,6 +39,11 @@ final class DoctorCommand {
             add("point-in-time recovery", source::pointInTimeRecovery);
         }
         add(TrailCheck.NAME, () -> new TrailCheck(cli.aws.cloudTrail(), region).run());
+        // Issue 14, finding 9: the restore call and its CloudTrail event happen in the target's region,
+        // and the rule lives here; nothing forwards events from other regions yet.
+        checks.add(Check.ok("restore region", "restores into " + region + " are followed; a restore into ANOTHER region is "
+                + "NOT followed (its CloudTrail event and restored table are in that region): no session starts and "
+                + "nothing tells you"));
 
         DeploymentChecks deployment = new DeploymentChecks(cli.aws, names, table);
         Optional<SessionRecord> active = lockCheck(args, deployment, table);
@@ -76,7 +81,9 @@ final class DoctorCommand {
                 }
             }
             Optional<SessionRecord> found = session;
-            add("session lock", () -> deployment.lock(control, holder, found));
+            Optional<java.time.Instant> expiresAt = control.lockExpiresAt(table);
+            Optional<String> execution = found.filter(s -> !s.terminal()).flatMap(s -> guarded(() -> executionStatus(s, deployment)));
+            add("session lock", () -> deployment.lock(control, holder, found, expiresAt, execution));
             return found.filter(s -> !s.terminal());
         } catch (CliFailure missing) {
             checks.add(Check.fail("control table", missing.getMessage(), "terraform apply -var table_name=" + table));
@@ -84,6 +91,20 @@ final class DoctorCommand {
         } catch (AwsServiceException e) {
             checks.add(denied("session lock", e));
             return Optional.empty();
+        }
+    }
+
+    /** The status of the session's execution: the one its record names, else the one named after it. */
+    private Optional<String> executionStatus(SessionRecord session, DeploymentChecks deployment) {
+        Optional<String> arn = session.executionArn().or(() -> deployment.stateMachineArn()
+                .map(m -> m.replace(":stateMachine:", ":execution:") + ":" + session.sessionId()));
+        if (arn.isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(cli.aws.sfn().describeExecution(r -> r.executionArn(arn.get())).statusAsString());
+        } catch (software.amazon.awssdk.services.sfn.model.ExecutionDoesNotExistException e) {
+            return Optional.of("gone (" + arn.get() + " does not exist)");
         }
     }
 

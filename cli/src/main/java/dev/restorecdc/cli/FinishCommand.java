@@ -45,6 +45,7 @@ final class FinishCommand {
             }
             case FAILED -> throw new CliFailure("session " + sessionId + " FAILED" + reason(session) + ": nothing to finish");
             case EXPIRED -> throw new CliFailure("session " + sessionId + " EXPIRED" + reason(session) + ": nothing to finish");
+            case ABORTED -> throw new CliFailure("session " + sessionId + " was ABORTED" + reason(session) + ": nothing to finish");
             case FINISHING -> cli.out.println("session " + sessionId + " is already FINISHING; waiting for it to end");
             default -> signal(session, control);
         }
@@ -60,6 +61,7 @@ final class FinishCommand {
                 }
                 case FAILED -> throw new CliFailure("session " + sessionId + " FAILED while finishing" + reason(session));
                 case EXPIRED -> throw new CliFailure("session " + sessionId + " EXPIRED before the finish signal" + reason(session));
+                case ABORTED -> throw new CliFailure("session " + sessionId + " was ABORTED while finishing" + reason(session));
                 default -> {
                     if (!Instant.now().isBefore(deadline)) {
                         throw new CliFailure("timed out after " + timeout.toSeconds() + "s: session " + sessionId + " is still "

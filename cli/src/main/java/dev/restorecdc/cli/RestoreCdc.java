@@ -23,6 +23,8 @@ public final class RestoreCdc {
                      [--dry-run] [--recheck-delay 2s]
               finish --session S          cutover done: ends the session and waits until it is FINISHED
                      [--timeout 300s] [--poll 5s]
+              abort --session S           ends a session by hand: stops its execution, disables both
+                     [--reason TEXT]       mappings, releases the lock, marks it ABORTED
 
             options of every command:
               --table T            the source table (names the deployment's resources)
@@ -59,6 +61,7 @@ public final class RestoreCdc {
                     case "repair" -> new RepairCommand(cli).run(parsed);
                     case "conflicts" -> new ConflictsCommand(cli).run(parsed);
                     case "finish" -> new FinishCommand(cli).run(parsed);
+                    case "abort" -> new AbortCommand(cli).run(parsed);
                     default -> throw CliFailure.usage("unknown command '" + parsed.command() + "'\n\n" + USAGE);
                 };
             } catch (CliFailure e) {

@@ -58,6 +58,8 @@ class DoctorTest {
         assertThat(verdicts.values()).as(run.out()).allMatch(v -> v.startsWith("ok: ") && !v.contains("| warn") && !v.contains("| FAIL"));
         assertThat(verdicts).containsKeys("table", "stream", "point-in-time recovery", "cloudtrail trail", "session lock",
                 "state machine", "restore rule", "function", "capture mapping", "replay mapping", "queue", "dead-letter queue");
+        assertThat(verdicts.get("restore region")).as("said plainly (issue 14, finding 9)")
+                .contains("restores into us-east-1 are followed").contains("ANOTHER region is NOT followed");
         assertThat(report.get("failures").asInt()).isZero();
         assertThat(run.exit()).isZero();
     }
@@ -90,6 +92,6 @@ class DoctorTest {
 
         assertThat(run.exit()).isEqualTo(1);
         assertThat(run.out()).containsPattern("(?m)^FAIL +session lock +left behind by session old, which is FINISHED")
-                .contains("aws dynamodb delete-item --table-name " + names.controlTable());
+                .contains("restore-cdc abort --session old --table stuck");
     }
 }

@@ -84,6 +84,32 @@ class RestoreSessionHopIT {
                 "pk", AttributeValue.fromS("TABLE#journal"), "sk", AttributeValue.fromS("ACTIVE")))).item()).as("lock released").isEmpty();
     }
 
+    /** Issue 14, finding 4: the deployed cleanup rule, the local AWS's status change event and the real workflow function. */
+    @Test
+    void aStoppedSessionIsCleanedUpByTheDeployedRuleThroughTheRealWorkflowFunction() throws Exception {
+        Deployment d = deploy("ledger2");
+        String execution = restoreAndSendTheCloudTrailEvent(d);
+        assertThat(execution).isNotNull();
+        String sessionId = execution.substring(execution.lastIndexOf(':') + 1);
+        await("session CAUGHT_UP with a task token", () -> {
+            Map<String, AttributeValue> s = session(d, sessionId);
+            return s != null && "CAUGHT_UP".equals(text(s, "status")) && s.containsKey("task_token") ? s : null;
+        }, execution);
+        assertThat(mappingState(d.captureMappingUuid())).isEqualTo("Enabled");
+
+        aws.clients().sfn().stopExecution(r -> r.executionArn(execution).error("Operator").cause("stopped from the console"));
+
+        Map<String, AttributeValue> ended = awaitItem(() -> {
+            Map<String, AttributeValue> s = session(d, sessionId);
+            return s != null && "ABORTED".equals(text(s, "status")) ? s : null;
+        });
+        assertThat(text(ended, "reason")).contains("its execution was stopped").contains("Operator");
+        assertThat(mappingState(d.captureMappingUuid())).isEqualTo("Disabled");
+        assertThat(mappingState(d.replayMappingUuid())).isEqualTo("Disabled");
+        assertThat(aws.clients().dynamo().getItem(r -> r.tableName(d.controlTableName()).consistentRead(true).key(Map.of(
+                "pk", AttributeValue.fromS("TABLE#ledger2"), "sk", AttributeValue.fromS("ACTIVE")))).item()).as("lock released").isEmpty();
+    }
+
     /** Restores the deployment's source table; returns the execution the restore's CloudTrail event started through the rule. */
     private static String restoreAndSendTheCloudTrailEvent(Deployment d) throws Exception {
         String table = d.sourceTableName();

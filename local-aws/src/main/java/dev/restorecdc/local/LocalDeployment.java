@@ -170,10 +170,28 @@ public final class LocalDeployment {
         aws.events().putTargets(r -> r.rule(ruleName).eventBusName(EVENT_BUS)
                 .targets(t -> t.id("restore-session").arn(stateMachineArn).roleArn(eventsRole)));
 
+        // The cleanup from outside the state machine: its executions that end FAILED, TIMED_OUT or
+        // ABORTED invoke the workflow function's cleanup (terraform/modules/workflow, session_ended).
+        String endedRule = prefix + "-session-ended";
+        aws.events().putRule(r -> r.name(endedRule).eventBusName(EVENT_BUS)
+                .eventPattern(compactJson(TerraformTemplate.sessionEndedPattern(stateMachineArn)))
+                .description("Restore session executions of " + sourceTableName + " that ended FAILED, TIMED_OUT or ABORTED"));
+        String inputTemplate = TerraformTemplate.sessionEndedInputTemplate(configuration);
+        aws.events().putTargets(r -> r.rule(endedRule).eventBusName(EVENT_BUS).targets(t -> t.id("cleanup").arn(workflowArn)
+                .inputTransformer(i -> i.inputPathsMap(Map.of("detail", "$.detail")).inputTemplate(inputTemplate))));
+
         return new Deployment(prefix, sourceTableName, source.tableArn(), source.latestStreamArn(),
                 queueUrl, queueArn, dlqUrl, dlqArn, controlTable,
                 prefix + "-capture", prefix + "-replay", prefix + "-workflow", workflowArn,
                 captureUuid, replayUuid, topicArn, ruleName, EVENT_BUS, stateMachineArn, configuration);
+    }
+
+    private static String compactJson(String json) {
+        try {
+            return JSON.writeValueAsString(JSON.readTree(json));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** CreateQueue, or SetQueueAttributes when the queue exists with other attributes (a second deploy). */

@@ -21,6 +21,14 @@ public final class TerraformTemplate {
     /** The EventBridge pattern of a restore request; variables {@code source_table_name}, {@code source_table_arn}. */
     public static final Path RESTORE_REQUESTED_PATTERN = Emulator.projectRoot().resolve("src/main/statemachine/restore-requested.pattern.json");
 
+    /** The pattern of the cleanup rule: this state machine's executions that ended FAILED, TIMED_OUT or ABORTED; variable {@code state_machine_arn}. */
+    public static final Path SESSION_ENDED_PATTERN = Emulator.projectRoot().resolve("src/main/statemachine/session-ended.pattern.json");
+    /**
+     * The cleanup rule's InputTemplate (EventBridge's, with its {@code <detail>} placeholder, so not JSON
+     * until EventBridge fills it in); variable {@code configuration}, as the state machine's.
+     */
+    public static final Path SESSION_ENDED_INPUT = Emulator.projectRoot().resolve("src/main/statemachine/session-ended.input-template.json");
+
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private TerraformTemplate() {
@@ -40,7 +48,22 @@ public final class TerraformTemplate {
         return renderJson(RESTORE_REQUESTED_PATTERN, Map.of("source_table_name", sourceTableName, "source_table_arn", sourceTableArn));
     }
 
-    /** Renders and checks that the result is JSON (both templates are JSON documents). */
+    /** The cleanup rule's pattern for one state machine. */
+    public static String sessionEndedPattern(String stateMachineArn) {
+        return renderJson(SESSION_ENDED_PATTERN, Map.of("state_machine_arn", stateMachineArn));
+    }
+
+    /** The cleanup rule target's InputTemplate: {@code configuration} is {@code jsonencode} of the state machine's object. */
+    public static String sessionEndedInputTemplate(Object configuration) {
+        try {
+            return render(SESSION_ENDED_INPUT.toString(), Files.readString(SESSION_ENDED_INPUT).strip(),
+                    Map.of("configuration", JSON.writeValueAsString(configuration)));
+        } catch (IOException e) {
+            throw new UncheckedIOException("rendering " + SESSION_ENDED_INPUT, e);
+        }
+    }
+
+    /** Renders and checks that the result is JSON (the JSON templates). */
     public static String renderJson(Path template, Map<String, String> variables) {
         try {
             String rendered = render(template.toString(), Files.readString(template), variables);

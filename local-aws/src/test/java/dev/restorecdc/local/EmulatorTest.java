@@ -6,6 +6,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
 import software.amazon.awssdk.services.iam.IamClient;
 import software.amazon.awssdk.services.lambda.LambdaClient;
 import software.amazon.awssdk.services.lambda.model.InvokeResponse;
@@ -270,6 +271,131 @@ class EmulatorTest {
                 + "\"Resource\":\"arn:aws:states:::aws-sdk:lambda:updateEventSourceMapping\","
                 + "\"Parameters\":{\"" + uuidName + "\":\"" + uuid + "\",\"Enabled\":true},"
                 + "\"ResultSelector\":{\"State.$\":\"$.State\"},\"End\":true}}}";
+    }
+
+    /**
+     * As AWS: an aws-sdk task's result has the SDK v2 member names ({@code ExecutionArn} of
+     * StartExecution); moto alone answers with botocore's ({@code executionArn}).
+     */
+    @Test
+    void sdkTaskResultsCarrySdkV2MemberNames() {
+        try (SfnClient sfn = emulator.configure(SfnClient.builder()).build()) {
+            String role = role("sfn-result-names-role");
+            String child = sfn.createStateMachine(b -> b.name("result-child").roleArn(role)
+                    .definition("{\"StartAt\":\"Done\",\"States\":{\"Done\":{\"Type\":\"Succeed\"}}}")).stateMachineArn();
+            String parent = sfn.createStateMachine(b -> b.name("result-parent").roleArn(role).definition(startChild(child, "ExecutionArn")))
+                    .stateMachineArn();
+            String botocore = sfn.createStateMachine(b -> b.name("result-botocore").roleArn(role).definition(startChild(child, "executionArn")))
+                    .stateMachineArn();
+
+            DescribeExecutionResponse sdkNames = awaitEnd(sfn, sfn.startExecution(b -> b.stateMachineArn(parent).name("sdk")).executionArn());
+            DescribeExecutionResponse apiNames = awaitEnd(sfn, sfn.startExecution(b -> b.stateMachineArn(botocore).name("api")).executionArn());
+
+            assertThat(sdkNames.status()).as(sdkNames.toString()).isEqualTo(ExecutionStatus.SUCCEEDED);
+            assertThat(sdkNames.output()).contains(":execution:result-child:");
+            assertThat(apiNames.status()).isEqualTo(ExecutionStatus.FAILED);
+            assertThat(apiNames.error()).isEqualTo("States.Runtime");
+        }
+    }
+
+    private static String startChild(String child, String arnName) {
+        return "{\"StartAt\":\"Start\",\"States\":{\"Start\":{\"Type\":\"Task\","
+                + "\"Resource\":\"arn:aws:states:::aws-sdk:sfn:startExecution\","
+                + "\"Parameters\":{\"StateMachineArn\":\"" + child + "\",\"Input\":\"{}\"},"
+                + "\"ResultSelector\":{\"arn.$\":\"$." + arnName + "\"},\"End\":true}}}";
+    }
+
+    /**
+     * As AWS: an execution that ends puts a "Step Functions Execution Status Change" event on the
+     * default bus (failed, stopped and succeeded alike), and a rule's Lambda target is invoked with
+     * its InputTransformer's result. moto alone puts no event, and a Lambda target fails PutEvents.
+     */
+    @Test
+    void anEndedExecutionsStatusChangeReachesARulesLambdaTargetTransformed() throws IOException {
+        SdkBytes code = SdkBytes.fromByteArray(tinyZip());
+        try (LambdaClient lambda = emulator.configure(LambdaClient.builder()).build();
+             SfnClient sfn = emulator.configure(SfnClient.builder()).build();
+             EventBridgeClient events = emulator.configure(EventBridgeClient.builder()).build()) {
+            String function = lambda.createFunction(b -> b.functionName("rcdc-test-cleanup").runtime(Runtime.JAVA17)
+                    .role(role("lambda-cleanup-role")).handler("unused").code(c -> c.zipFile(code))).functionArn();
+            String role = role("sfn-status-role");
+            String failing = sfn.createStateMachine(b -> b.name("status-failing").roleArn(role)
+                    .definition("{\"StartAt\":\"Boom\",\"States\":{\"Boom\":{\"Type\":\"Fail\",\"Error\":\"Boom\",\"Cause\":\"on purpose\"}}}"))
+                    .stateMachineArn();
+            String waiting = sfn.createStateMachine(b -> b.name("status-waiting").roleArn(role)
+                    .definition("{\"StartAt\":\"Wait\",\"States\":{\"Wait\":{\"Type\":\"Wait\",\"Seconds\":600,\"End\":true}}}"))
+                    .stateMachineArn();
+            events.putRule(b -> b.name("status-ended").eventPattern("{\"source\":[\"aws.states\"],"
+                    + "\"detail-type\":[\"Step Functions Execution Status Change\"],"
+                    + "\"detail\":{\"status\":[\"FAILED\",\"TIMED_OUT\",\"ABORTED\"],\"stateMachineArn\":[\"" + failing + "\",\"" + waiting + "\"]}}"));
+            events.putTargets(b -> b.rule("status-ended").targets(t -> t.id("cleanup").arn(function).inputTransformer(i -> i
+                    .inputPathsMap(Map.of("detail", "$.detail"))
+                    .inputTemplate("{\"action\":\"cleanup\",\"execution\":<detail>}"))));
+
+            sfn.startExecution(b -> b.stateMachineArn(failing).name("fails").input("{\"a\":1}"));
+            String stopped = sfn.startExecution(b -> b.stateMachineArn(waiting).name("stopped")).executionArn();
+            sfn.stopExecution(b -> b.executionArn(stopped));
+
+            List<String> cleanups = awaitInvocations("rcdc-test-cleanup", 2);
+            assertThat(cleanups).anySatisfy(p -> assertThat(p).contains("\"action\": \"cleanup\"").contains("\"status\": \"FAILED\"")
+                    .contains("\"name\": \"fails\"").contains("\"error\": \"Boom\"").contains("\"input\": \"{\\\"a\\\":1}\""));
+            assertThat(cleanups).anySatisfy(p -> assertThat(p).contains("\"status\": \"ABORTED\"").contains("\"name\": \"stopped\""));
+        }
+    }
+
+    /** As AWS: States.Runtime (a ResultSelector path the result lacks) fails the execution; no Catch, States.ALL included, takes it. */
+    @Test
+    void aRuntimeErrorIsNotCaughtByStatesAll() {
+        try (SfnClient sfn = emulator.configure(SfnClient.builder()).build()) {
+            String role = role("sfn-runtime-role");
+            String child = sfn.createStateMachine(b -> b.name("runtime-child").roleArn(role)
+                    .definition("{\"StartAt\":\"Done\",\"States\":{\"Done\":{\"Type\":\"Succeed\"}}}")).stateMachineArn();
+            String definition = startChild(child, "NoSuchMember").replace("\"End\":true}",
+                    "\"End\":true,\"Catch\":[{\"ErrorEquals\":[\"States.ALL\"],\"Next\":\"Caught\"}]},"
+                            + "\"Caught\":{\"Type\":\"Succeed\"}");
+            String machine = sfn.createStateMachine(b -> b.name("runtime-catch").roleArn(role).definition(definition)).stateMachineArn();
+
+            DescribeExecutionResponse done = awaitEnd(sfn, sfn.startExecution(b -> b.stateMachineArn(machine)).executionArn());
+
+            assertThat(done.status()).as(done.toString()).isEqualTo(ExecutionStatus.FAILED);
+            assertThat(done.error()).isEqualTo("States.Runtime");
+        }
+    }
+
+    /** As AWS: StopExecution ends an execution waiting for a task token at once, ABORTED. */
+    @Test
+    void stoppingAnExecutionWaitingForATaskTokenAbortsItAtOnce() throws IOException {
+        SdkBytes code = SdkBytes.fromByteArray(tinyZip());
+        try (LambdaClient lambda = emulator.configure(LambdaClient.builder()).build();
+             SfnClient sfn = emulator.configure(SfnClient.builder()).build()) {
+            String function = lambda.createFunction(b -> b.functionName("rcdc-test-token").runtime(Runtime.JAVA17)
+                    .role(role("lambda-token-role")).handler("unused").code(c -> c.zipFile(code))).functionArn();
+            String machine = sfn.createStateMachine(b -> b.name("token-wait").roleArn(role("sfn-token-role")).definition(
+                    "{\"StartAt\":\"Await\",\"States\":{\"Await\":{\"Type\":\"Task\","
+                            + "\"Resource\":\"arn:aws:states:::lambda:invoke.waitForTaskToken\",\"TimeoutSeconds\":600,"
+                            + "\"Parameters\":{\"FunctionName\":\"" + function + "\",\"Payload\":{\"token.$\":\"$$.Task.Token\"}},"
+                            + "\"End\":true}}}")).stateMachineArn();
+            String execution = sfn.startExecution(b -> b.stateMachineArn(machine)).executionArn();
+            awaitInvocations("rcdc-test-token", 1);
+
+            sfn.stopExecution(b -> b.executionArn(execution).error("Operator").cause("no longer needed"));
+            DescribeExecutionResponse done = awaitEnd(sfn, execution);
+
+            assertThat(done.status()).isEqualTo(ExecutionStatus.ABORTED);
+            assertThat(done.error()).isEqualTo("Operator");
+        }
+    }
+
+    private static List<String> awaitInvocations(String function, int count) {
+        long deadline = System.nanoTime() + java.time.Duration.ofSeconds(30).toNanos();
+        while (true) {
+            List<String> found = invocations.stream().filter(i -> i.contains("/functions/" + function + "/")).toList();
+            if (found.size() >= count || System.nanoTime() > deadline) {
+                assertThat(found).as("invocations of " + function).hasSizeGreaterThanOrEqualTo(count);
+                return found;
+            }
+            java.util.concurrent.locks.LockSupport.parkNanos(50_000_000);
+        }
     }
 
     @Test

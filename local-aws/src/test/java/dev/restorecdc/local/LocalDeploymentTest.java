@@ -72,6 +72,15 @@ class LocalDeploymentTest {
                 .as("the second deploy's values reach the state machine").contains("\"caught_up_poll_seconds\":1");
         assertThat(aws.events().listTargetsByRule(r -> r.rule(second.ruleName())).targets())
                 .singleElement().satisfies(t -> assertThat(t.arn()).isEqualTo(second.stateMachineArn()));
+        assertThat(aws.events().describeRule(r -> r.name(second.namePrefix() + "-session-ended")).eventPattern())
+                .as("the cleanup rule: this state machine's executions that ended without their own cleanup")
+                .contains(second.stateMachineArn()).contains("\"FAILED\"").contains("\"TIMED_OUT\"").contains("\"ABORTED\"");
+        assertThat(aws.events().listTargetsByRule(r -> r.rule(second.namePrefix() + "-session-ended")).targets())
+                .singleElement().satisfies(t -> {
+                    assertThat(t.arn()).isEqualTo(second.workflowFunctionArn());
+                    assertThat(t.inputTransformer().inputTemplate()).startsWith("{\"action\":\"cleanup\",\"config\":{")
+                            .contains("\"caught_up_poll_seconds\":1").endsWith("\"execution\":<detail>}");
+                });
     }
 
     private static List<String> terraformOutputs() {
