@@ -218,14 +218,14 @@ module "workflow" {
 
   session_ended_pattern_template = "${path.module}/../src/main/statemachine/session-ended.pattern.json"
   session_ended_input_template   = "${path.module}/../src/main/statemachine/session-ended.input-template.json"
-  replay_from_mode       = local.replay_from_mode
-  replay_semantics       = local.replay_semantics
-  copy_settings          = local.copy_settings
-  session_settings       = local.session_settings
-  notification_emails    = var.notification_emails
-  create_trail           = var.create_trail
-  trail_retention_days   = var.log_retention_days
-  tags                   = var.tags
+  replay_from_mode               = local.replay_from_mode
+  replay_semantics               = local.replay_semantics
+  copy_settings                  = local.copy_settings
+  session_settings               = local.session_settings
+  notification_emails            = var.notification_emails
+  create_trail                   = var.create_trail
+  trail_retention_days           = var.log_retention_days
+  tags                           = var.tags
 }
 
 module "observability" {

@@ -49,8 +49,8 @@ variables {
 
   session_ended_pattern_template = "../src/main/statemachine/session-ended.pattern.json"
   session_ended_input_template   = "../src/main/statemachine/session-ended.input-template.json"
-  replay_from_mode       = "auto"
-  replay_semantics       = "auto"
+  replay_from_mode               = "auto"
+  replay_semantics               = "auto"
   copy_settings = {
     stream              = true
     ttl                 = true
