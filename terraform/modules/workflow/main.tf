@@ -47,6 +47,11 @@ locals {
     caught_up_lag_seconds   = var.session_settings.caught_up_lag_seconds
     max_session_seconds     = var.session_settings.max_session_seconds
     drain_poll_seconds      = var.session_settings.drain_poll_seconds
+    cutover_quiet_reads                    = var.session_settings.cutover_quiet_reads
+    cutover_quiet_seconds                  = var.session_settings.cutover_quiet_seconds
+    cutover_queue_settle_seconds           = var.session_settings.cutover_queue_settle_seconds
+    cutover_queue_reading_interval_seconds = var.session_settings.cutover_queue_reading_interval_seconds
+    cutover_poll_seconds                   = var.session_settings.cutover_poll_seconds
   }
 
   # Normalised through jsondecode/jsonencode so whitespace in the template never shows as a diff.
