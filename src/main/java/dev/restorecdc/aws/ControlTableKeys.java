@@ -9,6 +9,10 @@ package dev.restorecdc.aws;
  *       {@link #KEY_LOG_PARTITIONS} partitions by the group id's hash (n = 0..N-1), so replay's writes
  *       scale past one partition's 1,000 writes per second; {@code verify} reads all of them.
  *       Sessions logged before the spread used {@code SESSION#<id>} alone ({@link #legacyKeyLogPk}).</li>
+ *   <li>{@code SESSION#<id>#SHARDS} / {@code SHARD#<shard id>}: capture's progress in one stream shard
+ *       (the cutover's proof reads them all);</li>
+ *   <li>{@code SESSION#<id>#LATE} / {@code LATE#<sequence number, 40 digits>}: a change that reached
+ *       the source after the cutover, recorded instead of queued.</li>
  * </ul>
  */
 public final class ControlTableKeys {
@@ -47,6 +51,25 @@ public final class ControlTableKeys {
     /** The single partition of a key log written before it was spread; read too, so older sessions verify. */
     public static String legacyKeyLogPk(String sessionId) {
         return SESSION_PREFIX + sessionId;
+    }
+
+    /** Partition of a session's per-shard capture progress. */
+    public static String shardProgressPk(String sessionId) {
+        return SESSION_PREFIX + sessionId + "#SHARDS";
+    }
+
+    public static String shardProgressSk(String shardId) {
+        return "SHARD#" + shardId;
+    }
+
+    /** Partition of a session's late writes (changes after the cutover). */
+    public static String lateWritePk(String sessionId) {
+        return SESSION_PREFIX + sessionId + "#LATE";
+    }
+
+    /** Sorts by sequence number (40 digits): one key's late writes come in stream order. */
+    public static String lateWriteSk(String sortableSequence) {
+        return "LATE#" + sortableSequence;
     }
 
     /** Sort key of one key log entry. */

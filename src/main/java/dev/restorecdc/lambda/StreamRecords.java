@@ -38,7 +38,7 @@ final class StreamRecords {
                     stream.getApproximateCreationDateTime() == null ? null : stream.getApproximateCreationDateTime().toInstant(),
                     sequenceNumber, tableArn(record.getEventSourceARN()));
             change.key();
-            return StreamChange.of(change);
+            return StreamChange.of(change, stream.getOldImage() == null ? null : item(stream.getOldImage()));
         } catch (MalformedChangeException | IllegalArgumentException e) {
             return StreamChange.unreadable(sequenceNumber, "eventID " + record.getEventID() + ": " + e.getMessage());
         }
