@@ -210,6 +210,8 @@ public class WorkflowService {
                 capture.state(), capture.lastProcessingResult(), createdAt, now);
         CaughtUpCheck.Verdict verdict = new CaughtUpCheck(config.caughtUpBacklog(), config.caughtUpLag())
                 .evaluate(figures, previous);
+        verdict = CaughtUpShards.refine(verdict, previous, CaughtUpShards.check(dynamo, config, sessionId,
+                SessionStore.instant(record, "capture_floor").orElse(createdAt), now, queue), config.caughtUpLag());
 
         Map<String, AttributeValue> values = Map.of("caught_up_figures", toAttribute(verdict.figures()));
         if (verdict.ready()) {

@@ -1,0 +1,96 @@
+package dev.restorecdc.session;
+
+import dev.restorecdc.aws.DynamoStreamShards;
+import dev.restorecdc.aws.QueueBacklogReader;
+import dev.restorecdc.aws.ShardProgressTable;
+import dev.restorecdc.cdc.ShardProgress;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The per-shard part of "caught up": capture lag is the worst shard's, not the last invocation's
+ * (with several shards a fresh batch of one shard would hide another that lags); a shard with a
+ * change at or after the capture floor that capture has not processed for {@code caught_up_lag_seconds}
+ * is behind; and the dead-letter queue must be empty. One GetRecords per unfinished shard per check.
+ */
+public final class CaughtUpShards {
+
+    /**
+     * @param worstLag       the largest {@code ran_at − newest_at} over the shards capture has processed
+     * @param worstShard     the shard it belongs to
+     * @param behind         per shard that is behind, why
+     * @param shardCount     how many shards the stream lists
+     * @param deadLetters    messages in the dead-letter queue (visible + in flight)
+     */
+    public record Findings(Optional<Duration> worstLag, Optional<String> worstShard, List<String> behind, int shardCount,
+                           long deadLetters) {
+    }
+
+    private CaughtUpShards() {
+    }
+
+    /** Reads the shards, the session's progress and the DLQ. */
+    public static Findings check(DynamoDbClient dynamo, SessionConfig config, String sessionId, Instant captureFloor,
+            Instant now, QueueBacklogReader queues) {
+        try (var streams = DynamoStreamShards.like(dynamo)) {
+            StreamShards stream = new DynamoStreamShards(streams, DynamoStreamShards.streamArn(dynamo, config.sourceTableName()));
+            return evaluate(stream, ShardProgressTable.read(dynamo, config.controlTableName(), sessionId), captureFloor, now,
+                    config.caughtUpLag(), queues.backlog(config.dlqUrl()).total());
+        }
+    }
+
+    public static Findings evaluate(StreamShards stream, Map<String, ShardProgress> progress, Instant captureFloor, Instant now,
+            Duration lagThreshold, long deadLetters) {
+        List<StreamShards.Shard> shards = stream.shards();
+        List<String> behind = new ArrayList<>();
+        Duration worst = null;
+        String worstShard = null;
+        for (StreamShards.Shard shard : shards) {
+            Optional<ShardProgress> done = Optional.ofNullable(progress.get(shard.shardId()));
+            if (done.isPresent() && (worst == null || done.get().lag().compareTo(worst) > 0)) {
+                worst = done.get().lag();
+                worstShard = shard.shardId();
+            }
+            if (ShardScan.processedToEnd(shard, done)) {
+                continue;
+            }
+            ShardScan.Outcome read = ShardScan.read(stream, shard, ShardScan.capturePosition(done), captureFloor, 100);
+            if (read.oldestPending().isPresent()) {
+                Duration waiting = Duration.between(read.oldestPending().get(), now);
+                if (waiting.compareTo(lagThreshold) >= 0) {
+                    behind.add("shard " + shard.shardId() + (shard.closed() ? " (closed)" : "") + ": a change from "
+                            + read.oldestPending().get() + " (" + waiting.toSeconds() + " s ago) is not captured yet");
+                }
+            }
+        }
+        return new Findings(Optional.ofNullable(worst), Optional.ofNullable(worstShard), List.copyOf(behind), shards.size(), deadLetters);
+    }
+
+    /** The check's verdict with the per-shard and DLQ conditions added; figures gain them and {@code unmet}. */
+    public static CaughtUpCheck.Verdict refine(CaughtUpCheck.Verdict verdict, int previousConsecutive, Findings f, Duration lagThreshold) {
+        List<String> unmet = new ArrayList<>(verdict.unmet());
+        f.worstLag().filter(lag -> lag.compareTo(lagThreshold) >= 0).ifPresent(lag -> unmet.add("capture lag of shard "
+                + f.worstShard().orElse("?") + " " + lag.toSeconds() + " s >= caught_up_lag_seconds " + lagThreshold.toSeconds()));
+        unmet.addAll(f.behind());
+        if (f.deadLetters() > 0) {
+            unmet.add("the dead-letter queue holds " + f.deadLetters() + " messages (restore-cdc repair rewrites their keys)");
+        }
+        int consecutive = unmet.isEmpty() ? previousConsecutive + 1 : 0;
+        Map<String, Object> figures = new LinkedHashMap<>(verdict.figures());
+        f.worstLag().ifPresent(lag -> figures.put("capture_lag_seconds", lag.toSeconds()));
+        figures.put("worst_shard", f.worstShard().orElse(null));
+        figures.put("shards", f.shardCount());
+        figures.put("shards_behind", f.behind().size());
+        figures.put("dlq_messages", f.deadLetters());
+        figures.put("consecutive", consecutive);
+        figures.put("unmet", List.copyOf(unmet));
+        return new CaughtUpCheck.Verdict(consecutive, consecutive >= CaughtUpCheck.REQUIRED_IN_A_ROW, List.copyOf(unmet), figures);
+    }
+}
