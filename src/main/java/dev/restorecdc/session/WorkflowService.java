@@ -77,11 +77,12 @@ public class WorkflowService {
             case "copySettings" -> copySettings(config, in);
             case "caughtUp" -> caughtUp(config, in);
             case "awaitFinish" -> awaitFinish(config, in);
+            case "cutOver" -> CutoverStep.run(dynamo, config, in, clock.instant());
             case "drained" -> drained(config, in);
             case "finish" -> finish(config, in);
             case "fail" -> fail(config, in);
             default -> throw new IllegalArgumentException("action must be one of register, settleReplayFrom, "
-                    + "copySettings, caughtUp, awaitFinish, drained, finish, fail; got '" + action + "'");
+                    + "copySettings, caughtUp, awaitFinish, cutOver, drained, finish, fail; got '" + action + "'");
         };
     }
 
@@ -241,7 +242,9 @@ public class WorkflowService {
     Map<String, Object> awaitFinish(SessionConfig config, JsonNode in) {
         String sessionId = required(in, "session_id");
         String token = required(in, "task_token");
-        store(config).update(sessionId, Map.of("task_token", SessionStore.s(token)), clock.instant());
+        // The cutover's waits go with the token: restore-cdc cutover proves with the deployment's values.
+        store(config).update(sessionId, Map.of("task_token", SessionStore.s(token),
+                "cutover_settings", CutoverSettings.from(in.get("config")).toAttribute()), clock.instant());
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("token_stored", true);
         return out;
