@@ -25,6 +25,8 @@ final class StatusCommand {
         this.cli = cli;
     }
 
+    private String controlTableName;
+
     int run(CliArgs args) {
         args.allowOnly(OPTIONS);
         ControlTableReader control = cli.controlTable(args);
@@ -44,6 +46,7 @@ final class StatusCommand {
             String source = entry.getKey();
             Backlog backlog = Backlog.read(cli.aws.sqs(), cli.names(args, source));
             Optional<String> active = control.lockHolder(source);
+            controlTableName = control.tableName();
             if (args.has("json")) {
                 tables.add(tableJson(source, active, backlog, entry.getValue()));
             } else {
@@ -85,9 +88,30 @@ final class StatusCommand {
                 cli.out.println("  " + s.sessionId() + " settings applied: " + s.settingsApplied());
             }
             if (s.taskToken().isPresent() && !s.terminal() && !s.status().equals("FINISHING")) {
-                cli.out.println("  " + s.sessionId() + " waits for the operator: restore-cdc finish --session " + s.sessionId());
+                cli.out.println("  " + s.sessionId() + " waits for the operator: " + (s.status().equals("CUT_OVER")
+                        ? "restore-cdc finish --session " + s.sessionId()
+                        : "stop the source's writes, then restore-cdc cutover --session " + s.sessionId()));
+            }
+            if (s.status().equals("REPLAYING")) {
+                notCaughtUpBecause(s).forEach(why -> cli.out.println("  " + s.sessionId() + " not caught up: " + why));
+            }
+            if (s.text("cut_over_at").isPresent()) {
+                cli.out.println("  " + s.sessionId() + " cut over at " + s.text("cut_over_at").get());
+                List<LateWrites.Late> late = LateWrites.read(cli.aws.dynamo(), controlTable, s.sessionId());
+                java.io.ByteArrayOutputStream listing = new java.io.ByteArrayOutputStream();
+                LateWrites.print(new java.io.PrintStream(listing, true, java.nio.charset.StandardCharsets.UTF_8), s.sessionId(), late);
+                listing.toString(java.nio.charset.StandardCharsets.UTF_8).lines().forEach(line -> cli.out.println("  " + line));
             }
         }
+    }
+
+    /** The last caught-up check's unmet conditions (the workflow stores them with its figures). */
+    private static List<String> notCaughtUpBecause(SessionRecord s) {
+        var figures = s.item().get("caught_up_figures");
+        if (figures == null || !figures.hasM() || figures.m().get("unmet") == null || !figures.m().get("unmet").hasL()) {
+            return List.of();
+        }
+        return figures.m().get("unmet").l().stream().map(v -> v.s() == null ? String.valueOf(v) : v.s()).toList();
     }
 
     private ObjectNode tableJson(String source, Optional<String> active, Backlog backlog, List<SessionRecord> sessions) {
@@ -123,6 +147,16 @@ final class StatusCommand {
         node.put("capture_lag_seconds", seconds(s.captureLag()));
         node.put("replay_lag_seconds", seconds(s.replayLag()));
         node.put("waiting_for_operator", s.taskToken().isPresent() && !s.terminal() && !s.status().equals("FINISHING"));
+        node.put("cut_over_at", s.text("cut_over_at").orElse(null));
+        ArrayNode unmet = node.putArray("not_caught_up_because");
+        notCaughtUpBecause(s).forEach(unmet::add);
+        if (s.text("cut_over_at").isPresent()) {
+            ArrayNode late = node.putArray("late_writes");
+            for (LateWrites.Late write : LateWrites.read(cli.aws.dynamo(), controlTableName, s.sessionId())) {
+                late.addObject().put("key", write.key()).put("event_name", write.eventName()).put("stream_time", write.streamTime())
+                        .put("sequence_number", write.sequenceNumber()).put("outcome", write.outcome().orElse(null));
+            }
+        }
         ObjectNode counters = node.putObject("counters");
         s.counters().forEach(counters::put);
         ObjectNode settings = node.putObject("settings_applied");
