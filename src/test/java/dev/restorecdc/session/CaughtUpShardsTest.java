@@ -54,17 +54,21 @@ class CaughtUpShardsTest {
     }
 
     @Test
-    void theWorstShardsLagIsTheCaptureLag() {
-        stream.shard("a", null, null).shard("b", null, null);
+    void theWorstShardsLagIsTheCaptureLagAndAShardThatCaughtUpAndWentQuietHasNone() {
+        stream.shard("quiet", null, null).records("quiet", "5", NOW.minusSeconds(400));
+        stream.shard("busy", null, null).records("busy", "8", NOW.minusSeconds(200), "9", NOW.minusSeconds(100), "10", NOW.minusSeconds(1));
         Map<String, ShardProgress> progress = Map.of(
-                "a", new ShardProgress("a", "5", NOW.minusSeconds(2), NOW, Optional.empty()),
-                "b", new ShardProgress("b", "9", NOW.minusSeconds(200), NOW.minusSeconds(100), Optional.empty()));
+                // processed its only change long after it was written: its last batch lagged, but nothing is pending
+                "quiet", new ShardProgress("quiet", "5", NOW.minusSeconds(400), NOW.minusSeconds(2), Optional.empty()),
+                "busy", new ShardProgress("busy", "8", NOW.minusSeconds(200), NOW.minusSeconds(150), Optional.empty()));
 
         CaughtUpShards.Findings findings = CaughtUpShards.evaluate(stream, progress, FLOOR, NOW, LAG, 0);
-        CaughtUpCheck.Verdict verdict = CaughtUpShards.refine(new CaughtUpCheck.Verdict(2, true, List.of(), Map.of()), 1, findings, LAG);
+        CaughtUpCheck.Verdict verdict = CaughtUpShards.refine(new CaughtUpCheck.Verdict(2, true,
+                List.of("capture lag 398 s >= caught_up_lag_seconds 60"), Map.of()), 1, findings, LAG);
 
-        assertThat(findings.worstShard()).contains("b");
+        assertThat(findings.worstShard()).contains("busy");
         assertThat(verdict.figures()).containsEntry("capture_lag_seconds", 100L);
+        assertThat(verdict.unmet()).singleElement().asString().startsWith("shard busy");
         assertThat(verdict.ready()).isFalse();
     }
 
