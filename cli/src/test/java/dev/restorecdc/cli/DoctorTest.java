@@ -70,9 +70,10 @@ class DoctorTest {
         fixtures.queues(names);
         fixtures.deployment("shared", names);
         String streamArn = moto.aws.dynamo().describeTable(r -> r.tableName("shared")).table().latestStreamArn();
+        byte[] zip = Fixtures.emptyZip();
         moto.aws.lambda().createFunction(r -> r.functionName("analytics").runtime("java21")
                 .role("arn:aws:iam::" + Fixtures.ACCOUNT + ":role/" + names.prefix()).handler("x")
-                .code(c -> c.zipFile(software.amazon.awssdk.core.SdkBytes.fromByteArray(Fixtures.emptyZip()))));
+                .code(c -> c.zipFile(software.amazon.awssdk.core.SdkBytes.fromByteArray(zip))));
         String other = moto.aws.lambda().createEventSourceMapping(r -> r.functionName("analytics").eventSourceArn(streamArn)
                 .startingPosition("LATEST")).uuid();
 
