@@ -120,13 +120,13 @@ variable "copy_settings" {
 variable "session_settings" {
   description = "Durations (seconds) and thresholds of the restore session."
   type = object({
-    restore_poll_seconds    = number
-    restore_timeout_seconds = number
-    caught_up_poll_seconds  = number
-    caught_up_backlog       = number
-    caught_up_lag_seconds   = number
-    max_session_seconds     = number
-    drain_poll_seconds      = number
+    restore_poll_seconds                   = number
+    restore_timeout_seconds                = number
+    caught_up_poll_seconds                 = number
+    caught_up_backlog                      = number
+    caught_up_lag_seconds                  = number
+    max_session_seconds                    = number
+    drain_poll_seconds                     = number
     cutover_quiet_reads                    = number
     cutover_quiet_seconds                  = number
     cutover_queue_settle_seconds           = number

@@ -33,11 +33,14 @@ public final class DynamoStreamShards implements StreamShards {
         return arn;
     }
 
-    /** A streams client configured like the given DynamoDB client (its endpoint, region and credentials). */
+    /**
+     * A streams client configured like the given DynamoDB client (its endpoint, region and
+     * credentials); the SDK builds and closes its own HTTP client.
+     */
     public static DynamoDbStreamsClient like(DynamoDbClient dynamo) {
         var config = dynamo.serviceClientConfiguration();
         var builder = DynamoDbStreamsClient.builder()
-                .httpClient(software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient.create())
+                .httpClientBuilder(software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient.builder())
                 .region(config.region())
                 .credentialsProvider(config.credentialsProvider());
         config.endpointOverride().ifPresent(builder::endpointOverride);
