@@ -67,6 +67,28 @@ def visible_at_expiry():
     models.Message.visible = property(visible)
 
 
+@patch("fifo-redelivery-order")
+def redeliver_a_timed_out_group_in_order():
+    # When a consumer received several messages of a FIFO group and let their visibility run out,
+    # moto's ReceiveMessage frees them one by one while it walks the queue, and a message whose
+    # group still has another pending message is skipped: the group's last message is delivered
+    # first and the others after it, so an older change overwrites a newer one. SQS delivers a
+    # group in order, always. Free every message whose visibility ran out before moto walks.
+    from moto.sqs import models
+    require(models.SQSBackend, "receive_message")
+    require(models.Queue, "pending_messages")
+    receive_message = models.SQSBackend.receive_message
+
+    def receive_in_order(self, queue_name, *args, **kwargs):
+        queue = self.get_queue(queue_name)
+        for message in list(queue.pending_messages):
+            if message.visible:
+                queue.pending_messages.discard(message)
+        return receive_message(self, queue_name, *args, **kwargs)
+
+    models.SQSBackend.receive_message = receive_in_order
+
+
 @patch("fifo-dedup-window")
 def deduplicate_for_five_minutes_after_send():
     # SQS drops a FIFO message whose deduplication id was sent in the last five minutes, even if

@@ -5,18 +5,20 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.restorecdc.cdc.ActiveSession;
 import dev.restorecdc.cdc.SessionLedger;
 import dev.restorecdc.cdc.Timestamps;
+import dev.restorecdc.session.SessionRecord;
 
-import static dev.restorecdc.aws.ControlTableKeys.ACTIVE;
-import static dev.restorecdc.aws.ControlTableKeys.keyLogPk;
-import static dev.restorecdc.aws.ControlTableKeys.keyLogSk;
-import static dev.restorecdc.aws.ControlTableKeys.lateWritePk;
-import static dev.restorecdc.aws.ControlTableKeys.lateWriteSk;
-import static dev.restorecdc.aws.ControlTableKeys.shardProgressPk;
-import static dev.restorecdc.aws.ControlTableKeys.shardProgressSk;
 import dev.restorecdc.cdc.LateWrite;
 import dev.restorecdc.cdc.ShardProgress;
-import static dev.restorecdc.aws.ControlTableKeys.sessionSk;
-import static dev.restorecdc.aws.ControlTableKeys.tablePk;
+import static dev.restorecdc.session.ControlTableKeys.ACTIVE;
+import static dev.restorecdc.session.ControlTableKeys.LOCK_SESSION_ID;
+import static dev.restorecdc.session.ControlTableKeys.keyLogPk;
+import static dev.restorecdc.session.ControlTableKeys.keyLogSk;
+import static dev.restorecdc.session.ControlTableKeys.lateWritePk;
+import static dev.restorecdc.session.ControlTableKeys.lateWriteSk;
+import static dev.restorecdc.session.ControlTableKeys.sessionSk;
+import static dev.restorecdc.session.ControlTableKeys.shardProgressPk;
+import static dev.restorecdc.session.ControlTableKeys.shardProgressSk;
+import static dev.restorecdc.session.ControlTableKeys.tablePk;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
@@ -88,18 +90,18 @@ public final class ControlTableLedger implements SessionLedger {
     private Optional<ActiveSession> read() {
         Map<String, AttributeValue> lock = dynamo.getItem(b -> b.tableName(controlTable).consistentRead(true)
                 .key(key(tablePk(sourceTable), ACTIVE))).item();
-        if (lock == null || !lock.containsKey("session_id")) {
+        if (lock == null || !lock.containsKey(LOCK_SESSION_ID)) {
             return Optional.empty();
         }
-        String sessionId = lock.get("session_id").s();
-        Map<String, AttributeValue> session = dynamo.getItem(b -> b.tableName(controlTable).consistentRead(true)
+        String sessionId = lock.get(LOCK_SESSION_ID).s();
+        Map<String, AttributeValue> item = dynamo.getItem(b -> b.tableName(controlTable).consistentRead(true)
                 .key(key(tablePk(sourceTable), sessionSk(sessionId)))).item();
-        if (session == null || session.isEmpty()) {
+        if (item == null || item.isEmpty()) {
             return Optional.empty();
         }
-        return Optional.of(new ActiveSession(sessionId, text(session, "status").orElse("UNKNOWN"),
-                text(session, "target_table"), text(session, "replay_from").map(Instant::parse),
-                text(session, "capture_floor").map(Instant::parse)));
+        SessionRecord session = SessionRecord.fromValues(DynamoJson.toPlainItem(item));
+        return Optional.of(new ActiveSession(sessionId, session.status().name(), session.targetTable(),
+                session.replayFrom(), session.captureFloor()));
     }
 
     @Override
@@ -243,7 +245,7 @@ public final class ControlTableLedger implements SessionLedger {
             Map<String, List<WriteRequest>> pending = Map.of(controlTable, chunk);
             for (int attempt = 0; !pending.isEmpty() && attempt < 8; attempt++) {
                 if (attempt > 0) {
-                    sleepQuietly(DynamoTargetWriter.backoff(attempt));
+                    sleepQuietly(DynamoTargetWriter.RETRY.before(attempt));
                 }
                 Map<String, List<WriteRequest>> sending = pending;
                 pending = dynamo.batchWriteItem(b -> b.requestItems(sending)).unprocessedItems();
@@ -260,7 +262,7 @@ public final class ControlTableLedger implements SessionLedger {
             Map<String, List<WriteRequest>> pending = Map.of(controlTable, chunk);
             for (int attempt = 0; !pending.isEmpty() && attempt < 8; attempt++) {
                 if (attempt > 0) {
-                    sleepQuietly(DynamoTargetWriter.backoff(attempt));
+                    sleepQuietly(DynamoTargetWriter.RETRY.before(attempt));
                 }
                 Map<String, List<WriteRequest>> sending = pending;
                 pending = dynamo.batchWriteItem(b -> b.requestItems(sending)).unprocessedItems();
@@ -285,11 +287,6 @@ public final class ControlTableLedger implements SessionLedger {
 
     private static AttributeValue number(long value) {
         return AttributeValue.fromN(Long.toString(value));
-    }
-
-    private static Optional<String> text(Map<String, AttributeValue> item, String name) {
-        AttributeValue value = item.get(name);
-        return value == null || value.s() == null || value.s().isBlank() ? Optional.empty() : Optional.of(value.s());
     }
 
     private static void sleepQuietly(Duration wait) {

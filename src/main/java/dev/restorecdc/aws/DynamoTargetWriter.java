@@ -1,5 +1,6 @@
 package dev.restorecdc.aws;
 
+import dev.restorecdc.cdc.Backoff;
 import dev.restorecdc.cdc.Deadline;
 import dev.restorecdc.cdc.ItemKey;
 import dev.restorecdc.cdc.ItemWrite;
@@ -21,7 +22,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Writes to the restored table with BatchWriteItem. Unprocessed items and throttling are retried
@@ -34,8 +34,8 @@ public final class DynamoTargetWriter implements TargetWriter {
     private static final Logger LOG = Logger.getLogger(DynamoTargetWriter.class);
     /** DynamoDB's BatchWriteItem limit. */
     static final int MAX_BATCH = 25;
-    private static final Duration BASE_BACKOFF = Duration.ofMillis(50);
-    private static final Duration MAX_BACKOFF = Duration.ofSeconds(2);
+    /** Throttled or unprocessed writes: first retry within 100 ms, none waits over 2 s. */
+    static final Backoff RETRY = new Backoff(Duration.ofMillis(100), Duration.ofSeconds(2));
 
     private final DynamoDbClient dynamo;
 
@@ -66,11 +66,9 @@ public final class DynamoTargetWriter implements TargetWriter {
         String lastProblem = null;
         for (int attempt = 0; ; attempt++) {
             if (attempt > 0) {
-                Duration wait = backoff(attempt);
-                if (!deadline.hasRoomFor(wait)) {
+                if (!RETRY.awaitRetry(attempt, deadline)) {
                     break;
                 }
-                sleep(wait);
                 retries++;
             }
             try {
@@ -167,20 +165,5 @@ public final class DynamoTargetWriter implements TargetWriter {
     private static String describe(AwsServiceException e) {
         return e.awsErrorDetails() == null ? e.getMessage()
                 : e.awsErrorDetails().errorCode() + ": " + e.awsErrorDetails().errorMessage();
-    }
-
-    /** Equal jitter: a random wait between half and all of min(max, base × 2^attempt). */
-    static Duration backoff(int attempt) {
-        long ceiling = Math.min(MAX_BACKOFF.toMillis(), BASE_BACKOFF.toMillis() << Math.min(attempt, 16));
-        return Duration.ofMillis(ThreadLocalRandom.current().nextLong(ceiling / 2, ceiling + 1));
-    }
-
-    private static void sleep(Duration wait) {
-        try {
-            Thread.sleep(wait.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            LOG.warn("replay: interrupted while backing off");
-        }
     }
 }

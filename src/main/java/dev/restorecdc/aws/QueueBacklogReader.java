@@ -1,26 +1,25 @@
 package dev.restorecdc.aws;
 
+import dev.restorecdc.session.QueueBacklog;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
 import java.util.Map;
 
-/** The change queue's backlog, as SQS approximates it. */
-public class QueueBacklogReader {
-
-    /** Visible (waiting) and in-flight (received, not yet deleted) messages. */
-    public record Backlog(long visible, long inFlight) {
-        public long total() {
-            return visible + inFlight;
-        }
-    }
+/** The change queue's backlog from SQS's approximate counts (one GetQueueAttributes call). */
+@ApplicationScoped
+public class QueueBacklogReader implements QueueBacklog {
 
     private final SqsClient sqs;
 
+    @Inject
     public QueueBacklogReader(SqsClient sqs) {
         this.sqs = sqs;
     }
 
+    @Override
     public Backlog backlog(String queueUrl) {
         Map<QueueAttributeName, String> a = sqs.getQueueAttributes(r -> r.queueUrl(queueUrl).attributeNames(
                 QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES,

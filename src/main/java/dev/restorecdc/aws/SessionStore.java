@@ -1,5 +1,9 @@
 package dev.restorecdc.aws;
 
+import dev.restorecdc.cdc.Timestamps;
+import dev.restorecdc.session.ControlTableKeys;
+import dev.restorecdc.session.SessionRecord;
+import dev.restorecdc.session.SessionRecords;
 import dev.restorecdc.session.SessionStatus;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -10,74 +14,60 @@ import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
 
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.StringJoiner;
 
-import static dev.restorecdc.aws.ControlTableKeys.ACTIVE;
-import static dev.restorecdc.aws.ControlTableKeys.sessionSk;
-import static dev.restorecdc.aws.ControlTableKeys.tablePk;
+import static dev.restorecdc.session.ControlTableKeys.ACTIVE;
+import static dev.restorecdc.session.ControlTableKeys.LOCK_SESSION_ID;
+import static dev.restorecdc.session.ControlTableKeys.PK;
+import static dev.restorecdc.session.ControlTableKeys.SK;
+import static dev.restorecdc.session.ControlTableKeys.sessionSk;
+import static dev.restorecdc.session.ControlTableKeys.tablePk;
 
 /**
  * The life cycle of the control table's lock and session items (DESIGN.md, Contracts): register
  * under the ACTIVE lock, status changes, the settled replay window, the figures, the task token,
- * and the release. The capture/replay hot path (counters, key log) is {@code ControlTable}'s.
- * Instants are ISO-8601 strings.
+ * and the release, on DynamoDB. The capture/replay hot path (counters, key log) is
+ * {@link ControlTableLedger}'s. Instants are written in {@link Timestamps}' form.
  */
-public class SessionStore {
+public class SessionStore implements SessionRecords {
 
     private final DynamoDbClient dynamo;
     private final String table;
     private final String sourceTable;
 
+    /** The records of {@code sourceTable}'s sessions in the control table {@code controlTable}. */
     public SessionStore(DynamoDbClient dynamo, String controlTable, String sourceTable) {
         this.dynamo = dynamo;
         this.table = controlTable;
         this.sourceTable = sourceTable;
     }
 
-    /** The session record's key, as DynamoDB JSON (the state machine's dynamodb tasks use it as is). */
+    /** The session record's key as attribute values. */
     public Map<String, AttributeValue> sessionKey(String sessionId) {
-        return Map.of("pk", s(tablePk(sourceTable)), "sk", s(sessionSk(sessionId)));
+        return Map.of(PK, s(tablePk(sourceTable)), SK, s(sessionSk(sessionId)));
     }
 
     private Map<String, AttributeValue> lockKey() {
-        return Map.of("pk", s(tablePk(sourceTable)), "sk", s(ACTIVE));
+        return Map.of(PK, s(tablePk(sourceTable)), SK, s(ACTIVE));
     }
 
-    /** The fields a new session starts with. */
-    public record NewSession(String sessionId, String targetTable, Instant requestedAt, Optional<Instant> restorePoint,
-            Instant captureFloor, String eventId) {
-    }
-
-    /** What registration found: this session holds the lock, or another one does. */
-    public record Registration(boolean registered, Optional<String> activeSessionId) {
-    }
-
-    /**
-     * Takes the ACTIVE lock and writes the session record (REQUESTED) in one transaction. A second
-     * call for the same session (a retried task) finds the lock already its own and succeeds; a
-     * session refused because another one holds the lock gets its own FAILED record and leaves the
-     * lock and the other session alone.
-     */
+    /** In one transaction; a refused session's own FAILED record is {@link #recordRefused}'s. */
+    @Override
     public Registration register(NewSession s, Instant now) {
-        Map<String, AttributeValue> lock = new HashMap<>(lockKey());
-        lock.put("session_id", s(s.sessionId()));
-        lock.put("created_at", s(now.toString()));
+        Map<String, AttributeValue> lock = new LinkedHashMap<>(lockKey());
+        lock.put(LOCK_SESSION_ID, s(s.sessionId()));
+        lock.put(SessionRecord.CREATED_AT, s(Timestamps.format(now)));
 
-        Map<String, AttributeValue> session = new HashMap<>(sessionKey(s.sessionId()));
-        session.put("status", s(SessionStatus.REQUESTED.name()));
-        session.put("target_table", s(s.targetTable()));
-        session.put("requested_at", s(s.requestedAt().toString()));
-        s.restorePoint().ifPresent(p -> session.put("restore_point", s(p.toString())));
-        session.put("capture_floor", s(s.captureFloor().toString()));
-        if (s.eventId() != null) {
-            session.put("event_id", s(s.eventId()));
-        }
-        session.put("created_at", s(now.toString()));
-        session.put("updated_at", s(now.toString()));
+        Map<String, Object> values = new LinkedHashMap<>();
+        values.put(SessionRecord.STATUS, SessionStatus.REQUESTED.name());
+        values.put(SessionRecord.TARGET_TABLE, s.targetTable());
+        values.put(SessionRecord.REQUESTED_AT, s.requestedAt());
+        s.restorePoint().ifPresent(p -> values.put(SessionRecord.RESTORE_POINT, p));
+        values.put(SessionRecord.CAPTURE_FLOOR, s.captureFloor());
+        Map<String, AttributeValue> session = newItem(s, values, now);
         try {
             dynamo.transactWriteItems(r -> r.transactItems(
                     TransactWriteItem.builder().put(Put.builder().tableName(table).item(lock)
@@ -94,42 +84,52 @@ public class SessionStore {
         }
     }
 
-    /** The refused session's own record, so the refusal leaves a trace; the lock stays the other's. */
+    @Override
     public void recordRefused(NewSession s, String reason, Instant now) {
-        Map<String, AttributeValue> item = new HashMap<>(sessionKey(s.sessionId()));
-        item.put("status", s(SessionStatus.FAILED.name()));
-        item.put("reason", s(reason));
-        item.put("target_table", s(s.targetTable()));
-        item.put("requested_at", s(s.requestedAt().toString()));
-        if (s.eventId() != null) {
-            item.put("event_id", s(s.eventId()));
-        }
-        item.put("created_at", s(now.toString()));
-        item.put("updated_at", s(now.toString()));
+        Map<String, Object> values = new LinkedHashMap<>();
+        values.put(SessionRecord.STATUS, SessionStatus.FAILED.name());
+        values.put(SessionRecord.REASON, reason);
+        values.put(SessionRecord.TARGET_TABLE, s.targetTable());
+        values.put(SessionRecord.REQUESTED_AT, s.requestedAt());
+        Map<String, AttributeValue> item = newItem(s, values, now);
         dynamo.putItem(r -> r.tableName(table).item(item));
     }
 
+    private Map<String, AttributeValue> newItem(NewSession s, Map<String, Object> values, Instant now) {
+        Map<String, AttributeValue> item = new LinkedHashMap<>(sessionKey(s.sessionId()));
+        Map<String, Object> all = new LinkedHashMap<>(values);
+        if (s.eventId() != null) {
+            all.put(SessionRecord.EVENT_ID, s.eventId());
+        }
+        all.put(SessionRecord.CREATED_AT, now);
+        all.put(SessionRecord.UPDATED_AT, now);
+        item.putAll(DynamoJson.fromPlainItem(all));
+        return item;
+    }
+
+    @Override
     public Optional<String> activeSessionId() {
         Map<String, AttributeValue> item = dynamo.getItem(r -> r.tableName(table).key(lockKey()).consistentRead(true)).item();
-        return Optional.ofNullable(item).map(i -> i.get("session_id")).map(AttributeValue::s);
+        return Optional.ofNullable(item).map(i -> i.get(LOCK_SESSION_ID)).map(AttributeValue::s);
     }
 
-    /** The session record, consistently read; empty if there is none. */
-    public Optional<Map<String, AttributeValue>> session(String sessionId) {
+    @Override
+    public Optional<SessionRecord> session(String sessionId) {
         Map<String, AttributeValue> item = dynamo.getItem(r -> r.tableName(table).key(sessionKey(sessionId))
                 .consistentRead(true)).item();
-        return item == null || item.isEmpty() ? Optional.empty() : Optional.of(item);
+        return item == null || item.isEmpty() ? Optional.empty()
+                : Optional.of(SessionRecord.fromValues(DynamoJson.toPlainItem(item)));
     }
 
-    /** Sets the given attributes (strings, maps, numbers) and {@code updated_at}; counters stay untouched. */
-    public void update(String sessionId, Map<String, AttributeValue> values, Instant now) {
+    @Override
+    public void update(String sessionId, Map<String, Object> values, Instant now) {
         Map<String, String> names = new LinkedHashMap<>();
         Map<String, AttributeValue> vals = new LinkedHashMap<>();
         StringJoiner set = new StringJoiner(", ", "SET ", "");
-        Map<String, AttributeValue> all = new LinkedHashMap<>(values);
-        all.put("updated_at", s(now.toString()));
+        Map<String, Object> all = new LinkedHashMap<>(values);
+        all.put(SessionRecord.UPDATED_AT, now);
         int i = 0;
-        for (Map.Entry<String, AttributeValue> e : all.entrySet()) {
+        for (Map.Entry<String, AttributeValue> e : DynamoJson.fromPlainItem(all).entrySet()) {
             names.put("#a" + i, e.getKey());
             vals.put(":v" + i, e.getValue());
             set.add("#a" + i + " = :v" + i);
@@ -139,17 +139,28 @@ public class SessionStore {
                 .expressionAttributeNames(names).expressionAttributeValues(vals));
     }
 
-    public void updateStatus(String sessionId, SessionStatus status, Map<String, AttributeValue> values, Instant now) {
-        Map<String, AttributeValue> all = new LinkedHashMap<>(values);
-        all.put("status", s(status.name()));
-        update(sessionId, all, now);
+    @Override
+    public boolean markCutOver(String sessionId, Instant at, String proof) {
+        try {
+            dynamo.updateItem(r -> r.tableName(table).key(sessionKey(sessionId))
+                    .conditionExpression("#status = :caught")
+                    .updateExpression("SET #status = :status, #at = :at, #proof = :proof, #updated = :at REMOVE #token")
+                    .expressionAttributeNames(Map.of("#status", SessionRecord.STATUS, "#at", SessionRecord.CUT_OVER_AT,
+                            "#proof", SessionRecord.CUTOVER_PROOF, "#updated", SessionRecord.UPDATED_AT,
+                            "#token", SessionRecord.TASK_TOKEN))
+                    .expressionAttributeValues(Map.of(":caught", s(SessionStatus.CAUGHT_UP.name()),
+                            ":status", s(SessionStatus.CUT_OVER.name()), ":at", s(Timestamps.format(at)), ":proof", s(proof))));
+            return true;
+        } catch (ConditionalCheckFailedException notCaughtUp) {
+            return false;
+        }
     }
 
-    /** Releases the lock if (and only if) this session holds it; true if it did. */
+    @Override
     public boolean releaseLock(String sessionId) {
         try {
             dynamo.deleteItem(r -> r.tableName(table).key(lockKey())
-                    .conditionExpression("session_id = :id")
+                    .conditionExpression(LOCK_SESSION_ID + " = :id")
                     .expressionAttributeValues(Map.of(":id", s(sessionId))));
             return true;
         } catch (ConditionalCheckFailedException notOurs) {
@@ -157,10 +168,7 @@ public class SessionStore {
         }
     }
 
-    /**
-     * Where the capture mapping stopped for earlier sessions: the newest {@code capture_newest_at}
-     * of any other session of this table.
-     */
+    @Override
     public Optional<Instant> previousCaptureEnd(String sessionId) {
         Optional<Instant> newest = Optional.empty();
         Map<String, AttributeValue> start = null;
@@ -168,16 +176,16 @@ public class SessionStore {
             QueryRequest.Builder q = QueryRequest.builder().tableName(table).consistentRead(true)
                     .keyConditionExpression("pk = :pk AND begins_with(sk, :prefix)")
                     .expressionAttributeValues(Map.of(":pk", s(tablePk(sourceTable)), ":prefix", s(ControlTableKeys.SESSION_PREFIX)))
-                    .projectionExpression("sk, capture_newest_at");
+                    .projectionExpression(SK + ", " + SessionRecord.CAPTURE_NEWEST_AT);
             if (start != null) {
                 q.exclusiveStartKey(start);
             }
             var page = dynamo.query(q.build());
             for (Map<String, AttributeValue> item : page.items()) {
-                if (item.get("sk").s().equals(sessionSk(sessionId)) || !item.containsKey("capture_newest_at")) {
+                if (item.get(SK).s().equals(sessionSk(sessionId)) || !item.containsKey(SessionRecord.CAPTURE_NEWEST_AT)) {
                     continue;
                 }
-                Instant at = Instant.parse(item.get("capture_newest_at").s());
+                Instant at = Timestamps.parse(SessionRecord.CAPTURE_NEWEST_AT, item.get(SessionRecord.CAPTURE_NEWEST_AT).s());
                 if (newest.isEmpty() || at.isAfter(newest.get())) {
                     newest = Optional.of(at);
                 }
@@ -187,15 +195,7 @@ public class SessionStore {
         return newest;
     }
 
-    public static Optional<Instant> instant(Map<String, AttributeValue> item, String name) {
-        return Optional.ofNullable(item.get(name)).map(AttributeValue::s).map(Instant::parse);
-    }
-
-    public static Optional<String> string(Map<String, AttributeValue> item, String name) {
-        return Optional.ofNullable(item.get(name)).map(AttributeValue::s);
-    }
-
-    public static AttributeValue s(String value) {
+    private static AttributeValue s(String value) {
         return AttributeValue.fromS(value);
     }
 }

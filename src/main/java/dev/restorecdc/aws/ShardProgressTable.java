@@ -10,7 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 
-import static dev.restorecdc.aws.ControlTableKeys.shardProgressPk;
+import static dev.restorecdc.session.ControlTableKeys.shardProgressPk;
 
 /** Reads a session's per-shard capture progress ({@code SESSION#<id>#SHARDS}), strongly consistent. */
 public final class ShardProgressTable {

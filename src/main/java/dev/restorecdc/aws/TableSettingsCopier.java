@@ -1,6 +1,9 @@
 package dev.restorecdc.aws;
 
 import dev.restorecdc.session.CopySettings;
+import dev.restorecdc.session.SettingsCopier;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import software.amazon.awssdk.services.applicationautoscaling.ApplicationAutoScalingClient;
 import software.amazon.awssdk.services.applicationautoscaling.model.ScalableTarget;
 import software.amazon.awssdk.services.applicationautoscaling.model.ScalingPolicy;
@@ -35,7 +38,8 @@ import java.util.stream.Collectors;
  * has is left alone, so a retried step changes nothing twice. The result ({@code settings_applied})
  * says per setting what happened.
  */
-public class TableSettingsCopier {
+@ApplicationScoped
+public class TableSettingsCopier implements SettingsCopier {
 
     public static final String COPIED = "copied";
     public static final String ALREADY_SET = "already set";
@@ -43,17 +47,25 @@ public class TableSettingsCopier {
     public static final String SWITCHED_OFF = "not copied (copy_settings off)";
 
     private static final Duration ACTIVE_WAIT = Duration.ofSeconds(90);
+    private static final Duration POLL_INTERVAL = Duration.ofSeconds(2);
 
     private final DynamoDbClient dynamo;
     private final ApplicationAutoScalingClient autoscaling;
     private final Duration pollInterval;
 
+    @Inject
+    public TableSettingsCopier(DynamoDbClient dynamo, ApplicationAutoScalingClient autoscaling) {
+        this(dynamo, autoscaling, POLL_INTERVAL);
+    }
+
+    /** @param pollInterval how often to look whether the target is ACTIVE again after an UpdateTable (at most 90 s) */
     public TableSettingsCopier(DynamoDbClient dynamo, ApplicationAutoScalingClient autoscaling, Duration pollInterval) {
         this.dynamo = dynamo;
         this.autoscaling = autoscaling;
         this.pollInterval = pollInterval;
     }
 
+    @Override
     public Map<String, String> copy(String source, String target, CopySettings settings) {
         Map<String, String> applied = new LinkedHashMap<>();
         TableDescription src = describe(source);

@@ -1,13 +1,16 @@
 package dev.restorecdc.aws;
 
+import dev.restorecdc.session.SessionRecords;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Singleton;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.services.applicationautoscaling.ApplicationAutoScalingClient;
 import software.amazon.awssdk.services.lambda.LambdaClient;
 
 /**
- * The workflow function's clients that have no Quarkus extension. Like the extension-made ones, they
+ * The workflow function's clients that have no Quarkus extension, the session store and the clock. Like the extension-made ones, they
  * take region, credentials and endpoint ({@code AWS_ENDPOINT_URL}) from the standard AWS settings.
  */
 @ApplicationScoped
@@ -23,5 +26,25 @@ public class WorkflowClients {
     @ApplicationScoped
     ApplicationAutoScalingClient autoscaling() {
         return ApplicationAutoScalingClient.builder().httpClientBuilder(UrlConnectionHttpClient.builder()).build();
+    }
+
+    /** The session steps' {@link SessionRecords}, one control table and source table per step's config. */
+    @Produces
+    @Singleton
+    SessionRecords.Opener sessionRecords(DynamoDbClient dynamo) {
+        return (controlTable, sourceTable) -> new SessionStore(dynamo, controlTable, sourceTable);
+    }
+
+    /** The caught-up check's view of the source's stream shards and capture's per-shard progress. */
+    @Produces
+    @Singleton
+    dev.restorecdc.session.ShardView shardView(DynamoDbClient dynamo) {
+        return new DynamoShardView(dynamo, DynamoStreamShards.like(dynamo));
+    }
+
+    @Produces
+    @Singleton
+    java.time.Clock clock() {
+        return java.time.Clock.systemUTC();
     }
 }

@@ -12,7 +12,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Stream batch in, FIFO messages out: drops what lies before the capture floor, queues the rest in
@@ -24,9 +23,8 @@ public final class CaptureService {
     /** One JSON object per invocation, on its own log category so it is printed as a bare JSON line. */
     private static final Logger SUMMARY = Logger.getLogger(InvocationSummary.CATEGORY);
 
-    /** First wait before an entry SQS refused for now is sent again; doubles per attempt, with jitter. */
-    static final Duration RETRY_BASE = Duration.ofMillis(25);
-    static final Duration RETRY_MAX = Duration.ofSeconds(1);
+    /** Transient SendMessageBatch entry failures: first retry within 25 ms, none waits over 1 s. */
+    static final Backoff RETRY = new Backoff(Duration.ofMillis(25), Duration.ofSeconds(1));
 
     private final ChangeCodec codec;
     private final ChangeQueue queue;
@@ -107,13 +105,11 @@ public final class CaptureService {
         for (List<QueuedChange> batch = scheduler.nextBatch(); !batch.isEmpty(); batch = scheduler.nextBatch()) {
             int retry = batch.stream().mapToInt(change -> attempts.getOrDefault(change, 0)).max().orElse(0);
             if (retry > 0) {
-                Duration wait = backoff(retry);
-                if (!deadline.hasRoomFor(wait)) {
+                if (!RETRY.awaitRetry(retry, deadline)) {
                     LOG.warnf("capture: deadline near, %d changes still refused for now are left to the mapping's retry",
                             (int) batch.stream().filter(attempts::containsKey).count());
                     break;
                 }
-                sleep(wait);
                 resent += (int) batch.stream().filter(attempts::containsKey).count();
             }
             Map<QueuedChange, Refusal> refused = queue.send(batch);
@@ -201,19 +197,5 @@ public final class CaptureService {
                 + "dead-letter queue (restore-cdc repair rewrites the key from the source): %s", change.deduplicationId(),
                 change.key(), change.sequenceNumber(), change.createdAt(), reason);
         return true;
-    }
-
-    /** Equal jitter: a random wait between half and all of min(max, base × 2^(attempt-1)). */
-    static Duration backoff(int attempt) {
-        long ceiling = Math.min(RETRY_MAX.toMillis(), RETRY_BASE.toMillis() << Math.min(attempt - 1, 16));
-        return Duration.ofMillis(ThreadLocalRandom.current().nextLong(ceiling / 2, ceiling + 1));
-    }
-
-    private static void sleep(Duration wait) {
-        try {
-            Thread.sleep(wait.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 }

@@ -3,7 +3,6 @@ package dev.restorecdc.cdc;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -93,8 +92,7 @@ public record ItemKey(ObjectNode attributes, String canonical) {
 
     private static String normaliseNumber(String name, String number) {
         try {
-            BigDecimal parsed = new BigDecimal(number);
-            return parsed.signum() == 0 ? "0" : parsed.stripTrailingZeros().toPlainString();
+            return DynamoNumbers.canonical(number);
         } catch (NumberFormatException e) {
             throw new MalformedChangeException("keys." + name, number, "not a number");
         }

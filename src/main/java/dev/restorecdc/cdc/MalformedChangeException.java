@@ -7,10 +7,6 @@ public class MalformedChangeException extends RuntimeException {
         super("invalid change: field '" + field + "' = " + abbreviate(value) + ": " + problem);
     }
 
-    public MalformedChangeException(String message, Throwable cause) {
-        super(message, cause);
-    }
-
     private static String abbreviate(Object value) {
         String text = String.valueOf(value);
         return text.length() > 120 ? text.substring(0, 120) + "…" : text;

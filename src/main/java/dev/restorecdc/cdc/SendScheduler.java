@@ -23,7 +23,6 @@ public final class SendScheduler {
     private final List<QueuedChange> pending;
     private final int maxEntries;
     private final int maxBytes;
-    private final Set<String> blockedGroups = new HashSet<>();
     private final List<QueuedChange> notQueued = new ArrayList<>();
     private int queued;
     private int deadLettered;
@@ -84,7 +83,6 @@ public final class SendScheduler {
 
     /** The queue refused this entry: it and every later entry of its item stay unsent. */
     public void refused(QueuedChange change) {
-        blockedGroups.add(change.groupId());
         pending.removeIf(other -> {
             if (other.groupId().equals(change.groupId())) {
                 notQueued.add(other);
@@ -104,9 +102,5 @@ public final class SendScheduler {
         all.addAll(pending);
         all.sort((a, b) -> Integer.compare(a.position(), b.position()));
         return all;
-    }
-
-    public boolean isBlocked(String groupId) {
-        return blockedGroups.contains(groupId);
     }
 }

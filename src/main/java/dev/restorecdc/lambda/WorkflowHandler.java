@@ -2,7 +2,7 @@ package dev.restorecdc.lambda;
 
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
-import dev.restorecdc.session.WorkflowService;
+import dev.restorecdc.session.SessionSteps;
 import jakarta.inject.Inject;
 import jakarta.inject.Named;
 
@@ -10,13 +10,13 @@ import java.util.Map;
 
 /** The restore session's steps that need code; the state machine names the step in {@code action}. */
 @Named("workflow")
-public class WorkflowHandler implements RequestHandler<Map<String, Object>, Map<String, Object>> {
+public class WorkflowHandler implements RequestHandler<Map<String, Object>, Object> {
 
     @Inject
-    WorkflowService workflow;
+    SessionSteps steps;
 
     @Override
-    public Map<String, Object> handleRequest(Map<String, Object> input, Context context) {
-        return workflow.run(input);
+    public Object handleRequest(Map<String, Object> input, Context context) {
+        return steps.run(input);
     }
 }

@@ -1,10 +1,6 @@
 package dev.restorecdc.session;
 
-import dev.restorecdc.aws.DynamoStreamShards;
-import dev.restorecdc.aws.QueueBacklogReader;
-import dev.restorecdc.aws.ShardProgressTable;
 import dev.restorecdc.cdc.ShardProgress;
-import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -38,13 +34,10 @@ public final class CaughtUpShards {
     }
 
     /** Reads the shards, the session's progress and the DLQ. */
-    public static Findings check(DynamoDbClient dynamo, SessionConfig config, String sessionId, Instant captureFloor,
-            Instant now, QueueBacklogReader queues) {
-        try (var streams = DynamoStreamShards.like(dynamo)) {
-            StreamShards stream = new DynamoStreamShards(streams, DynamoStreamShards.streamArn(dynamo, config.sourceTableName()));
-            return evaluate(stream, ShardProgressTable.read(dynamo, config.controlTableName(), sessionId), captureFloor, now,
-                    config.caughtUpLag(), queues.backlog(config.dlqUrl()).total());
-        }
+    public static Findings check(ShardView shards, QueueBacklog queues, SessionConfig config, String sessionId,
+            Instant captureFloor, Instant now) {
+        return evaluate(shards.stream(config.sourceTableName()), shards.progress(config.controlTableName(), sessionId),
+                captureFloor, now, config.caughtUpLag(), queues.backlog(config.dlqUrl()).total());
     }
 
     public static Findings evaluate(StreamShards stream, Map<String, ShardProgress> progress, Instant captureFloor, Instant now,

@@ -16,8 +16,4 @@ public record CopySettings(
     public static CopySettings all() {
         return new CopySettings(true, true, true, true, true, true, true);
     }
-
-    public static CopySettings none() {
-        return new CopySettings(false, false, false, false, false, false, false);
-    }
 }

@@ -1,7 +1,6 @@
 package dev.restorecdc.session;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -45,22 +44,32 @@ public record CutoverSettings(int quietReads, Duration quiet, Duration queueSett
                 seconds(config, "cutover_poll_seconds"));
     }
 
-    public static CutoverSettings from(Map<String, AttributeValue> stored) {
-        return new CutoverSettings(Integer.parseInt(stored.get("cutover_quiet_reads").n()),
-                Duration.ofSeconds(Long.parseLong(stored.get("cutover_quiet_seconds").n())),
-                Duration.ofSeconds(Long.parseLong(stored.get("cutover_queue_settle_seconds").n())),
-                Duration.ofSeconds(Long.parseLong(stored.get("cutover_queue_reading_interval_seconds").n())),
-                Duration.ofSeconds(Long.parseLong(stored.get("cutover_poll_seconds").n())));
+    /** From the session record's {@code cutover_settings} (plain values: numbers). */
+    public static CutoverSettings from(Map<String, ?> stored) {
+        return new CutoverSettings(number(stored, "cutover_quiet_reads"),
+                Duration.ofSeconds(number(stored, "cutover_quiet_seconds")),
+                Duration.ofSeconds(number(stored, "cutover_queue_settle_seconds")),
+                Duration.ofSeconds(number(stored, "cutover_queue_reading_interval_seconds")),
+                Duration.ofSeconds(number(stored, "cutover_poll_seconds")));
     }
 
-    public AttributeValue toAttribute() {
-        Map<String, AttributeValue> m = new LinkedHashMap<>();
-        m.put("cutover_quiet_reads", AttributeValue.fromN(Integer.toString(quietReads)));
-        m.put("cutover_quiet_seconds", AttributeValue.fromN(Long.toString(quiet.toSeconds())));
-        m.put("cutover_queue_settle_seconds", AttributeValue.fromN(Long.toString(queueSettle.toSeconds())));
-        m.put("cutover_queue_reading_interval_seconds", AttributeValue.fromN(Long.toString(queueReadingInterval.toSeconds())));
-        m.put("cutover_poll_seconds", AttributeValue.fromN(Long.toString(poll.toSeconds())));
-        return AttributeValue.fromM(m);
+    /** As stored in the session record. */
+    public Map<String, Object> toValues() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("cutover_quiet_reads", (long) quietReads);
+        m.put("cutover_quiet_seconds", quiet.toSeconds());
+        m.put("cutover_queue_settle_seconds", queueSettle.toSeconds());
+        m.put("cutover_queue_reading_interval_seconds", queueReadingInterval.toSeconds());
+        m.put("cutover_poll_seconds", poll.toSeconds());
+        return m;
+    }
+
+    private static int number(Map<String, ?> stored, String key) {
+        Object value = stored.get(key);
+        if (!(value instanceof Number n)) {
+            throw new IllegalArgumentException("cutover_settings." + key + " must be a number, got " + value);
+        }
+        return n.intValue();
     }
 
     private static int whole(JsonNode config, String key) {

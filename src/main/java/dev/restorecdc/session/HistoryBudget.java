@@ -34,11 +34,6 @@ public final class HistoryBudget {
         return caughtUpChecks;
     }
 
-    /** How many drain checks one session may run. */
-    public int drainChecks() {
-        return DRAIN_CHECKS;
-    }
-
     private static long ceilDiv(long a, long b) {
         return (a + b - 1) / b;
     }

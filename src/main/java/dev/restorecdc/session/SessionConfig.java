@@ -1,5 +1,6 @@
 package dev.restorecdc.session;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import java.time.Duration;
@@ -28,9 +29,11 @@ public record SessionConfig(
         int caughtUpBacklog,
         Duration caughtUpLag,
         Duration maxSession,
-        Duration drainPoll) {
+        Duration drainPoll,
+        CutoverSettings cutover) {
 
     /** @throws IllegalArgumentException naming the missing or bad key and its value */
+    @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
     public static SessionConfig from(JsonNode config) {
         if (config == null || !config.isObject()) {
             throw new IllegalArgumentException("config must be an object, got " + config);
@@ -66,7 +69,8 @@ public record SessionConfig(
                 (int) nonNegative(config, "caught_up_backlog"),
                 Duration.ofSeconds(positive(config, "caught_up_lag_seconds")),
                 Duration.ofSeconds(positive(config, "max_session_seconds")),
-                Duration.ofSeconds(positive(config, "drain_poll_seconds")));
+                Duration.ofSeconds(positive(config, "drain_poll_seconds")),
+                CutoverSettings.from(config));
     }
 
     private static String text(JsonNode config, String key) {

@@ -279,8 +279,8 @@ class ReplayHandlerTest {
     /** The session's key log, from every partition it is spread over. */
     private static List<Map<String, AttributeValue>> keyLog() {
         List<Map<String, AttributeValue>> entries = new java.util.ArrayList<>();
-        for (int n = 0; n < dev.restorecdc.aws.ControlTableKeys.KEY_LOG_PARTITIONS; n++) {
-            String pk = dev.restorecdc.aws.ControlTableKeys.keyLogPartition(SESSION, n);
+        for (int n = 0; n < dev.restorecdc.session.ControlTableKeys.KEY_LOG_PARTITIONS; n++) {
+            String pk = dev.restorecdc.session.ControlTableKeys.keyLogPartition(SESSION, n);
             entries.addAll(ChangePathResource.dynamo().query(b -> b.tableName(CONTROL_TABLE).consistentRead(true)
                     .keyConditionExpression("pk = :pk").expressionAttributeValues(Map.of(":pk", AttributeValue.fromS(pk)))).items());
         }

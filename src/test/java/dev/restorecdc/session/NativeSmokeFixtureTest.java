@@ -8,7 +8,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -25,9 +25,9 @@ class NativeSmokeFixtureTest {
     @Test
     void theWorkflowHandlerRefusesTheFixturesActionBeforeAnyAwsCall() throws IOException {
         Map<String, Object> event = new ObjectMapper().readValue(Files.readString(FIXTURE), new TypeReference<>() { });
-        WorkflowService service = new WorkflowService(null, null, null, null, Clock.systemUTC(), Duration.ofSeconds(1));
+        SessionSteps steps = new SessionSteps(new ObjectMapper(), List.of(new RegisterStep(null, null, Clock.systemUTC())));
 
-        assertThatThrownBy(() -> service.run(event))
+        assertThatThrownBy(() -> steps.run(event))
                 .isExactlyInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("action must be one of");
     }

@@ -3,6 +3,7 @@ package dev.restorecdc.session;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.restorecdc.aws.SessionStore;
+import dev.restorecdc.testing.Await;
 import dev.restorecdc.local.Emulator;
 import dev.restorecdc.local.TerraformTemplate;
 import org.junit.jupiter.api.AfterEach;
@@ -32,7 +33,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The real state machine, rendered as Terraform renders it, on the project's emulator launcher,
- * from a CloudTrail-shaped event to the end. Its workflow tasks run {@link WorkflowService} in this
+ * from a CloudTrail-shaped event to the end. Its workflow tasks run {@link SessionSteps} in this
  * JVM (see {@link WorkflowInvoker}); capture and replay do not run (that is the local Lambda
  * service's part), so the queue stays empty and capture never reports a lag.
  */
@@ -52,7 +53,7 @@ class RestoreSessionOnEmulatorTest {
         invoker = new WorkflowInvoker();
         emulator = Emulator.start(Map.of("RCDC_LAMBDA_INVOKE_URL", invoker.url()));
         world = new SessionWorld(emulator);
-        invoker.serve(world.service());
+        invoker.serve(world.steps());
         sfn = emulator.configure(SfnClient.builder()).build();
         store = new SessionStore(world.dynamo, SessionWorld.CONTROL, SessionWorld.SOURCE);
         // Seconds instead of minutes; capture never runs here, so one second of grace is its lag.
@@ -96,7 +97,7 @@ class RestoreSessionOnEmulatorTest {
         String execution = start("copy", event);
         String token = awaitTaskToken("copy");
 
-        Map<String, AttributeValue> waiting = store.session("copy").orElseThrow();
+        Map<String, AttributeValue> waiting = world.sessionItem("copy");
         assertThat(waiting.get("status").s()).isEqualTo("CAUGHT_UP");
         assertThat(waiting.get("replay_from_rule").s()).isEqualTo("auto:restore_point");
         assertThat(waiting.get("settings_applied").m()).containsKeys("stream", "ttl", "pitr", "tags",
@@ -115,7 +116,7 @@ class RestoreSessionOnEmulatorTest {
                 "MarkReplaying", "CheckCaughtUp", "IsCaughtUp", "WaitCaughtUp", "CheckCaughtUp", "NotifyReady",
                 "PublishReadyEvent", "AwaitFinish", "MarkFinishing", "DisableCapture", "CheckDrained", "IsDrained",
                 "DisableReplay", "Finish", "NotifyFinished", "PublishFinishedEvent", "Finished");
-        Map<String, AttributeValue> finished = store.session("copy").orElseThrow();
+        Map<String, AttributeValue> finished = world.sessionItem("copy");
         assertThat(finished.get("status").s()).isEqualTo("FINISHED");
         assertThat(finished.get("reason").s()).isEqualTo("finished by operator");
         assertThat(store.activeSessionId()).isEmpty();
@@ -145,7 +146,7 @@ class RestoreSessionOnEmulatorTest {
         assertThat(run.error()).isEqualTo("SessionExpired");
         assertThat(run.states()).containsSubsequence("AwaitFinish", "FinishedByMaxDuration", "MarkFinishing", "DisableCapture",
                 "DisableReplay", "Finish", "NotifyFinished", "PublishFinishedEvent", "FinishedOrExpired", "Expired");
-        Map<String, AttributeValue> finished = store.session("undo").orElseThrow();
+        Map<String, AttributeValue> finished = world.sessionItem("undo");
         assertThat(finished.get("status").s()).isEqualTo("EXPIRED");
         assertThat(finished.get("reason").s()).startsWith("expired: max_session_seconds (2 s)");
         assertThat(sessionEventTypes()).contains("Restore session expired");
@@ -171,7 +172,7 @@ class RestoreSessionOnEmulatorTest {
         assertThat(refused.error()).isEqualTo("SessionRefused");
         assertThat(refused.states()).containsExactly("Configuration", "Register", "Registered", "NotifyRefused",
                 "PublishRefusedEvent", "Refused");
-        assertThat(store.session("second").orElseThrow().get("reason").s()).contains("another restore session (first)");
+        assertThat(world.sessionItem("second").get("reason").s()).contains("another restore session (first)");
         assertThat(store.activeSessionId()).contains("first");
         assertThat(mapping(world.captureMappingUuid)).isEqualTo("Enabled");
         assertThat(mapping(world.replayMappingUuid)).isEqualTo("Enabled");
@@ -192,7 +193,7 @@ class RestoreSessionOnEmulatorTest {
         assertThat(run.error()).isEqualTo("SessionRefused");
         assertThat(run.states()).containsSubsequence("Register", "Registered", "NotifyRefused", "PublishRefusedEvent", "Refused");
         assertThat(run.states()).doesNotContain("EnableCapture", "DescribeTarget", "SettleReplayFrom");
-        Map<String, AttributeValue> refused = store.session("outside").orElseThrow();
+        Map<String, AttributeValue> refused = world.sessionItem("outside");
         assertThat(refused.get("status").s()).isEqualTo("FAILED");
         assertThat(refused.get("reason").s()).contains("orders-restored-latest is outside target_table_pattern 'orders-copy-*'");
         assertThat(store.activeSessionId()).isEmpty();
@@ -210,7 +211,7 @@ class RestoreSessionOnEmulatorTest {
 
         assertThat(run.status()).isEqualTo(ExecutionStatus.FAILED);
         assertThat(run.states()).containsSubsequence("EnableCapture", "DescribeTarget", "RestoreGone", "FailDisableCapture", "MarkFailed");
-        assertThat(store.session("gone").orElseThrow().get("reason").s())
+        assertThat(world.sessionItem("gone").get("reason").s())
                 .isEqualTo("RestoreFailed: restored table orders-restored-latest does not exist: the restore failed or the table was deleted");
         assertThat(store.activeSessionId()).isEmpty();
         assertThat(mapping(world.captureMappingUuid)).isEqualTo("Disabled");
@@ -229,24 +230,13 @@ class RestoreSessionOnEmulatorTest {
     }
 
     private String awaitTaskToken(String sessionId) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
-        while (System.nanoTime() < deadline) {
-            Optional<String> token = store.session(sessionId).flatMap(item -> SessionStore.string(item, "task_token"));
-            if (token.isPresent()) {
-                return token.get();
-            }
-            sleep(250);
-        }
-        throw new AssertionError("no task_token for session " + sessionId + " within 90 s: " + store.session(sessionId));
+        return Await.present("the task_token of session " + sessionId, Duration.ofSeconds(90),
+                () -> store.session(sessionId).flatMap(SessionRecord::taskToken));
     }
 
     private Run await(String execution) {
-        DescribeExecutionResponse described;
-        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
-        do {
-            sleep(250);
-            described = sfn.describeExecution(r -> r.executionArn(execution));
-        } while (described.status() == ExecutionStatus.RUNNING && System.nanoTime() < deadline);
+        DescribeExecutionResponse described = Await.until("execution " + execution + " to end", Duration.ofSeconds(120),
+                () -> sfn.describeExecution(r -> r.executionArn(execution)), d -> d.status() != ExecutionStatus.RUNNING);
         List<HistoryEvent> history = sfn.getExecutionHistory(r -> r.executionArn(execution).maxResults(1000)).events();
         List<String> states = new ArrayList<>();
         history.stream().filter(e -> e.stateEnteredEventDetails() != null).forEach(e -> states.add(e.stateEnteredEventDetails().name()));
@@ -290,14 +280,6 @@ class RestoreSessionOnEmulatorTest {
             return SessionWorld.JSON.readTree(text);
         } catch (IOException e) {
             throw new IllegalStateException(text, e);
-        }
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
     }
 }

@@ -4,6 +4,11 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.restorecdc.aws.EventSourceMappingReader;
+import dev.restorecdc.aws.QueueBacklogReader;
+import dev.restorecdc.aws.RestoredTableReader;
+import dev.restorecdc.aws.SessionStore;
+import dev.restorecdc.aws.TableSettingsCopier;
 import dev.restorecdc.local.Emulator;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.applicationautoscaling.ApplicationAutoScalingClient;
@@ -169,8 +174,32 @@ public final class SessionWorld {
         dynamo.waiter().waitUntilTableExists(r -> r.tableName(target), o -> o.waitTimeout(java.time.Duration.ofSeconds(60)).backoffStrategy(software.amazon.awssdk.core.retry.backoff.FixedDelayBackoffStrategy.create(java.time.Duration.ofMillis(200))));
     }
 
-    WorkflowService service() {
-        return new WorkflowService(dynamo, sqs, lambda, autoscaling, java.time.Clock.systemUTC(), java.time.Duration.ofMillis(100));
+    /** The session steps as the workflow function wires them, on this world's clients (the settings copy polls every 100 ms). */
+    SessionSteps steps() {
+        java.time.Clock clock = java.time.Clock.systemUTC();
+        SessionRecords.Opener records = (controlTable, sourceTable) -> new SessionStore(dynamo, controlTable, sourceTable);
+        RestoredTableReader restored = new RestoredTableReader(dynamo);
+        QueueBacklogReader queue = new QueueBacklogReader(sqs);
+        EventSourceMappingReader mappings = new EventSourceMappingReader(lambda);
+        return new SessionSteps(JSON, java.util.List.of(
+                new RegisterStep(records, restored, clock),
+                new SettleReplayFromStep(records, restored, clock),
+                new CopySettingsStep(records, new TableSettingsCopier(dynamo, autoscaling, java.time.Duration.ofMillis(100)), clock),
+                new CaughtUpStep(records, queue, mappings, new dev.restorecdc.aws.DynamoShardView(dynamo,
+                        dev.restorecdc.aws.DynamoStreamShards.like(dynamo)), clock),
+                new AwaitFinishStep(records, clock),
+                new CutoverStep(records, clock),
+                new DrainedStep(queue, mappings),
+                new FinishStep(records, clock),
+                new FailStep(records, clock)));
+    }
+
+    /** The control table's item of a session as stored (attribute values), or an empty map. */
+    public Map<String, software.amazon.awssdk.services.dynamodb.model.AttributeValue> sessionItem(String sessionId) {
+        return dynamo.getItem(r -> r.tableName(CONTROL).consistentRead(true).key(Map.of(
+                "pk", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS(ControlTableKeys.tablePk(SOURCE)),
+                "sk", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS(ControlTableKeys.sessionSk(sessionId)))))
+                .item();
     }
 
     Map<String, Object> input(String action, String sessionId, Map<String, Object> extra) {

@@ -2,7 +2,7 @@ package dev.restorecdc.session;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.restorecdc.aws.SessionStore;
+import dev.restorecdc.testing.Await;
 import dev.restorecdc.local.Emulator;
 import dev.restorecdc.local.TerraformTemplate;
 import org.junit.jupiter.api.AfterEach;
@@ -95,7 +95,6 @@ class StateMachineOnMotoTest {
         ObjectNode event = SessionWorld.restoreEvent("by-name", requested);
         world.restore(event);
         world.lambda.updateEventSourceMapping(r -> r.uuid(world.replayMappingUuid).enabled(true));
-        SessionStore store = new SessionStore(world.dynamo, SessionWorld.CONTROL, SessionWorld.SOURCE);
         ObjectNode input = event.deepCopy();
         ObjectNode session = input.putObject("session");
         session.put("session_id", "s1").put("target_table", "orders-restored-latest")
@@ -111,7 +110,7 @@ class StateMachineOnMotoTest {
         assertThat(run.states()).as("states; failed tasks: %s", run.failures()).startsWith("EnableCapture", "MarkRestoring", "DescribeTarget", "RestoreStatus",
                 "SettleReplayFrom", "FailDisableCapture", "FailDisableReplay", "MarkFailed");
         assertThat(run.status()).isEqualTo(ExecutionStatus.FAILED);
-        assertThat(store.session("s1").orElseThrow()).containsEntry("status", AttributeValue.fromS("RESTORING"));
+        assertThat(world.sessionItem("s1")).containsEntry("status", AttributeValue.fromS("RESTORING"));
         assertThat(mappingState(world.captureMappingUuid)).isEqualTo("Disabled");
         assertThat(mappingState(world.replayMappingUuid)).isEqualTo("Disabled");
         assertThat(json(receiveOne(events)).get("detail-type").asText()).isEqualTo("Restore session failed");
@@ -151,12 +150,8 @@ class StateMachineOnMotoTest {
                 .stateMachineArn();
         String name = "exec-" + System.nanoTime();
         String execution = sfn.startExecution(r -> r.stateMachineArn(machine).name(name).input(input.toString())).executionArn();
-        DescribeExecutionResponse described;
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        do {
-            sleep(200);
-            described = sfn.describeExecution(r -> r.executionArn(execution));
-        } while (described.status() == ExecutionStatus.RUNNING && System.nanoTime() < deadline);
+        DescribeExecutionResponse described = Await.until("execution " + execution + " to end", Duration.ofSeconds(60),
+                () -> sfn.describeExecution(r -> r.executionArn(execution)), d -> d.status() != ExecutionStatus.RUNNING);
         List<HistoryEvent> history = sfn.getExecutionHistory(r -> r.executionArn(execution).maxResults(1000)).events();
         List<String> states = new ArrayList<>();
         history.stream().filter(e -> e.stateEnteredEventDetails() != null)
@@ -190,14 +185,6 @@ class StateMachineOnMotoTest {
             return SessionWorld.JSON.readTree(text);
         } catch (java.io.IOException e) {
             throw new IllegalStateException(text, e);
-        }
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
     }
 }

@@ -14,7 +14,7 @@ import java.util.concurrent.Executors;
 
 /**
  * Answers the launcher's forwarded Lambda Invoke ({@code RCDC_LAMBDA_INVOKE_URL}) for the workflow
- * function by running {@link WorkflowService} in this JVM, with Lambda's answer shapes: the step's
+ * function by running {@link SessionSteps} in this JVM, with Lambda's answer shapes: the step's
  * output, or {@code X-Amz-Function-Error: Unhandled} with {@code errorMessage}/{@code errorType}.
  * Test scope, for running the real state machine before the local Lambda service (which runs the
  * packaged artefact) exists; it replaces no step's logic, only the process the function runs in.
@@ -24,7 +24,7 @@ final class WorkflowInvoker implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final HttpServer server;
-    private volatile WorkflowService workflow;
+    private volatile SessionSteps workflow;
 
     WorkflowInvoker() {
         try {
@@ -53,8 +53,8 @@ final class WorkflowInvoker implements AutoCloseable {
         server.start();
     }
 
-    /** The service to run; set once the emulator (which needs {@link #url()} first) is up. */
-    void serve(WorkflowService workflow) {
+    /** The steps to run; set once the emulator (which needs {@link #url()} first) is up. */
+    void serve(SessionSteps workflow) {
         this.workflow = workflow;
     }
 

@@ -1,10 +1,12 @@
 package dev.restorecdc.cli;
 
+import dev.restorecdc.aws.DynamoJson;
+import dev.restorecdc.session.SessionRecord;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.restorecdc.aws.ControlTableKeys;
+import dev.restorecdc.session.ControlTableKeys;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
@@ -41,7 +43,7 @@ public final class ControlTableReader {
     /** The sessions of one source table, newest first. */
     public List<SessionRecord> sessionsOf(String sourceTable) {
         List<SessionRecord> sessions = new ArrayList<>();
-        query(ControlTableKeys.tablePk(sourceTable), ControlTableKeys.SESSION_PREFIX, item -> sessions.add(SessionRecord.of(item)));
+        query(ControlTableKeys.tablePk(sourceTable), ControlTableKeys.SESSION_PREFIX, item -> sessions.add(record(item)));
         sessions.sort(Comparator.comparing(SessionRecord::sortTime).reversed());
         return sessions;
     }
@@ -51,7 +53,7 @@ public final class ControlTableReader {
         List<SessionRecord> sessions = new ArrayList<>();
         scan("begins_with(pk, :table) AND begins_with(sk, :session)",
                 Map.of(":table", AttributeValue.fromS(ControlTableKeys.TABLE_PREFIX), ":session", AttributeValue.fromS(ControlTableKeys.SESSION_PREFIX)),
-                item -> sessions.add(SessionRecord.of(item)));
+                item -> sessions.add(record(item)));
         sessions.sort(Comparator.comparing(SessionRecord::sortTime).reversed());
         return sessions;
     }
@@ -70,12 +72,12 @@ public final class ControlTableReader {
                 throw new CliFailure("unknown session " + sessionId + " for table " + sourceTable.get() + " in control table "
                         + table + " (restore-cdc status --table " + sourceTable.get() + " lists its sessions)");
             }
-            return SessionRecord.of(item);
+            return record(item);
         }
         List<SessionRecord> found = new ArrayList<>();
         scan("sk = :sk AND begins_with(pk, :table)",
                 Map.of(":sk", AttributeValue.fromS(sk), ":table", AttributeValue.fromS(ControlTableKeys.TABLE_PREFIX)),
-                item -> found.add(SessionRecord.of(item)));
+                item -> found.add(record(item)));
         if (found.isEmpty()) {
             throw new CliFailure("unknown session " + sessionId + " in control table " + table
                     + " (restore-cdc status --control-table " + table + " lists the sessions)");
@@ -87,6 +89,14 @@ public final class ControlTableReader {
         return found.get(0);
     }
 
+    private SessionRecord record(Map<String, AttributeValue> item) {
+        try {
+            return SessionRecord.fromValues(DynamoJson.toPlainItem(item));
+        } catch (IllegalArgumentException e) {
+            throw new CliFailure("control table " + table + ": " + e.getMessage());
+        }
+    }
+
     /** The session id held by the table's ACTIVE lock, if any. */
     public Optional<String> lockHolder(String sourceTable) {
         Map<String, AttributeValue> item = guard(() -> dynamo.getItem(r -> r.tableName(table).consistentRead(true)
@@ -95,7 +105,7 @@ public final class ControlTableReader {
         if (item == null || item.isEmpty()) {
             return Optional.empty();
         }
-        AttributeValue id = item.get("session_id");
+        AttributeValue id = item.get(ControlTableKeys.LOCK_SESSION_ID);
         return Optional.of(id == null || id.s() == null ? "(no session_id)" : id.s());
     }
 

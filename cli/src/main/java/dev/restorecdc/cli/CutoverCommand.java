@@ -6,6 +6,8 @@ import dev.restorecdc.aws.ShardProgressTable;
 import dev.restorecdc.cdc.ChangeCodec;
 import dev.restorecdc.cdc.ShardProgress;
 import dev.restorecdc.session.CutoverSettings;
+import dev.restorecdc.session.SessionRecord;
+import dev.restorecdc.session.SessionStatus;
 import software.amazon.awssdk.services.lambda.model.EventSourceMappingConfiguration;
 import software.amazon.awssdk.services.sfn.model.InvalidTokenException;
 import software.amazon.awssdk.services.sfn.model.TaskDoesNotExistException;
@@ -48,21 +50,20 @@ final class CutoverCommand {
         String sessionId = args.required("session");
         SessionRecord session = control.session(sessionId, args.value("table"));
         Optional<String> table = Optional.of(session.sourceTable());
-        if (session.status().equals("CUT_OVER")) {
-            cli.out.println("session " + sessionId + " is already CUT_OVER at " + session.text("cut_over_at").orElse("?")
+        if (session.status() == SessionStatus.CUT_OVER) {
+            cli.out.println("session " + sessionId + " is already CUT_OVER at " + session.cutOverAt().map(Object::toString).orElse("?")
                     + ": nothing to do (restore-cdc finish ends it)");
             return 0;
         }
-        if (!session.status().equals("CAUGHT_UP")) {
+        if (session.status() != SessionStatus.CAUGHT_UP) {
             throw new CliFailure("session " + sessionId + " is " + session.status() + ", not CAUGHT_UP: the cutover is refused, "
                     + "nothing changed (restore-cdc status --table " + session.sourceTable() + " shows why)", CliFailure.REFUSED);
         }
         String token = session.taskToken().orElseThrow(() -> new CliFailure("session " + sessionId
                 + " is CAUGHT_UP but not waiting for the operator yet (no task token); run cutover again in a moment",
                 CliFailure.REFUSED));
-        Map<String, software.amazon.awssdk.services.dynamodb.model.AttributeValue> stored = session.item().get("cutover_settings") == null
-                ? null : session.item().get("cutover_settings").m();
-        if (stored == null || stored.isEmpty()) {
+        Map<String, Object> stored = session.cutoverSettings();
+        if (stored.isEmpty()) {
             throw new CliFailure("session " + sessionId + " has no cutover_settings (deployed before the cutover existed): "
                     + "deploy again, or use finish", CliFailure.REFUSED);
         }
@@ -74,7 +75,7 @@ final class CutoverCommand {
         refuseNonEmptyDlq(dlq, sessionId);
 
         cli.out.println("cutover of session " + sessionId + ": proving that every change written to " + session.sourceTable()
-                + " reached " + session.target().orElse("the target") + " (writes to the source must have stopped)");
+                + " reached " + session.targetTable().orElse("the target") + " (writes to the source must have stopped)");
         CutoverProof proof = prove(control, session, queueUrl, settings, timeout, "cutover");
         refuseNonEmptyDlq(dlq, sessionId);
         Map<String, ShardProgress> proven = proof.positions();
@@ -92,10 +93,10 @@ final class CutoverCommand {
         Instant signalDeadline = clock.instant().plus(SIGNAL_GRACE);
         while (true) {
             SessionRecord now = control.session(sessionId, table);
-            if (now.status().equals("CUT_OVER") && now.taskToken().isPresent()) {
+            if (now.status() == SessionStatus.CUT_OVER && now.taskToken().isPresent()) {
                 Instant returned = clock.instant();
-                cli.out.println("session " + sessionId + " CUT_OVER at " + now.text("cut_over_at").orElse("?")
-                        + "; replay is off. Switch the application to " + now.target().orElse("the target") + " now.");
+                cli.out.println("session " + sessionId + " CUT_OVER at " + now.cutOverAt().map(Object::toString).orElse("?")
+                        + "; replay is off. Switch the application to " + now.targetTable().orElse("the target") + " now.");
                 proof.newestWrite().ifPresentOrElse(
                         newest -> cli.out.println("pause: " + Duration.between(newest, returned).toMillis() / 1000.0
                                 + " s (newest source write seen at " + newest + ", cutover returned at " + returned + ")"),
@@ -105,7 +106,7 @@ final class CutoverCommand {
             }
             if (now.terminal()) {
                 throw new CliFailure("session " + sessionId + " is " + now.status() + " after the cutover signal"
-                        + now.text("reason").map(r -> " (" + r + ")").orElse(""));
+                        + now.reason().map(r -> " (" + r + ")").orElse(""));
             }
             if (!clock.instant().isBefore(signalDeadline)) {
                 throw new CliFailure("signalled, but session " + sessionId + " is still " + now.status() + " after "
@@ -141,7 +142,7 @@ final class CutoverCommand {
 
     private CutoverProof proof(ControlTableReader control, SessionRecord session, String queueUrl, CutoverSettings settings) {
         var stream = new DynamoStreamShards(cli.aws.streams(), DynamoStreamShards.streamArn(cli.aws.dynamo(), session.sourceTable()));
-        Instant floor = session.instant("capture_floor").orElse(Instant.EPOCH);
+        Instant floor = session.captureFloor().orElse(Instant.EPOCH);
         return new CutoverProof(stream, () -> ShardProgressTable.read(cli.aws.dynamo(), control.tableName(), session.sessionId()),
                 () -> queueReading(queueUrl), settings, floor, clock);
     }

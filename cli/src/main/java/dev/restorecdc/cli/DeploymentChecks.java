@@ -1,6 +1,8 @@
 package dev.restorecdc.cli;
 
-import dev.restorecdc.aws.ControlTableKeys;
+import dev.restorecdc.session.SessionStatus;
+import dev.restorecdc.session.SessionRecord;
+import dev.restorecdc.session.ControlTableKeys;
 import software.amazon.awssdk.services.eventbridge.model.DescribeRuleResponse;
 import software.amazon.awssdk.services.eventbridge.model.RuleState;
 import software.amazon.awssdk.services.eventbridge.model.Target;
@@ -95,7 +97,7 @@ final class DeploymentChecks {
             return Check.fail("capture mapping", "reads " + mapping.get().eventSourceArn() + ", not the table's current stream "
                     + streamArn.get(), apply + " (re-creates the mapping on the current stream)");
         }
-        return state("capture mapping", mapping.get(), active, List.of("RESTORING", "CONFIGURING", "REPLAYING", "CAUGHT_UP"));
+        return state("capture mapping", mapping.get(), active, List.of(SessionStatus.RESTORING, SessionStatus.CONFIGURING, SessionStatus.REPLAYING, SessionStatus.CAUGHT_UP));
     }
 
     Check replayMapping(Optional<SessionRecord> active) {
@@ -104,7 +106,7 @@ final class DeploymentChecks {
         if (mapping.isEmpty()) {
             return Check.fail("replay mapping", "no mapping of " + names.queue() + " to " + names.replayFunction(), apply);
         }
-        return state("replay mapping", mapping.get(), active, List.of("REPLAYING", "CAUGHT_UP"));
+        return state("replay mapping", mapping.get(), active, List.of(SessionStatus.REPLAYING, SessionStatus.CAUGHT_UP));
     }
 
     private List<EventSourceMappingConfiguration> mappings(String function) {
@@ -117,7 +119,7 @@ final class DeploymentChecks {
 
     /** {@code enabledIn}: the session statuses in which the session has this mapping enabled. */
     private Check state(String name, EventSourceMappingConfiguration mapping, Optional<SessionRecord> active,
-                        List<String> enabledIn) {
+                        List<SessionStatus> enabledIn) {
         String state = mapping.state();
         boolean enabled = "Enabled".equals(state) || "Enabling".equals(state);
         String what = mapping.uuid() + " is " + state;

@@ -1,5 +1,6 @@
 package dev.restorecdc.cli;
 
+import dev.restorecdc.session.SessionRecord;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;

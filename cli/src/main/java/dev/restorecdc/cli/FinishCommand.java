@@ -1,5 +1,7 @@
 package dev.restorecdc.cli;
 
+import dev.restorecdc.session.SessionStatus;
+import dev.restorecdc.session.SessionRecord;
 import software.amazon.awssdk.services.sfn.model.InvalidTokenException;
 import software.amazon.awssdk.services.sfn.model.TaskDoesNotExistException;
 import software.amazon.awssdk.services.sfn.model.TaskTimedOutException;
@@ -37,14 +39,14 @@ final class FinishCommand {
         table = Optional.of(session.sourceTable());
 
         switch (session.status()) {
-            case "FINISHED" -> {
+            case FINISHED -> {
                 cli.out.println("session " + sessionId + " is already FINISHED" + reason(session));
                 return 0;
             }
-            case "FAILED" -> throw new CliFailure("session " + sessionId + " FAILED" + reason(session) + ": nothing to finish");
-            case "EXPIRED" -> throw new CliFailure("session " + sessionId + " EXPIRED" + reason(session) + ": nothing to finish");
-            case "FINISHING" -> cli.out.println("session " + sessionId + " is already FINISHING; waiting for it to end");
-            case "CUT_OVER" -> signal(session, control);
+            case FAILED -> throw new CliFailure("session " + sessionId + " FAILED" + reason(session) + ": nothing to finish");
+            case EXPIRED -> throw new CliFailure("session " + sessionId + " EXPIRED" + reason(session) + ": nothing to finish");
+            case FINISHING -> cli.out.println("session " + sessionId + " is already FINISHING; waiting for it to end");
+            case CUT_OVER -> signal(session, control);
             default -> {
                 proveDrained(args, session, control, timeout);
                 signal(session, control);
@@ -55,14 +57,14 @@ final class FinishCommand {
         while (true) {
             session = control.session(sessionId, table);
             switch (session.status()) {
-                case "FINISHED" -> {
+                case FINISHED -> {
                     cli.out.println("session " + sessionId + " FINISHED" + reason(session)
                             + "; capture and replay are off and the table's lock is released");
                     LateWrites.print(cli.out, sessionId, LateWrites.read(cli.aws.dynamo(), control.tableName(), sessionId));
                     return 0;
                 }
-                case "FAILED" -> throw new CliFailure("session " + sessionId + " FAILED while finishing" + reason(session));
-                case "EXPIRED" -> throw new CliFailure("session " + sessionId + " EXPIRED before the finish signal" + reason(session));
+                case FAILED -> throw new CliFailure("session " + sessionId + " FAILED while finishing" + reason(session));
+                case EXPIRED -> throw new CliFailure("session " + sessionId + " EXPIRED before the finish signal" + reason(session));
                 default -> {
                     if (!Instant.now().isBefore(deadline)) {
                         throw new CliFailure("timed out after " + timeout.toSeconds() + "s: session " + sessionId + " is still "
@@ -81,15 +83,14 @@ final class FinishCommand {
      * behind. Needs the application's writes to the source stopped (or switched to the target).
      */
     private void proveDrained(CliArgs args, SessionRecord session, ControlTableReader control, Duration timeout) {
-        var stored = session.item().get("cutover_settings");
-        if (session.taskToken().isEmpty() || stored == null || !stored.hasM()) {
+        if (session.taskToken().isEmpty() || session.cutoverSettings().isEmpty()) {
             return; // not waiting for the operator (signal says so), or deployed before the proof existed
         }
         DeploymentNames names = cli.names(args, session.sourceTable());
         String queueUrl = cli.aws.sqs().getQueueUrl(r -> r.queueName(names.queue())).queueUrl();
         cli.out.println("finish of session " + session.sessionId() + ": proving capture drained every shard and the queue is "
                 + "empty before capture stops (writes to the source must have stopped)");
-        new CutoverCommand(cli).prove(control, session, queueUrl, dev.restorecdc.session.CutoverSettings.from(stored.m()),
+        new CutoverCommand(cli).prove(control, session, queueUrl, dev.restorecdc.session.CutoverSettings.from(session.cutoverSettings()),
                 timeout, "finish");
     }
 
@@ -101,8 +102,8 @@ final class FinishCommand {
             cli.aws.sfn().sendTaskSuccess(r -> r.taskToken(token).output("{\"finished_by\":\"operator\"}"));
             cli.out.println("sent the finish signal for session " + session.sessionId() + "; waiting for FINISHED");
         } catch (TaskTimedOutException | InvalidTokenException | TaskDoesNotExistException e) {
-            String now = control.session(session.sessionId(), Optional.of(session.sourceTable())).status();
-            if (now.equals("FINISHING") || now.equals("FINISHED") || now.equals("EXPIRED")) {
+            SessionStatus now = control.session(session.sessionId(), Optional.of(session.sourceTable())).status();
+            if (now == SessionStatus.FINISHING || now == SessionStatus.FINISHED || now == SessionStatus.EXPIRED) {
                 return; // someone (or the maximum duration) finished it meanwhile: follow it to the end
             }
             throw new CliFailure("Step Functions no longer waits for session " + session.sessionId() + "'s token ("
@@ -112,6 +113,6 @@ final class FinishCommand {
     }
 
     private static String reason(SessionRecord session) {
-        return session.text("reason").map(r -> " (" + r + ")").orElse("");
+        return session.reason().map(r -> " (" + r + ")").orElse("");
     }
 }

@@ -2,7 +2,7 @@ package dev.restorecdc.cli;
 
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
-import java.math.BigDecimal;
+import dev.restorecdc.cdc.DynamoNumbers;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -59,8 +59,7 @@ final class ItemDiff {
 
     private static String number(String text) {
         try {
-            BigDecimal n = new BigDecimal(text);
-            return n.signum() == 0 ? "0" : n.stripTrailingZeros().toPlainString();
+            return DynamoNumbers.canonical(text);
         } catch (NumberFormatException e) {
             return text;
         }

@@ -3,8 +3,9 @@ package dev.restorecdc.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.restorecdc.aws.ControlTableKeys;
+import dev.restorecdc.session.ControlTableKeys;
 import dev.restorecdc.aws.DynamoJson;
+import dev.restorecdc.session.SessionRecord;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 import java.io.IOException;
@@ -35,7 +36,7 @@ final class LateRepair {
         boolean dryRun = args.has("dry-run");
         ControlTableReader control = cli.controlTable(args);
         SessionRecord session = control.session(args.required("session"), args.value("table"));
-        String target = session.target().orElseThrow(() -> new CliFailure("session " + session.sessionId() + " has no target table",
+        String target = session.targetTable().orElseThrow(() -> new CliFailure("session " + session.sessionId() + " has no target table",
                 CliFailure.REFUSED));
         List<LateWrites.Late> late = LateWrites.read(cli.aws.dynamo(), control.tableName(), session.sessionId());
         Set<String> conflicted = new HashSet<>();

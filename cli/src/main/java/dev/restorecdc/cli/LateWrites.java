@@ -1,6 +1,6 @@
 package dev.restorecdc.cli;
 
-import dev.restorecdc.aws.ControlTableKeys;
+import dev.restorecdc.session.ControlTableKeys;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;

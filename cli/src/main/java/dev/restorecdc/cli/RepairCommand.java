@@ -1,5 +1,6 @@
 package dev.restorecdc.cli;
 
+import dev.restorecdc.session.SessionRecord;
 import dev.restorecdc.cdc.ChangeCodec;
 import dev.restorecdc.cdc.ItemKey;
 import software.amazon.awssdk.core.exception.SdkException;

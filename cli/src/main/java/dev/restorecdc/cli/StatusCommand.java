@@ -1,5 +1,9 @@
 package dev.restorecdc.cli;
 
+import java.time.Instant;
+import dev.restorecdc.cdc.Timestamps;
+import dev.restorecdc.session.SessionStatus;
+import dev.restorecdc.session.SessionRecord;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
@@ -72,31 +76,30 @@ final class StatusCommand {
         TextTable text = new TextTable("SESSION", "PHASE", "REQUESTED AT", "RESTORE POINT", "REPLAY FROM", "RULE", "TARGET",
                 "CAPTURE LAG", "REPLAY LAG", "CAPTURED", "PUTS", "DELETES", "SKIPPED", "RETRIES", "FAILED");
         for (SessionRecord s : sessions) {
-            Map<String, Long> c = s.counters();
-            text.add(s.sessionId(), s.status(), s.text("requested_at").orElse("-"), s.text("restore_point").orElse("latest"),
-                    s.text("replay_from").orElse("-"), s.text("replay_from_rule").orElse("-"), s.target().orElse("-"),
-                    TextTable.duration(worstShardLag(s).or(s::captureLag)), TextTable.duration(s.replayLag()), n(c.get("captured")),
-                    n(c.get("replayed_puts")), n(c.get("replayed_deletes")), n(c.get("skipped_window")),
-                    n(c.get("retries")), n(c.get("failed")));
+            SessionRecord.Counters c = s.counters();
+            text.add(s.sessionId(), s.status().name(), at(s.requestedAt()).orElse("-"), at(s.restorePoint()).orElse("latest"),
+                    at(s.replayFrom()).orElse("-"), s.replayFromRule().orElse("-"), s.targetTable().orElse("-"),
+                    TextTable.duration(worstShardLag(s).or(s::captureLag)), TextTable.duration(s.replayLag()), n(c.captured()),
+                    n(c.replayedPuts()), n(c.replayedDeletes()), n(c.skippedWindow()), n(c.retries()), n(c.failed()));
         }
         text.print(cli.out);
         for (SessionRecord s : sessions) {
-            s.text("reason").ifPresent(r -> cli.out.println("  " + s.sessionId() + " reason: " + r));
-            s.text("replay_error").ifPresent(e -> cli.out.println("  " + s.sessionId() + " replay error (at "
-                    + s.text("replay_error_at").orElse("?") + "): " + e));
+            s.reason().ifPresent(r -> cli.out.println("  " + s.sessionId() + " reason: " + r));
+            s.replayError().ifPresent(e -> cli.out.println("  " + s.sessionId() + " replay error (at "
+                    + at(s.replayErrorAt()).orElse("?") + "): " + e));
             if (!s.settingsApplied().isEmpty()) {
                 cli.out.println("  " + s.sessionId() + " settings applied: " + s.settingsApplied());
             }
-            if (s.taskToken().isPresent() && !s.terminal() && !s.status().equals("FINISHING")) {
-                cli.out.println("  " + s.sessionId() + " waits for the operator: " + (s.status().equals("CUT_OVER")
+            if (waitsForOperator(s)) {
+                cli.out.println("  " + s.sessionId() + " waits for the operator: " + (s.status() == SessionStatus.CUT_OVER
                         ? "restore-cdc finish --session " + s.sessionId()
                         : "stop the source's writes, then restore-cdc cutover --session " + s.sessionId()));
             }
-            if (s.status().equals("REPLAYING")) {
+            if (s.status() == SessionStatus.REPLAYING) {
                 notCaughtUpBecause(s).forEach(why -> cli.out.println("  " + s.sessionId() + " not caught up: " + why));
             }
-            if (s.text("cut_over_at").isPresent()) {
-                cli.out.println("  " + s.sessionId() + " cut over at " + s.text("cut_over_at").get());
+            if (s.cutOverAt().isPresent()) {
+                cli.out.println("  " + s.sessionId() + " cut over at " + at(s.cutOverAt()).orElse("?"));
                 List<LateWrites.Late> late = LateWrites.read(cli.aws.dynamo(), controlTable, s.sessionId());
                 java.io.ByteArrayOutputStream listing = new java.io.ByteArrayOutputStream();
                 LateWrites.print(new java.io.PrintStream(listing, true, java.nio.charset.StandardCharsets.UTF_8), s.sessionId(), late);
@@ -110,21 +113,17 @@ final class StatusCommand {
      * stamps belong to whichever shard ran last, so they can hide a lagging one).
      */
     private static Optional<Duration> worstShardLag(SessionRecord s) {
-        var figures = s.item().get("caught_up_figures");
-        if (!s.status().equals("REPLAYING") || figures == null || !figures.hasM() || figures.m().get("shards") == null) {
+        Object lag = s.caughtUpFigures().get("capture_lag_seconds");
+        if (s.status() != SessionStatus.REPLAYING || !s.caughtUpFigures().containsKey("shards") || !(lag instanceof Number n)) {
             return Optional.empty(); // the checks run only while replaying; later figures would be stale
         }
-        var lag = figures.m().get("capture_lag_seconds");
-        return lag == null || lag.n() == null ? Optional.empty() : Optional.of(Duration.ofSeconds(Long.parseLong(lag.n())));
+        return Optional.of(Duration.ofSeconds(n.longValue()));
     }
 
     /** The last caught-up check's unmet conditions (the workflow stores them with its figures). */
     private static List<String> notCaughtUpBecause(SessionRecord s) {
-        var figures = s.item().get("caught_up_figures");
-        if (figures == null || !figures.hasM() || figures.m().get("unmet") == null || !figures.m().get("unmet").hasL()) {
-            return List.of();
-        }
-        return figures.m().get("unmet").l().stream().map(v -> v.s() == null ? String.valueOf(v) : v.s()).toList();
+        Object unmet = s.caughtUpFigures().get("unmet");
+        return unmet instanceof List<?> list ? list.stream().map(String::valueOf).toList() : List.of();
     }
 
     private ObjectNode tableJson(String source, Optional<String> active, Backlog backlog, List<SessionRecord> sessions) {
@@ -151,19 +150,28 @@ final class StatusCommand {
     private ObjectNode sessionJson(SessionRecord s) {
         ObjectNode node = cli.json.createObjectNode();
         node.put("session_id", s.sessionId());
-        node.put("status", s.status());
-        for (String field : List.of("reason", "target_table", "restore_point", "requested_at", "replay_from",
-                "replay_from_rule", "capture_floor", "capture_newest_at", "capture_ran_at", "replay_newest_at",
-                "replay_error", "replay_error_at", "created_at", "updated_at")) {
-            node.put(field, s.text(field).orElse(null));
-        }
+        node.put("status", s.status().name());
+        node.put(SessionRecord.REASON, s.reason().orElse(null));
+        node.put(SessionRecord.TARGET_TABLE, s.targetTable().orElse(null));
+        node.put(SessionRecord.RESTORE_POINT, at(s.restorePoint()).orElse(null));
+        node.put(SessionRecord.REQUESTED_AT, at(s.requestedAt()).orElse(null));
+        node.put(SessionRecord.REPLAY_FROM, at(s.replayFrom()).orElse(null));
+        node.put(SessionRecord.REPLAY_FROM_RULE, s.replayFromRule().orElse(null));
+        node.put(SessionRecord.CAPTURE_FLOOR, at(s.captureFloor()).orElse(null));
+        node.put(SessionRecord.CAPTURE_NEWEST_AT, at(s.captureNewestAt()).orElse(null));
+        node.put(SessionRecord.CAPTURE_RAN_AT, at(s.captureRanAt()).orElse(null));
+        node.put(SessionRecord.REPLAY_NEWEST_AT, at(s.replayNewestAt()).orElse(null));
+        node.put(SessionRecord.REPLAY_ERROR, s.replayError().orElse(null));
+        node.put(SessionRecord.REPLAY_ERROR_AT, at(s.replayErrorAt()).orElse(null));
+        node.put(SessionRecord.CREATED_AT, at(s.createdAt()).orElse(null));
+        node.put(SessionRecord.UPDATED_AT, at(s.updatedAt()).orElse(null));
         node.put("capture_lag_seconds", seconds(worstShardLag(s).or(s::captureLag)));
         node.put("replay_lag_seconds", seconds(s.replayLag()));
-        node.put("waiting_for_operator", s.taskToken().isPresent() && !s.terminal() && !s.status().equals("FINISHING"));
-        node.put("cut_over_at", s.text("cut_over_at").orElse(null));
+        node.put("waiting_for_operator", waitsForOperator(s));
+        node.put(SessionRecord.CUT_OVER_AT, at(s.cutOverAt()).orElse(null));
         ArrayNode unmet = node.putArray("not_caught_up_because");
         notCaughtUpBecause(s).forEach(unmet::add);
-        if (s.text("cut_over_at").isPresent()) {
+        if (s.cutOverAt().isPresent()) {
             ArrayNode late = node.putArray("late_writes");
             for (LateWrites.Late write : LateWrites.read(cli.aws.dynamo(), controlTableName, s.sessionId())) {
                 late.addObject().put("key", write.key()).put("event_name", write.eventName()).put("stream_time", write.streamTime())
@@ -171,10 +179,20 @@ final class StatusCommand {
             }
         }
         ObjectNode counters = node.putObject("counters");
-        s.counters().forEach(counters::put);
+        s.counters().byName().forEach(counters::put);
         ObjectNode settings = node.putObject("settings_applied");
         s.settingsApplied().forEach(settings::put);
         return node;
+    }
+
+    /** A task token is stored and nobody has finished the session yet. */
+    private static boolean waitsForOperator(SessionRecord s) {
+        return s.taskToken().isPresent() && !s.terminal() && s.status() != SessionStatus.FINISHING;
+    }
+
+    /** Instants in the control table's one form, whatever form an older item stored. */
+    private static Optional<String> at(Optional<Instant> instant) {
+        return instant.map(Timestamps::format);
     }
 
     private static Double seconds(Optional<Duration> duration) {

@@ -1,5 +1,7 @@
 package dev.restorecdc.cli;
 
+import dev.restorecdc.session.SessionRecord;
+import dev.restorecdc.session.SessionStatus;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
@@ -44,19 +46,19 @@ final class VerifyCommand {
      * design, and rewriting them from the source would overwrite the application's writes.
      */
     static void refuseAfterCutover(SessionRecord session, CliArgs args, String command) {
-        boolean cutOver = session.status().equals("CUT_OVER") || session.text("cut_over_at").isPresent();
+        boolean cutOver = session.status() == SessionStatus.CUT_OVER || session.cutOverAt().isPresent();
         if (cutOver && !args.has("force")) {
             throw new CliFailure(command + " refused: session " + session.sessionId() + " was cut over at "
-                    + session.text("cut_over_at").orElse("?") + "; the target is live now, so it differs from the source by "
-                    + "design" + (command.equals("repair") ? " and rewriting keys from the source would overwrite the "
-                    + "application's writes (repair --late applies late writes safely)" : "")
+                    + session.cutOverAt().map(Object::toString).orElse("?") + "; the target is live now, so it differs from "
+                    + "the source by design" + (command.equals("repair") ? " and rewriting keys from the source would "
+                    + "overwrite the application's writes (repair --late applies late writes safely)" : "")
                     + ". --force does it anyway.", CliFailure.REFUSED);
         }
     }
 
     /** The comparison verify reports and repair acts on. */
     static Result compare(CliContext cli, CliArgs args, SessionRecord session) {
-        String target = session.target().orElseThrow(() -> new CliFailure("session " + session.sessionId()
+        String target = session.targetTable().orElseThrow(() -> new CliFailure("session " + session.sessionId()
                 + " has no target table yet (status " + session.status() + "): nothing to verify"));
         TableComparer comparer = new TableComparer(cli, session.sourceTable(), target);
         comparer.requireTables();
@@ -99,7 +101,7 @@ final class VerifyCommand {
         String toJson(CliContext cli) {
             ObjectNode root = cli.json.createObjectNode();
             root.put("session_id", session.sessionId());
-            root.put("status", session.status());
+            root.put("status", session.status().name());
             root.put("source_table", session.sourceTable());
             root.put("target_table", target);
             root.put("keys_in_log", keysInLog);

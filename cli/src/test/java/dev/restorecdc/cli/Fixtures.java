@@ -89,7 +89,7 @@ final class Fixtures {
     /** A key log entry exactly as the replay writes it (ControlTableLedger). */
     void keyLog(String control, String sessionId, ObjectNode key) {
         moto.aws.dynamo().putItem(r -> r.tableName(control).item(Map.of(
-                "pk", s(dev.restorecdc.aws.ControlTableKeys.keyLogPk(sessionId, ItemKey.of(key).groupId())),
+                "pk", s(dev.restorecdc.session.ControlTableKeys.keyLogPk(sessionId, ItemKey.of(key).groupId())),
                 "sk", s("KEY#" + ItemKey.of(key).groupId()),
                 "key", s(key.toString()), "last_op", s("PUT"), "last_at", s("2026-11-25T10:00:00.000Z"))));
     }

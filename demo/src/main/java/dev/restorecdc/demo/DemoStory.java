@@ -2,7 +2,10 @@ package dev.restorecdc.demo;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.restorecdc.aws.ControlTableKeys;
+import dev.restorecdc.aws.DynamoJson;
+import dev.restorecdc.session.ControlTableKeys;
+import dev.restorecdc.session.SessionRecord;
+import dev.restorecdc.session.SessionStatus;
 import dev.restorecdc.local.Deployment;
 import dev.restorecdc.local.DeploymentValues;
 import dev.restorecdc.local.LocalAws;
@@ -95,12 +98,12 @@ final class DemoStory {
                 traffic.resumeAfterRequest();
 
                 SessionWatch session = new SessionWatch(aws, deployment);
-                awaitShowing("session caught up", session, traffic, () -> session.status().equals("CAUGHT_UP"));
+                awaitShowing("session caught up", session, traffic, () -> session.is(SessionStatus.CAUGHT_UP));
                 sleepShowing(options.trafficAfterR(), () -> session.line(traffic));
 
                 phase("the operator stops the application's writes to the source; changes are still in flight");
                 traffic.close();
-                String sessionId = session.sessionId().orElseThrow();
+                String sessionId = session.record().map(SessionRecord::sessionId).orElseThrow();
                 phase("restore-cdc cutover --session " + sessionId + " (its waits shrunk for the demo: K=3 reads over "
                         + "S=3 s per shard, the queue read 2 s after capture's last send, 1 s apart; AWS defaults 10 over 30 s, 60 s, 20 s)");
                 operator(aws, "cutover", "--session", sessionId, "--table", SOURCE, "--timeout", "300s");
@@ -146,7 +149,7 @@ final class DemoStory {
         Instant deadline = started.plus(options.timeout());
         Instant lastLine = Instant.EPOCH;
         while (!done.getAsBoolean()) {
-            if (session.status().equals("FAILED")) {
+            if (session.is(SessionStatus.FAILED)) {
                 throw new IllegalStateException("the session FAILED: " + session.reason());
             }
             if (Instant.now().isAfter(deadline)) {
@@ -197,28 +200,21 @@ final class DemoStory {
             this.deployment = deployment;
         }
 
-        /** The demo's one session: it keeps its record after it released the lock (finished or failed). */
-        Optional<String> sessionId() {
+        /** The demo's one session, read as every reader of the control table reads it; empty before the event. */
+        Optional<SessionRecord> record() {
             return aws.clients().dynamo().query(b -> b.tableName(deployment.controlTableName()).consistentRead(true)
                             .keyConditionExpression("pk = :pk AND begins_with(sk, :session)")
                             .expressionAttributeValues(Map.of(":pk", AttributeValue.fromS(ControlTableKeys.tablePk(SOURCE)),
                                     ":session", AttributeValue.fromS(ControlTableKeys.SESSION_PREFIX))))
-                    .items().stream().findFirst().map(item -> item.get("sk").s().substring(ControlTableKeys.SESSION_PREFIX.length()));
+                    .items().stream().findFirst().map(item -> SessionRecord.fromValues(DynamoJson.toPlainItem(item)));
         }
 
-        Map<String, AttributeValue> record() {
-            return sessionId().map(id -> aws.clients().dynamo().getItem(b -> b.tableName(deployment.controlTableName())
-                    .consistentRead(true).key(key(ControlTableKeys.tablePk(SOURCE), ControlTableKeys.sessionSk(id)))).item()).orElse(Map.of());
-        }
-
-        String status() {
-            AttributeValue status = record().get("status");
-            return status == null ? "WAITING_FOR_EVENT" : status.s();
+        boolean is(SessionStatus status) {
+            return record().map(SessionRecord::status).filter(status::equals).isPresent();
         }
 
         String reason() {
-            AttributeValue reason = record().get("reason");
-            return reason == null ? "(no reason recorded)" : reason.s();
+            return record().flatMap(SessionRecord::reason).orElse("(no reason recorded)");
         }
 
         long backlog() {
@@ -230,26 +226,12 @@ final class DemoStory {
         }
 
         String line(Traffic traffic) {
-            Map<String, AttributeValue> s = record();
-            return String.format("phase %-10s captured %5s  skipped %4s  replayed %5s put / %4s del  backlog %4d  lag %s  writes %d",
-                    s.containsKey("status") ? s.get("status").s() : "-", n(s, "captured"), n(s, "skipped_window"),
-                    n(s, "replayed_puts"), n(s, "replayed_deletes"), backlog(), lag(s), traffic.writes());
-        }
-
-        private static String lag(Map<String, AttributeValue> s) {
-            if (!s.containsKey("capture_ran_at") || !s.containsKey("capture_newest_at")) {
-                return "-";
-            }
-            long millis = Duration.between(Instant.parse(s.get("capture_newest_at").s()), Instant.parse(s.get("capture_ran_at").s())).toMillis();
-            return String.format("%.1fs", millis / 1000.0);
-        }
-
-        private static String n(Map<String, AttributeValue> s, String name) {
-            return s.containsKey(name) ? s.get(name).n() : "0";
-        }
-
-        private static Map<String, AttributeValue> key(String pk, String sk) {
-            return Map.of("pk", AttributeValue.fromS(pk), "sk", AttributeValue.fromS(sk));
+            Optional<SessionRecord> s = record();
+            SessionRecord.Counters c = s.map(SessionRecord::counters).orElse(SessionRecord.Counters.NONE);
+            return String.format("phase %-10s captured %5d  skipped %4d  replayed %5d put / %4d del  backlog %4d  lag %s  writes %d",
+                    s.map(r -> r.status().name()).orElse("-"), c.captured(), c.skippedWindow(), c.replayedPuts(),
+                    c.replayedDeletes(), backlog(), s.flatMap(SessionRecord::captureLag)
+                            .map(lag -> String.format("%.1fs", lag.toMillis() / 1000.0)).orElse("-"), traffic.writes());
         }
     }
 }

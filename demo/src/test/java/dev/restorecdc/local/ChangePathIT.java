@@ -69,17 +69,22 @@ class ChangePathIT {
     }
 
     @Test
-    void aMessageReplayCanNeverApplyEndsInTheDlqAfterMaxReceiveCount() {
+    void aMessageReplayCanNeverApplyGoesToTheDlqWithItsReasonAtOnceAndTheChangePathGoesOn() {
         Deployment d = deployStatic("payments");
+        // A body with no keys: replay can never apply it (poison), whatever the number of receives.
         aws.clients().sqs().sendMessage(r -> r.queueUrl(d.queueUrl()).messageGroupId("g").messageDeduplicationId("bad-1")
-                .messageBody("{\"v\":99,\"eventName\":\"INSERT\"}"));
+                .messageBody("{\"v\":1,\"eventName\":\"INSERT\"}"));
+        enable(d.captureMappingUuid(), true);
         enable(d.replayMappingUuid(), true);
+        put("payments", "p1", "1");
 
-        await("the bad message in the DLQ", () -> !dlq(d).isEmpty());
+        await("the poison message in the DLQ and the valid change applied",
+                () -> !dlq(d).isEmpty() && "1".equals(value("payments-restored", "p1")));
         List<Message> dead = dlq(d);
         assertThat(dead).hasSize(1);
-        assertThat(dead.get(0).body()).contains("\"v\":99");
-        assertThat(backlog(d.queueUrl())).isZero();
+        assertThat(dead.get(0).body()).contains("\"eventName\":\"INSERT\"");
+        assertThat(dead.get(0).messageAttributes()).containsKey("reason");
+        await("queue drained", () -> backlog(d.queueUrl()) == 0);
     }
 
     @Test
@@ -127,7 +132,8 @@ class ChangePathIT {
 
     private static List<Message> dlq(Deployment d) {
         // Peek without consuming: visibility 0 leaves the message where it is.
-        return aws.clients().sqs().receiveMessage(r -> r.queueUrl(d.dlqUrl()).maxNumberOfMessages(10).visibilityTimeout(0)).messages();
+        return aws.clients().sqs().receiveMessage(r -> r.queueUrl(d.dlqUrl()).maxNumberOfMessages(10).visibilityTimeout(0)
+                .messageAttributeNames("All")).messages();
     }
 
     private static void await(String what, BooleanSupplier condition) {

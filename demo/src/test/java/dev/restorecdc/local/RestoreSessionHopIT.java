@@ -69,7 +69,9 @@ class RestoreSessionHopIT {
             Map<String, AttributeValue> s = session(d, sessionId);
             return s != null && "CAUGHT_UP".equals(text(s, "status")) && s.containsKey("task_token") ? s : null;
         }, execution);
-        assertThat(value("journal-restored", "during")).as("replayed into the restored table").isEqualTo("1");
+        // CAUGHT_UP allows a small backlog still in flight (the cutover proves the rest), so await the write itself.
+        await("the write made during the restore replayed into the restored table",
+                () -> "1".equals(value("journal-restored", "during")) ? JSON.createObjectNode() : null, execution);
 
         aws.clients().sfn().sendTaskSuccess(r -> r.taskToken(caughtUp.get("task_token").asText()).output("{}"));
         await("execution SUCCEEDED", () -> aws.clients().sfn().describeExecution(r -> r.executionArn(execution)).status()

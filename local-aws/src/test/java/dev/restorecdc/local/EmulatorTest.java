@@ -117,6 +117,32 @@ class EmulatorTest {
     }
 
     @Test
+    void aFifoGroupWhoseConsumerLetItsVisibilityRunOutIsDeliveredAgainInOrder() {
+        try (SqsClient sqs = emulator.sqs()) {
+            String queue = sqs.createQueue(b -> b.queueName("redelivery.fifo").attributes(Map.of(
+                    QueueAttributeName.FIFO_QUEUE, "true", QueueAttributeName.VISIBILITY_TIMEOUT, "1"))).queueUrl();
+            for (int i = 0; i < 5; i++) {
+                String body = "a" + i;
+                sqs.sendMessage(b -> b.queueUrl(queue).messageGroupId("a").messageDeduplicationId(body).messageBody(body));
+            }
+            assertThat(bodies(sqs.receiveMessage(b -> b.queueUrl(queue).maxNumberOfMessages(10)).messages()))
+                    .containsExactly("a0", "a1", "a2", "a3", "a4");
+
+            // Nothing deleted: the consumer timed out. SQS gives the group again, from its first message.
+            List<Message> again = List.of();
+            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (again.isEmpty() && System.nanoTime() < deadline) {
+                again = sqs.receiveMessage(b -> b.queueUrl(queue).maxNumberOfMessages(10).waitTimeSeconds(1)).messages();
+            }
+            assertThat(bodies(again)).containsExactly("a0", "a1", "a2", "a3", "a4");
+        }
+    }
+
+    private static List<String> bodies(List<Message> messages) {
+        return messages.stream().map(Message::body).toList();
+    }
+
+    @Test
     void batchEntryLongerThanTheQueuesMaximumIsRefusedAloneCountingUtf8Bytes() {
         try (SqsClient sqs = emulator.sqs()) {
             String queue = sqs.createQueue(b -> b.queueName("size-limit.fifo").attributes(Map.of(

@@ -1,4 +1,4 @@
-package dev.restorecdc.aws;
+package dev.restorecdc.session;
 
 /**
  * The control table's single-table layout (docs/design.md, Contracts), in one place:
@@ -21,6 +21,11 @@ public final class ControlTableKeys {
     public static final String SESSION_PREFIX = "SESSION#";
     public static final String KEY_PREFIX = "KEY#";
     public static final String ACTIVE = "ACTIVE";
+    /** The lock item's attribute naming the session that holds it. */
+    public static final String LOCK_SESSION_ID = "session_id";
+    /** Partition and sort key attribute names. */
+    public static final String PK = "pk";
+    public static final String SK = "sk";
 
     private ControlTableKeys() {
     }
@@ -33,6 +38,14 @@ public final class ControlTableKeys {
     /** Sort key of a session under its table. */
     public static String sessionSk(String sessionId) {
         return SESSION_PREFIX + sessionId;
+    }
+
+    /**
+     * A session item's key as DynamoDB JSON ({@code {"pk": {"S": ...}, "sk": {"S": ...}}}), as the
+     * state machine's DynamoDB tasks take it.
+     */
+    public static java.util.Map<String, Object> sessionKeyJson(String sourceTable, String sessionId) {
+        return java.util.Map.of(PK, java.util.Map.of("S", tablePk(sourceTable)), SK, java.util.Map.of("S", sessionSk(sessionId)));
     }
 
     /** How many partitions one session's key log is spread over. Changing it orphans logs of running sessions. */

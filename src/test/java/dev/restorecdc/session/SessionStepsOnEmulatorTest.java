@@ -1,6 +1,8 @@
 package dev.restorecdc.session;
 
+import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.restorecdc.cdc.Timestamps;
 import dev.restorecdc.aws.SessionStore;
 import dev.restorecdc.local.Emulator;
 import org.junit.jupiter.api.AfterAll;
@@ -23,12 +25,12 @@ import java.util.Map;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** The workflow steps against the emulator, one AWS-shaped world per test (the emulator is reset in between). */
-class WorkflowServiceMotoTest {
+/** The session steps, dispatched by action as the workflow function does, against the emulator, one AWS-shaped world per test (the emulator is reset in between). */
+class SessionStepsOnEmulatorTest {
 
     private static Emulator emulator;
     private SessionWorld world;
-    private WorkflowService workflow;
+    private SessionSteps steps;
     private SessionStore store;
 
     @BeforeAll
@@ -45,12 +47,13 @@ class WorkflowServiceMotoTest {
     void freshWorld() {
         emulator.reset();
         world = new SessionWorld(emulator);
-        workflow = world.service();
+        steps = world.steps();
         store = new SessionStore(world.dynamo, SessionWorld.CONTROL, SessionWorld.SOURCE);
     }
 
     private Map<String, Object> run(String action, String sessionId, Map<String, Object> extra) {
-        return workflow.run(world.input(action, sessionId, extra));
+        // through JSON, as the state machine reads the task's Payload
+        return SessionWorld.JSON.convertValue(steps.run(world.input(action, sessionId, extra)), new TypeReference<>() { });
     }
 
     private Map<String, Object> register(String sessionId, ObjectNode event) {
@@ -58,7 +61,7 @@ class WorkflowServiceMotoTest {
     }
 
     private Map<String, AttributeValue> record(String sessionId) {
-        return store.session(sessionId).orElseThrow();
+        return world.sessionItem(sessionId);
     }
 
     private static Instant secondsAgo(long seconds) {
@@ -76,7 +79,7 @@ class WorkflowServiceMotoTest {
                 .containsEntry("record_key", Map.of("pk", Map.of("S", "TABLE#orders"), "sk", Map.of("S", "SESSION#s1")));
         assertThat(store.activeSessionId()).contains("s1");
         assertThat(record("s1")).containsEntry("status", AttributeValue.fromS("REQUESTED"))
-                .containsEntry("requested_at", AttributeValue.fromS(requested.toString()))
+                .containsEntry("requested_at", AttributeValue.fromS(Timestamps.format(requested)))
                 .containsEntry("target_table", AttributeValue.fromS("orders-restored-latest"));
     }
 
@@ -115,7 +118,7 @@ class WorkflowServiceMotoTest {
 
         assertThat(out).containsEntry("replay_from", restoreDateTime.toString()).containsEntry("replay_from_rule", "auto:restore_point");
         assertThat(record("s1")).containsEntry("status", AttributeValue.fromS("CONFIGURING"))
-                .containsEntry("replay_from", AttributeValue.fromS(restoreDateTime.toString()))
+                .containsEntry("replay_from", AttributeValue.fromS(Timestamps.format(restoreDateTime)))
                 .containsEntry("replay_from_rule", AttributeValue.fromS("auto:restore_point"));
     }
 
@@ -256,8 +259,7 @@ class WorkflowServiceMotoTest {
         register("s1", SessionWorld.restoreEvent("by-name", secondsAgo(5)));
         world.lambda.updateEventSourceMapping(r -> r.uuid(world.captureMappingUuid).enabled(true));
         Instant now = Instant.now();
-        store.update("s1", Map.of("capture_newest_at", AttributeValue.fromS(now.minusSeconds(3).toString()),
-                "capture_ran_at", AttributeValue.fromS(now.toString())), now);
+        store.update("s1", Map.of("capture_newest_at", now.minusSeconds(3), "capture_ran_at", now), now);
 
         Map<String, Object> first = run("caughtUp", "s1", Map.of("consecutive", 0, "checks", 0));
         Map<String, Object> second = run("caughtUp", "s1", Map.of("consecutive", first.get("consecutive"), "checks", first.get("checks")));
