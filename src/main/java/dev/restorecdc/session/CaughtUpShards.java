@@ -82,6 +82,8 @@ public final class CaughtUpShards {
         }
         int consecutive = unmet.isEmpty() ? previousConsecutive + 1 : 0;
         Map<String, Object> figures = new LinkedHashMap<>(verdict.figures());
+        // The last invocation's ran_at − newest_at stays visible, named for what it is.
+        figures.put("last_batch_lag_seconds", verdict.figures().get("capture_lag_seconds"));
         f.worstLag().ifPresent(lag -> figures.put("capture_lag_seconds", lag.toSeconds()));
         figures.put("worst_shard", f.worstShard().orElse(null));
         figures.put("shards", f.shardCount());
