@@ -172,6 +172,7 @@ module "capture" {
   batch_size                      = local.capture_settings.batch_size
   maximum_batching_window_seconds = local.capture_settings.maximum_batching_window_seconds
   parallelization_factor          = local.capture_settings.parallelization_factor
+  tumbling_window_in_seconds      = local.capture_settings.tumbling_window_in_seconds
   starting_position               = local.capture_settings.starting_position
   maximum_retry_attempts          = local.capture_settings.maximum_retry_attempts
   maximum_record_age_seconds      = local.capture_settings.maximum_record_age_seconds

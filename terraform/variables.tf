@@ -133,6 +133,13 @@ variable "session_settings" {
     caught_up_lag_seconds   = optional(number)
     max_session_seconds     = optional(number)
     drain_poll_seconds      = optional(number)
+    # The cutover's waits (docs/operator-cli.md "cutover"): K reads over S seconds per open shard,
+    # the queue's settling time and reading interval, the CLI's progress interval.
+    cutover_quiet_reads                    = optional(number)
+    cutover_quiet_seconds                  = optional(number)
+    cutover_queue_settle_seconds           = optional(number)
+    cutover_queue_reading_interval_seconds = optional(number)
+    cutover_poll_seconds                   = optional(number)
   })
   default  = {}
   nullable = false
@@ -178,6 +185,7 @@ variable "capture_settings" {
     batch_size                      = optional(number)
     maximum_batching_window_seconds = optional(number)
     parallelization_factor          = optional(number)
+    tumbling_window_in_seconds      = optional(number)
   })
   default  = {}
   nullable = false
@@ -203,8 +211,8 @@ variable "capture_settings" {
   }
 
   validation {
-    condition     = var.capture_settings.parallelization_factor == null ? true : (var.capture_settings.parallelization_factor >= 1 && var.capture_settings.parallelization_factor <= 10)
-    error_message = "capture_settings.parallelization_factor must be between 1 and 10."
+    condition     = var.capture_settings.parallelization_factor == null ? true : var.capture_settings.parallelization_factor == 1
+    error_message = "capture_settings.parallelization_factor must be 1: per-shard capture progress (the cutover's proof) is only sound with one batch per shard at a time."
   }
 }
 

@@ -25,7 +25,8 @@ variables {
   control_table_arn               = "arn:aws:dynamodb:eu-west-1:123456789012:table/rcdc-orders-0a1b2c-control"
   batch_size                      = 100
   maximum_batching_window_seconds = 1
-  parallelization_factor          = 2
+  parallelization_factor          = 1
+  tumbling_window_in_seconds      = 60
 }
 
 run "stream_mapping_is_disabled_and_never_skips_a_record" {
@@ -52,11 +53,12 @@ run "stream_mapping_is_disabled_and_never_skips_a_record" {
 
   assert {
     condition = (
-      aws_lambda_event_source_mapping.this.parallelization_factor == 2 &&
+      aws_lambda_event_source_mapping.this.parallelization_factor == 1 &&
+      aws_lambda_event_source_mapping.this.tumbling_window_in_seconds == 60 &&
       aws_lambda_event_source_mapping.this.batch_size == 100 &&
       contains(aws_lambda_event_source_mapping.this.function_response_types, "ReportBatchItemFailures")
     )
-    error_message = "The capture mapping must use the given batch size and parallelization factor and report partial batch failures."
+    error_message = "The capture mapping must use the given batch size, one batch per shard, a tumbling window (events name their shard) and report partial batch failures."
   }
 
   assert {
@@ -134,4 +136,32 @@ run "rejects_a_table_arn_for_the_stream" {
   }
 
   expect_failures = [var.stream_arn]
+}
+
+run "rejects_concurrent_batches_per_shard" {
+  command = plan
+
+  module {
+    source = "./modules/capture"
+  }
+
+  variables {
+    parallelization_factor = 2
+  }
+
+  expect_failures = [var.parallelization_factor]
+}
+
+run "rejects_a_mapping_without_tumbling_window" {
+  command = plan
+
+  module {
+    source = "./modules/capture"
+  }
+
+  variables {
+    tumbling_window_in_seconds = 0
+  }
+
+  expect_failures = [var.tumbling_window_in_seconds]
 }

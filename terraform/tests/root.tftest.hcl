@@ -103,6 +103,8 @@ run "state_machine_configuration_has_exactly_the_design_keys" {
       "event_bus_name", "replay_from_mode", "replay_semantics", "target_table_pattern", "copy_settings",
       "restore_poll_seconds", "restore_timeout_seconds", "caught_up_poll_seconds", "caught_up_backlog",
       "caught_up_lag_seconds", "max_session_seconds", "drain_poll_seconds",
+      "cutover_quiet_reads", "cutover_quiet_seconds", "cutover_queue_settle_seconds",
+      "cutover_queue_reading_interval_seconds", "cutover_poll_seconds",
     ])) == 0
     error_message = "The configuration rendered into the state machine must have exactly the DESIGN.md keys."
   }

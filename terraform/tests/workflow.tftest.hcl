@@ -61,13 +61,18 @@ variables {
     resource_policy     = false
   }
   session_settings = {
-    restore_poll_seconds    = 60
-    restore_timeout_seconds = 86400
-    caught_up_poll_seconds  = 60
-    caught_up_backlog       = 10
-    caught_up_lag_seconds   = 60
-    max_session_seconds     = 259200
-    drain_poll_seconds      = 30
+    restore_poll_seconds                   = 60
+    restore_timeout_seconds                = 86400
+    caught_up_poll_seconds                 = 60
+    caught_up_backlog                      = 10
+    caught_up_lag_seconds                  = 60
+    max_session_seconds                    = 259200
+    drain_poll_seconds                     = 30
+    cutover_quiet_reads                    = 10
+    cutover_quiet_seconds                  = 30
+    cutover_queue_settle_seconds           = 60
+    cutover_queue_reading_interval_seconds = 20
+    cutover_poll_seconds                   = 5
   }
   notification_emails = ["ops@example.com"]
 }
@@ -315,13 +320,18 @@ run "rejects_a_session_longer_than_step_functions_allows" {
 
   variables {
     session_settings = {
-      restore_poll_seconds    = 60
-      restore_timeout_seconds = 86400
-      caught_up_poll_seconds  = 60
-      caught_up_backlog       = 10
-      caught_up_lag_seconds   = 60
-      max_session_seconds     = 40000000
-      drain_poll_seconds      = 30
+      restore_poll_seconds                   = 60
+      restore_timeout_seconds                = 86400
+      caught_up_poll_seconds                 = 60
+      caught_up_backlog                      = 10
+      caught_up_lag_seconds                  = 60
+      max_session_seconds                    = 40000000
+      drain_poll_seconds                     = 30
+      cutover_quiet_reads                    = 10
+      cutover_quiet_seconds                  = 30
+      cutover_queue_settle_seconds           = 60
+      cutover_queue_reading_interval_seconds = 20
+      cutover_poll_seconds                   = 5
     }
   }
 

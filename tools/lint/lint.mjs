@@ -35,6 +35,8 @@ export const CONFIGURATION_KEYS = [
   "event_bus_name", "replay_from_mode", "replay_semantics", "target_table_pattern", "copy_settings",
   "restore_poll_seconds", "restore_timeout_seconds", "caught_up_poll_seconds", "caught_up_backlog",
   "caught_up_lag_seconds", "max_session_seconds", "drain_poll_seconds",
+  "cutover_quiet_reads", "cutover_quiet_seconds", "cutover_queue_settle_seconds",
+  "cutover_queue_reading_interval_seconds", "cutover_poll_seconds",
 ];
 export const COPY_SETTINGS_KEYS = [
   "stream", "ttl", "pitr", "tags", "deletion_protection", "autoscaling", "resource_policy",
@@ -110,6 +112,11 @@ function sampleConfiguration(defaults) {
     caught_up_lag_seconds: s.caught_up_lag_seconds,
     max_session_seconds: s.max_session_seconds,
     drain_poll_seconds: s.drain_poll_seconds,
+    cutover_quiet_reads: s.cutover_quiet_reads,
+    cutover_quiet_seconds: s.cutover_quiet_seconds,
+    cutover_queue_settle_seconds: s.cutover_queue_settle_seconds,
+    cutover_queue_reading_interval_seconds: s.cutover_queue_reading_interval_seconds,
+    cutover_poll_seconds: s.cutover_poll_seconds,
   };
 }
 

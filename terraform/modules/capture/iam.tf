@@ -28,9 +28,10 @@ locals {
       resources = [var.dlq_arn]
     },
     {
+      # The session record and per-shard progress (UpdateItem); late writes after the cutover (BatchWriteItem).
       sid       = "SessionRecord"
       effect    = "Allow"
-      actions   = ["dynamodb:GetItem", "dynamodb:UpdateItem"]
+      actions   = ["dynamodb:GetItem", "dynamodb:UpdateItem", "dynamodb:BatchWriteItem"]
       resources = [var.control_table_arn]
     },
   ]

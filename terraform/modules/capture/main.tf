@@ -27,6 +27,7 @@ resource "aws_lambda_event_source_mapping" "this" {
   batch_size                         = var.batch_size
   maximum_batching_window_in_seconds = var.maximum_batching_window_seconds
   parallelization_factor             = var.parallelization_factor
+  tumbling_window_in_seconds         = var.tumbling_window_in_seconds
   bisect_batch_on_function_error     = var.bisect_batch_on_function_error
   maximum_retry_attempts             = var.maximum_retry_attempts
   maximum_record_age_in_seconds      = var.maximum_record_age_seconds

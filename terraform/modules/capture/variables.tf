@@ -64,8 +64,18 @@ variable "parallelization_factor" {
   type        = number
 
   validation {
-    condition     = var.parallelization_factor >= 1 && var.parallelization_factor <= 10
-    error_message = "parallelization_factor must be between 1 and 10; got ${var.parallelization_factor}."
+    condition     = var.parallelization_factor == 1
+    error_message = "parallelization_factor must be 1: per-shard progress (the cutover's proof) is the newest sequence number capture processed, which concurrent batches of one shard would overstate; got ${var.parallelization_factor}."
+  }
+}
+
+variable "tumbling_window_in_seconds" {
+  description = "Tumbling window of the capture mapping: only then does each event name its shardId, which capture needs to record progress per shard (the cutover's proof). Needs parallelization_factor = 1: with concurrent batches of one shard, the newest processed sequence number would hide an older batch still pending."
+  type        = number
+
+  validation {
+    condition     = var.tumbling_window_in_seconds >= 1 && var.tumbling_window_in_seconds <= 900
+    error_message = "tumbling_window_in_seconds must be between 1 and 900 (capture needs the shardId that only windowed events carry); got ${var.tumbling_window_in_seconds}."
   }
 }
 

@@ -91,6 +91,14 @@ locals {
       resources = [var.queue_arn, var.dlq_arn]
     },
     {
+      # Caught up reads every shard of the source's stream once per check (the second of its two
+      # reader slots per shard; capture's mapping holds the first).
+      sid       = "ReadSourceStream"
+      effect    = "Allow"
+      actions   = ["dynamodb:DescribeStream", "dynamodb:GetShardIterator", "dynamodb:GetRecords"]
+      resources = ["${var.source_table_arn}/stream/*"]
+    },
+    {
       # The caught-up check reads the capture mapping's state and LastProcessingResult.
       sid       = "ReadMappingStatus"
       effect    = "Allow"

@@ -44,13 +44,18 @@ locals {
       autoscaling         = var.copy_settings.autoscaling
       resource_policy     = var.copy_settings.resource_policy
     }
-    restore_poll_seconds    = var.session_settings.restore_poll_seconds
-    restore_timeout_seconds = var.session_settings.restore_timeout_seconds
-    caught_up_poll_seconds  = var.session_settings.caught_up_poll_seconds
-    caught_up_backlog       = var.session_settings.caught_up_backlog
-    caught_up_lag_seconds   = var.session_settings.caught_up_lag_seconds
-    max_session_seconds     = var.session_settings.max_session_seconds
-    drain_poll_seconds      = var.session_settings.drain_poll_seconds
+    restore_poll_seconds                   = var.session_settings.restore_poll_seconds
+    restore_timeout_seconds                = var.session_settings.restore_timeout_seconds
+    caught_up_poll_seconds                 = var.session_settings.caught_up_poll_seconds
+    caught_up_backlog                      = var.session_settings.caught_up_backlog
+    caught_up_lag_seconds                  = var.session_settings.caught_up_lag_seconds
+    max_session_seconds                    = var.session_settings.max_session_seconds
+    drain_poll_seconds                     = var.session_settings.drain_poll_seconds
+    cutover_quiet_reads                    = var.session_settings.cutover_quiet_reads
+    cutover_quiet_seconds                  = var.session_settings.cutover_quiet_seconds
+    cutover_queue_settle_seconds           = var.session_settings.cutover_queue_settle_seconds
+    cutover_queue_reading_interval_seconds = var.session_settings.cutover_queue_reading_interval_seconds
+    cutover_poll_seconds                   = var.session_settings.cutover_poll_seconds
   }
 
   # The cleanup rule: this state machine's executions that ended FAILED, TIMED_OUT or ABORTED.

@@ -140,13 +140,18 @@ variable "copy_settings" {
 variable "session_settings" {
   description = "Durations (seconds) and thresholds of the restore session."
   type = object({
-    restore_poll_seconds    = number
-    restore_timeout_seconds = number
-    caught_up_poll_seconds  = number
-    caught_up_backlog       = number
-    caught_up_lag_seconds   = number
-    max_session_seconds     = number
-    drain_poll_seconds      = number
+    restore_poll_seconds                   = number
+    restore_timeout_seconds                = number
+    caught_up_poll_seconds                 = number
+    caught_up_backlog                      = number
+    caught_up_lag_seconds                  = number
+    max_session_seconds                    = number
+    drain_poll_seconds                     = number
+    cutover_quiet_reads                    = number
+    cutover_quiet_seconds                  = number
+    cutover_queue_settle_seconds           = number
+    cutover_queue_reading_interval_seconds = number
+    cutover_poll_seconds                   = number
   })
 
   validation {
@@ -159,8 +164,13 @@ variable "session_settings" {
       var.session_settings.max_session_seconds >= 1,
       var.session_settings.max_session_seconds <= 31536000,
       var.session_settings.drain_poll_seconds >= 1,
+      var.session_settings.cutover_quiet_reads >= 1,
+      var.session_settings.cutover_quiet_seconds >= var.session_settings.cutover_quiet_reads,
+      var.session_settings.cutover_queue_settle_seconds >= 1,
+      var.session_settings.cutover_queue_reading_interval_seconds >= 1,
+      var.session_settings.cutover_poll_seconds >= 1,
     ])
-    error_message = "session_settings: poll intervals and lags must be >= 1 s, restore_timeout_seconds >= restore_poll_seconds, caught_up_backlog >= 0, and max_session_seconds between 1 and 31536000 (a Standard state machine runs at most one year)."
+    error_message = "session_settings: poll intervals and lags must be >= 1 s, restore_timeout_seconds >= restore_poll_seconds, caught_up_backlog >= 0, max_session_seconds between 1 and 31536000 (a Standard state machine runs at most one year), and cutover_quiet_seconds >= cutover_quiet_reads (at most one stream read per second per shard)."
   }
 }
 

@@ -581,6 +581,109 @@ def detach_moto_event_source_mappings():
     LambdaBackend.create_event_source_mapping = create_detached
 
 
+@patch("stream-shards")
+def streams_with_several_shards():
+    # moto gives a stream one shard for ever. DynamoDB splits and rotates shards: a shard closes
+    # (DescribeStream shows its EndingSequenceNumber), children name it as ParentShardId, and the
+    # last GetRecords of a closed shard returns no NextShardIterator. A test-only endpoint plays a
+    # rotation: POST /moto-api/rcdc/split-stream-shard {"table_name": T, "children": N} closes every
+    # open shard of T's stream and opens N children; later writes go to a child by their hash key.
+    import zlib
+    from moto.dynamodb.exceptions import ResourceNotFoundException
+    from moto.dynamodb.models import dynamodb_backends
+    from moto.dynamodb.models.table import StreamShard
+    from moto.dynamodbstreams import models as streams
+    from moto.moto_api._internal import urls as moto_api_urls
+    for owner, attribute in ((StreamShard, "add"), (StreamShard, "to_json"), (streams.ShardIterator, "get"),
+                             (streams.DynamoDBStreamsBackend, "describe_stream"),
+                             (streams.DynamoDBStreamsBackend, "get_shard_iterator")):
+        require(owner, attribute)
+    add, to_json, iterator_get = StreamShard.add, StreamShard.to_json, streams.ShardIterator.get
+    describe_stream = streams.DynamoDBStreamsBackend.describe_stream
+
+    def shards_of(table):
+        if table.stream_shard is None:
+            return []
+        shards = getattr(table, "rcdc_shards", None)
+        if not shards or table.stream_shard not in shards:
+            shards = table.rcdc_shards = [table.stream_shard]  # a new stream starts with one shard
+        return shards
+
+    def last_sequence(shard):
+        return shard.starting_sequence_number + len(shard.items) - 1
+
+    def routed_add(self, old, new):
+        children = getattr(self, "rcdc_children", None)
+        if not children:
+            return add(self, old, new)
+        item = new if new is not None else old
+        hash_value = str(item.hash_key.value if item is not None and item.hash_key is not None else "")
+        return routed_add(children[zlib.crc32(hash_value.encode()) % len(children)], old, new)
+
+    def shard_json(self):
+        out = to_json(self)
+        if getattr(self, "rcdc_parent", None) is not None:
+            out["ParentShardId"] = self.rcdc_parent
+        if getattr(self, "rcdc_children", None):
+            out["SequenceNumberRange"]["EndingSequenceNumber"] = str(self.rcdc_ending)
+        return out
+
+    def closed_get(self, limit=1000):
+        result = iterator_get(self, limit)
+        shard = self.stream_shard
+        if getattr(shard, "rcdc_children", None) and not result["Records"] and self.sequence_number > shard.rcdc_ending:
+            result["NextShardIterator"] = None  # the end of a closed shard
+        return result
+
+    def describe_all(self, arn):
+        stream = describe_stream(self, arn)
+        stream["Shards"] = [shard.to_json() for shard in shards_of(self._get_table_from_arn(arn))]
+        return stream
+
+    def iterator_for(self, arn, shard_id, shard_iterator_type, sequence_number=None):
+        table = self._get_table_from_arn(arn)
+        shard = next((s for s in shards_of(table) if s.id == shard_id), None)
+        if shard is None:
+            raise ResourceNotFoundException(f"Requested resource not found: Shard: {shard_id} in Stream: {arn}")
+        iterator = streams.ShardIterator(self, shard, shard_iterator_type, sequence_number)
+        self.shard_iterators[iterator.arn] = iterator
+        return iterator
+
+    def split(request, full_url, headers):
+        body = json.loads(request.data or b"{}")
+        children = int(body.get("children", 2))
+        found = [backend.tables[body["table_name"]] for regions in dynamodb_backends.values()
+                 for backend in regions.values() if body.get("table_name") in backend.tables]
+        if not found or found[0].stream_shard is None or children < 1:
+            return 400, {}, json.dumps({"message": f"no table with a stream named {body.get('table_name')!r}, or children < 1"})
+        table = found[0]
+        shards = shards_of(table)
+        opened = []
+        next_start = max(last_sequence(s) for s in shards) + 1_000_000_000
+        for parent in [s for s in shards if not getattr(s, "rcdc_children", None)]:
+            parent.rcdc_ending = max(last_sequence(parent), parent.starting_sequence_number)
+            kids = []
+            for _ in range(children):
+                child = StreamShard(table.account_id, table)
+                child.id = f"shardId-{int(time.time() * 1000):020d}-{os.urandom(4).hex()}"
+                child.starting_sequence_number = next_start
+                child.rcdc_parent = parent.id
+                next_start += 1_000_000_000
+                kids.append(child)
+            parent.rcdc_children = kids
+            shards.extend(kids)
+            opened.append({"parent": parent.id, "ending_sequence_number": str(parent.rcdc_ending),
+                           "children": [k.id for k in kids]})
+        return 200, {"Content-Type": "application/json"}, json.dumps({"split": opened})
+
+    StreamShard.add = routed_add
+    StreamShard.to_json = shard_json
+    streams.ShardIterator.get = closed_get
+    streams.DynamoDBStreamsBackend.describe_stream = describe_all
+    streams.DynamoDBStreamsBackend.get_shard_iterator = iterator_for
+    moto_api_urls.url_paths["{0}/moto-api/rcdc/split-stream-shard"] = split
+
+
 @patch("lambda-invoke-url")
 def forward_invoke_to_local_lambda_service():
     # moto runs functions in Docker, which we don't have. With RCDC_LAMBDA_INVOKE_URL set, Invoke

@@ -34,7 +34,12 @@ public class FakeRuntime {
             System.out.println("fake runtime got " + requestId + " " + payload);
             String recordDir = System.getenv("FAKE_RECORD_DIR");
             if (recordDir != null && payload.contains("\"Records\"")) {
-                // Stream/queue events: record what was delivered, answer as a batch handler would.
+                // Stream/queue events: record what was delivered, answer as a batch handler would
+                // (a tumbling window's final invocation, without records, is answered, not recorded).
+                if (payload.replace(" ", "").contains("\"Records\":[]")) {
+                    post(api + "invocation/" + requestId + "/response", "{\"state\":{},\"batchItemFailures\":[]}");
+                    continue;
+                }
                 java.nio.file.Files.writeString(java.nio.file.Path.of(recordDir, System.getenv("AWS_LAMBDA_FUNCTION_NAME") + ".jsonl"),
                         payload.replace("\n", " ") + "\n", java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
                 post(api + "invocation/" + requestId + "/response", batchResponse(payload, recordDir));
@@ -61,8 +66,21 @@ public class FakeRuntime {
         }
     }
 
-    /** FAKE_FAIL_ONCE_AT=k: the first batch with more than k records reports its k-th (0-based) record failed; once. */
+    /**
+     * FAKE_FAIL_ONCE_AT=k: the first batch with more than k records reports its k-th (0-based) record failed; once.
+     * Every answer carries a {@code state} (a tumbling window needs one) unless FAKE_NO_STATE_ONCE is set: then
+     * the first answer has none, once.
+     */
     private static String batchResponse(String payload, String recordDir) throws Exception {
+        java.nio.file.Path stateless = java.nio.file.Path.of(recordDir, System.getenv("AWS_LAMBDA_FUNCTION_NAME") + ".no-state-once");
+        if (System.getenv("FAKE_NO_STATE_ONCE") != null && !java.nio.file.Files.exists(stateless)) {
+            java.nio.file.Files.writeString(stateless, "done");
+            return "{\"batchItemFailures\":[]}";
+        }
+        return "{\"state\":{\"batches\":\"1\"}," + batchFailures(payload, recordDir).substring(1);
+    }
+
+    private static String batchFailures(String payload, String recordDir) throws Exception {
         String failAt = System.getenv("FAKE_FAIL_ONCE_AT");
         java.nio.file.Path marker = java.nio.file.Path.of(recordDir, System.getenv("AWS_LAMBDA_FUNCTION_NAME") + ".failed-once");
         if (failAt != null && !java.nio.file.Files.exists(marker)) {

@@ -9,12 +9,18 @@ import dev.restorecdc.cdc.SessionLedger;
 import dev.restorecdc.cdc.Timestamps;
 import dev.restorecdc.session.SessionRecord;
 
+import dev.restorecdc.cdc.LateWrite;
+import dev.restorecdc.cdc.ShardProgress;
 import static dev.restorecdc.session.ControlTableKeys.ACTIVE;
 import static dev.restorecdc.session.ControlTableKeys.LOCK_SESSION_ID;
 import static dev.restorecdc.session.ControlTableKeys.conflictPk;
 import static dev.restorecdc.session.ControlTableKeys.keyLogPk;
 import static dev.restorecdc.session.ControlTableKeys.keyLogSk;
+import static dev.restorecdc.session.ControlTableKeys.lateWritePk;
+import static dev.restorecdc.session.ControlTableKeys.lateWriteSk;
 import static dev.restorecdc.session.ControlTableKeys.sessionSk;
+import static dev.restorecdc.session.ControlTableKeys.shardProgressPk;
+import static dev.restorecdc.session.ControlTableKeys.shardProgressSk;
 import static dev.restorecdc.session.ControlTableKeys.tablePk;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -78,7 +84,10 @@ public final class ControlTableLedger implements SessionLedger {
     }
 
     private static boolean isSettled(ActiveSession session) {
-        return session.targetTable().isPresent() && session.replayFrom().isPresent() && session.captureFloor().isPresent();
+        // A caught-up session may be cut over at any moment: capture must see CUT_OVER at its next
+        // invocation (and record late writes from then on), not up to SETTLED_SESSION_REUSE later.
+        return session.targetTable().isPresent() && session.replayFrom().isPresent() && session.captureFloor().isPresent()
+                && !"CAUGHT_UP".equals(session.status()) && !"CUT_OVER".equals(session.status());
     }
 
     private Optional<ActiveSession> read() {
@@ -112,6 +121,68 @@ public final class ControlTableLedger implements SessionLedger {
                 .updateExpression("ADD captured :captured, skipped_window :skipped "
                         + "SET capture_newest_at = :newest, capture_ran_at = :ran, updated_at = :now")
                 .expressionAttributeValues(values));
+    }
+
+    @Override
+    public void recordShardProgress(ActiveSession session, ShardProgress progress) {
+        Map<String, AttributeValue> key = key(shardProgressPk(session.sessionId()), shardProgressSk(progress.shardId()));
+        String sortable = ShardProgress.sortable(progress.sequenceNumber());
+        Map<String, AttributeValue> values = new HashMap<>();
+        values.put(":shard", AttributeValue.fromS(progress.shardId()));
+        values.put(":seq", AttributeValue.fromS(progress.sequenceNumber()));
+        values.put(":sortable", AttributeValue.fromS(sortable));
+        values.put(":newest", AttributeValue.fromS(Timestamps.format(progress.newestAt())));
+        values.put(":ran", AttributeValue.fromS(Timestamps.format(progress.ranAt())));
+        values.put(":expires", number(clock.instant().plus(KEY_LOG_TTL).getEpochSecond()));
+        try {
+            dynamo.updateItem(b -> b.tableName(controlTable).key(key)
+                    // A retried or reprocessed older batch never moves the shard's position back.
+                    .conditionExpression("attribute_not_exists(sortable_sequence) OR sortable_sequence < :sortable")
+                    .updateExpression("SET shard_id = :shard, sequence_number = :seq, sortable_sequence = :sortable, "
+                            + "newest_at = :newest, ran_at = :ran, expires_at = :expires")
+                    .expressionAttributeValues(values));
+        } catch (ConditionalCheckFailedException alreadyFurther) {
+            // another invocation recorded a newer position
+        }
+        progress.queuedAt().ifPresent(queued -> {
+            try {
+                dynamo.updateItem(b -> b.tableName(controlTable).key(key)
+                        .conditionExpression("attribute_not_exists(queued_at) OR queued_at < :queued")
+                        .updateExpression("SET queued_at = :queued")
+                        .expressionAttributeValues(Map.of(":queued", AttributeValue.fromS(Timestamps.format(queued)))));
+            } catch (ConditionalCheckFailedException alreadyLater) {
+                // a later send is recorded
+            }
+        });
+    }
+
+    @Override
+    public void recordLateWrites(ActiveSession session, List<LateWrite> writes) {
+        String now = Timestamps.format(clock.instant());
+        long expiresAt = clock.instant().plus(KEY_LOG_TTL).getEpochSecond();
+        List<WriteRequest> requests = new ArrayList<>(writes.size());
+        for (LateWrite write : writes) {
+            Map<String, AttributeValue> item = new HashMap<>();
+            item.put("pk", AttributeValue.fromS(lateWritePk(session.sessionId())));
+            item.put("sk", AttributeValue.fromS(lateWriteSk(ShardProgress.sortable(write.sequenceNumber()))));
+            item.put("key", AttributeValue.fromS(write.key().attributes().toString()));
+            item.put("event_name", AttributeValue.fromS(write.eventName().name()));
+            item.put("stream_time", AttributeValue.fromS(Timestamps.format(write.createdAt())));
+            item.put("sequence_number", AttributeValue.fromS(write.sequenceNumber()));
+            if (write.shardId() != null) {
+                item.put("shard_id", AttributeValue.fromS(write.shardId()));
+            }
+            if (write.oldImage() != null) {
+                item.put("old_image", AttributeValue.fromS(write.oldImage().toString()));
+            }
+            if (write.newImage() != null) {
+                item.put("new_image", AttributeValue.fromS(write.newImage().toString()));
+            }
+            item.put("recorded_at", AttributeValue.fromS(now));
+            item.put("expires_at", number(expiresAt));
+            requests.add(WriteRequest.builder().putRequest(PutRequest.builder().item(item).build()).build());
+        }
+        batchWrite(requests, "late writes");
     }
 
     @Override
@@ -232,6 +303,23 @@ public final class ControlTableLedger implements SessionLedger {
             }
             if (!pending.isEmpty()) {
                 throw new IllegalStateException("key log: " + pending.get(controlTable).size() + " entries unprocessed after 8 attempts");
+            }
+        }
+    }
+
+    private void batchWrite(List<WriteRequest> requests, String what) {
+        for (int from = 0; from < requests.size(); from += MAX_BATCH) {
+            List<WriteRequest> chunk = requests.subList(from, Math.min(requests.size(), from + MAX_BATCH));
+            Map<String, List<WriteRequest>> pending = Map.of(controlTable, chunk);
+            for (int attempt = 0; !pending.isEmpty() && attempt < 8; attempt++) {
+                if (attempt > 0) {
+                    sleepQuietly(DynamoTargetWriter.RETRY.before(attempt));
+                }
+                Map<String, List<WriteRequest>> sending = pending;
+                pending = dynamo.batchWriteItem(b -> b.requestItems(sending)).unprocessedItems();
+            }
+            if (!pending.isEmpty()) {
+                throw new IllegalStateException(what + ": " + pending.get(controlTable).size() + " entries unprocessed after 8 attempts");
             }
         }
     }

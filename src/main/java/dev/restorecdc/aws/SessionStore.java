@@ -168,6 +168,23 @@ public class SessionStore implements SessionRecords {
     }
 
     @Override
+    public boolean markCutOver(String sessionId, Instant at, String proof) {
+        try {
+            dynamo.updateItem(r -> r.tableName(table).key(sessionKey(sessionId))
+                    .conditionExpression("#status = :caught")
+                    .updateExpression("SET #status = :status, #at = :at, #proof = :proof, #updated = :at REMOVE #token")
+                    .expressionAttributeNames(Map.of("#status", SessionRecord.STATUS, "#at", SessionRecord.CUT_OVER_AT,
+                            "#proof", SessionRecord.CUTOVER_PROOF, "#updated", SessionRecord.UPDATED_AT,
+                            "#token", SessionRecord.TASK_TOKEN))
+                    .expressionAttributeValues(Map.of(":caught", s(SessionStatus.CAUGHT_UP.name()),
+                            ":status", s(SessionStatus.CUT_OVER.name()), ":at", s(Timestamps.format(at)), ":proof", s(proof))));
+            return true;
+        } catch (ConditionalCheckFailedException notCaughtUp) {
+            return false;
+        }
+    }
+
+    @Override
     public boolean releaseLock(String sessionId) {
         try {
             dynamo.deleteItem(r -> r.tableName(table).key(lockKey())

@@ -50,6 +50,13 @@ public class WorkflowClients {
         return (controlTable, sourceTable) -> new SessionStore(dynamo, controlTable, sourceTable);
     }
 
+    /** The caught-up check's view of the source's stream shards and capture's per-shard progress. */
+    @Produces
+    @Singleton
+    dev.restorecdc.session.ShardView shardView(DynamoDbClient dynamo) {
+        return new DynamoShardView(dynamo, DynamoStreamShards.like(dynamo));
+    }
+
     @Produces
     @Singleton
     java.time.Clock clock() {

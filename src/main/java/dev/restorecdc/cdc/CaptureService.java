@@ -54,8 +54,21 @@ public final class CaptureService {
      * mapping retries from it
      */
     public Optional<String> capture(List<StreamChange> records, Deadline deadline) {
+        return capture(records, deadline, Optional.empty());
+    }
+
+    /**
+     * @param shardId the shard the batch came from (tumbling-window events name it): capture then
+     *                records that shard's progress, which the cutover's proof reads
+     */
+    public Optional<String> capture(List<StreamChange> records, Deadline deadline, Optional<String> shardId) {
         Instant ranAt = clock.instant();
         Optional<ActiveSession> session = ledger.active();
+        if (session.isPresent() && LateWriteCapture.applies(session.get())) {
+            Optional<String> retryFrom = LateWriteCapture.record(records, session.get(), shardId, ledger);
+            recordProgress(session, shardId, records, retryFrom, ranAt, false);
+            return retryFrom;
+        }
         ReplayWindow window = ReplayWindow.from(staticWindowStart
                 .or(() -> session.flatMap(ActiveSession::captureFloor)).orElse(null));
 
@@ -140,7 +153,24 @@ public final class CaptureService {
                 LOG.warnf(e, "capture: could not record counters in session %s: %s", session.get().sessionId(), tally);
             }
         }
+        recordProgress(session, shardId, records, retryFrom, ranAt, scheduler.queuedCount() > 0);
         return retryFrom;
+    }
+
+    private void recordProgress(Optional<ActiveSession> session, Optional<String> shardId, List<StreamChange> records,
+            Optional<String> retryFrom, Instant ranAt, boolean queued) {
+        if (session.isEmpty() || shardId.isEmpty()) {
+            return;
+        }
+        CaptureProgress.of(shardId.get(), records, retryFrom, ranAt, queued).ifPresent(progress -> {
+            try {
+                ledger.recordShardProgress(session.get(), progress);
+            } catch (RuntimeException e) {
+                // A missed stamp makes the shard look behind, so the cutover waits longer; never ahead.
+                LOG.warnf(e, "capture: could not record progress of shard %s in session %s", progress.shardId(),
+                        session.get().sessionId());
+            }
+        });
     }
 
     /**

@@ -26,6 +26,21 @@ public interface SessionLedger {
      */
     void recordConflicts(ActiveSession session, List<Conflict> conflicts);
 
+    /**
+     * Records how far capture got in one shard; never moves a shard's position back (a retried or
+     * reprocessed batch may come after a newer one).
+     */
+    default void recordShardProgress(ActiveSession session, ShardProgress progress) {
+    }
+
+    /**
+     * Records changes that reached the source after the cutover, instead of queueing them. Throws
+     * when it could not: the records are then reported failed and come back.
+     */
+    default void recordLateWrites(ActiveSession session, List<LateWrite> writes) {
+        throw new UnsupportedOperationException("this ledger cannot record late writes");
+    }
+
     /** Adds one replay invocation's counters (telemetry: a lost update is logged, not retried). */
     void recordReplay(ActiveSession session, ReplayTally tally);
 

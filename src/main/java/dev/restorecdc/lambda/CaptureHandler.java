@@ -3,7 +3,8 @@ package dev.restorecdc.lambda;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.DynamodbEvent;
-import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
+import com.amazonaws.services.lambda.runtime.events.DynamodbTimeWindowEvent;
+import com.amazonaws.services.lambda.runtime.events.TimeWindowEventResponse;
 import dev.restorecdc.cdc.CaptureService;
 import dev.restorecdc.cdc.Deadline;
 import dev.restorecdc.config.CdcConfig;
@@ -11,10 +12,20 @@ import jakarta.inject.Inject;
 import jakarta.inject.Named;
 
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 
-/** DynamoDB stream batch → FIFO queue; answers with the earliest record that was not queued. */
+/**
+ * DynamoDB stream batch → FIFO queue; answers with the earliest record that was not queued.
+ *
+ * <p>The capture mapping has a tumbling window, only so that each event names its {@code shardId}
+ * (the plain stream event does not): capture records its progress per shard, which the cutover's
+ * proof needs. Nothing is aggregated; the window's {@code state} is handed back unchanged, since
+ * Lambda counts a response without {@code state} as a failed invocation. A window's final
+ * invocation ({@code isFinalInvokeForWindow}) may carry no records and has nothing else to do.
+ */
 @Named("capture")
-public class CaptureHandler implements RequestHandler<DynamodbEvent, StreamsEventResponse> {
+public class CaptureHandler implements RequestHandler<DynamodbTimeWindowEvent, TimeWindowEventResponse> {
 
     @Inject
     CaptureService capture;
@@ -23,11 +34,14 @@ public class CaptureHandler implements RequestHandler<DynamodbEvent, StreamsEven
     CdcConfig config;
 
     @Override
-    public StreamsEventResponse handleRequest(DynamodbEvent event, Context context) {
+    public TimeWindowEventResponse handleRequest(DynamodbTimeWindowEvent event, Context context) {
         List<DynamodbEvent.DynamodbStreamRecord> records = event.getRecords() == null ? List.of() : event.getRecords();
         Deadline deadline = Deadline.fromRemaining(context.getRemainingTimeInMillis(), config.retryBudgetWithoutDeadline());
-        return capture.capture(records.stream().map(StreamRecords::read).toList(), deadline)
-                .map(sequence -> new StreamsEventResponse(List.of(new StreamsEventResponse.BatchItemFailure(sequence))))
-                .orElseGet(() -> new StreamsEventResponse(List.of()));
+        Map<String, String> state = event.getState() == null ? Map.of() : event.getState();
+        List<TimeWindowEventResponse.BatchItemFailure> failures = capture.capture(records.stream().map(StreamRecords::read).toList(),
+                        deadline, Optional.ofNullable(event.getShardId()).filter(id -> !id.isBlank()))
+                .map(sequence -> List.of(TimeWindowEventResponse.BatchItemFailure.builder().withItemIdentifier(sequence).build()))
+                .orElseGet(List::of);
+        return new TimeWindowEventResponse(state, failures);
     }
 }

@@ -42,7 +42,7 @@ final class StreamRecords {
                     stream.getApproximateCreationDateTime() == null ? null : stream.getApproximateCreationDateTime().toInstant(),
                     sequenceNumber, tableArn(record.getEventSourceARN()), ChangeDelta.of(eventName, oldImage, newImage));
             change.key();
-            return StreamChange.of(change);
+            return StreamChange.of(change, stream.getOldImage() == null ? null : item(stream.getOldImage()));
         } catch (MalformedChangeException | IllegalArgumentException e) {
             return StreamChange.unreadable(sequenceNumber, "eventID " + record.getEventID() + ": " + e.getMessage());
         }

@@ -50,7 +50,9 @@ public class AwaitFinishStep implements SessionStep<AwaitFinishStep.Input, Await
     public Output run(Input in) {
         SessionRecords store = records.open(in.config().controlTableName(), in.config().sourceTableName());
         java.time.Instant now = clock.instant();
-        store.update(in.sessionId(), Map.of(SessionRecord.TASK_TOKEN, in.taskToken()), now);
+        // The cutover's waits go with the token: restore-cdc cutover proves with the deployment's values.
+        store.update(in.sessionId(), Map.of(SessionRecord.TASK_TOKEN, in.taskToken(),
+                SessionRecord.CUTOVER_SETTINGS, in.config().cutover().toValues()), now);
         store.session(in.sessionId()).flatMap(SessionRecord::createdAt)
                 .ifPresent(createdAt -> SessionLock.renew(store, in.config(), in.sessionId(), createdAt, now));
         return new Output(true);

@@ -54,11 +54,12 @@ public class CaughtUpStep implements SessionStep<CaughtUpStep.Input, CaughtUpSte
     private final SessionRecords.Opener records;
     private final QueueBacklog queue;
     private final MappingStates mappings;
+    private final ShardView shards;
     private final Clock clock;
     private final Optional<Integer> checksPerExecution;
 
-    public CaughtUpStep(SessionRecords.Opener records, QueueBacklog queue, MappingStates mappings, Clock clock) {
-        this(records, queue, mappings, clock, Optional.empty());
+    public CaughtUpStep(SessionRecords.Opener records, QueueBacklog queue, MappingStates mappings, ShardView shards, Clock clock) {
+        this(records, queue, mappings, shards, clock, Optional.empty());
     }
 
     /**
@@ -66,13 +67,19 @@ public class CaughtUpStep implements SessionStep<CaughtUpStep.Input, CaughtUpSte
      *                           allows (tests run many continuations in compressed time); never raises it
      */
     @Inject
-    public CaughtUpStep(SessionRecords.Opener records, QueueBacklog queue, MappingStates mappings, Clock clock,
+    public CaughtUpStep(SessionRecords.Opener records, QueueBacklog queue, MappingStates mappings, ShardView shards, Clock clock,
             @ConfigProperty(name = "restorecdc.session.caught-up-checks-per-execution") Optional<Integer> checksPerExecution) {
         this.records = records;
         this.queue = queue;
         this.mappings = mappings;
+        this.shards = shards;
         this.clock = clock;
         this.checksPerExecution = checksPerExecution;
+    }
+
+    /** Without a view of the stream: the per-shard conditions find nothing (the DLQ is still read). */
+    public CaughtUpStep(SessionRecords.Opener records, QueueBacklog queue, MappingStates mappings, Clock clock) {
+        this(records, queue, mappings, ShardView.NONE, clock);
     }
 
     @Override
@@ -108,6 +115,8 @@ public class CaughtUpStep implements SessionStep<CaughtUpStep.Input, CaughtUpSte
                 record.createdAt().orElse(now), now);
         CaughtUpCheck.Verdict verdict = new CaughtUpCheck(config.caughtUpBacklog(), config.caughtUpLag())
                 .evaluate(figures, in.consecutive());
+        verdict = CaughtUpShards.refine(verdict, in.consecutive(), CaughtUpShards.check(shards, queue, config, in.sessionId(),
+                record.captureFloor().orElse(record.createdAt().orElse(now)), now), config.caughtUpLag());
 
         Map<String, Object> values = Map.of(SessionRecord.CAUGHT_UP_FIGURES, verdict.figures());
         Map<String, Object> notice = null;

@@ -11,6 +11,10 @@ package dev.restorecdc.session;
  *       Sessions logged before the spread used {@code SESSION#<id>} alone ({@link #legacyKeyLogPk}).</li>
  *   <li>{@code SESSION#<id>#CONFLICTS} / {@code KEY#<group id>}: the conflicts change replay found,
  *       one per key ({@link #conflictPk}); few, so one partition.</li>
+ *   <li>{@code SESSION#<id>#SHARDS} / {@code SHARD#<shard id>}: capture's progress in one stream shard
+ *       (the cutover's proof reads them all);</li>
+ *   <li>{@code SESSION#<id>#LATE} / {@code LATE#<sequence number, 40 digits>}: a change that reached
+ *       the source after the cutover, recorded instead of queued.</li>
  * </ul>
  */
 public final class ControlTableKeys {
@@ -72,6 +76,25 @@ public final class ControlTableKeys {
     /** Partition of a session's conflicts (sort key {@link #keyLogSk}, one item per key). */
     public static String conflictPk(String sessionId) {
         return SESSION_PREFIX + sessionId + "#CONFLICTS";
+    }
+
+    /** Partition of a session's per-shard capture progress. */
+    public static String shardProgressPk(String sessionId) {
+        return SESSION_PREFIX + sessionId + "#SHARDS";
+    }
+
+    public static String shardProgressSk(String shardId) {
+        return "SHARD#" + shardId;
+    }
+
+    /** Partition of a session's late writes (changes after the cutover). */
+    public static String lateWritePk(String sessionId) {
+        return SESSION_PREFIX + sessionId + "#LATE";
+    }
+
+    /** Sorts by sequence number (40 digits): one key's late writes come in stream order. */
+    public static String lateWriteSk(String sortableSequence) {
+        return "LATE#" + sortableSequence;
     }
 
     /** Sort key of one key log entry. */

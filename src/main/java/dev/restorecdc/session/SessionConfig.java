@@ -30,7 +30,8 @@ public record SessionConfig(
         Duration caughtUpLag,
         Duration maxSession,
         Duration drainPoll,
-        ReplaySemanticsMode replaySemanticsMode) {
+        ReplaySemanticsMode replaySemanticsMode,
+        CutoverSettings cutover) {
 
     /** @throws IllegalArgumentException naming the missing or bad key and its value */
     @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
@@ -72,7 +73,8 @@ public record SessionConfig(
                 Duration.ofSeconds(positive(config, "drain_poll_seconds")),
                 // A state machine rendered before the setting existed has no key: auto, what it then did for copies.
                 config.has("replay_semantics") ? ReplaySemanticsMode.parse(text(config, "replay_semantics"))
-                        : ReplaySemanticsMode.AUTO);
+                        : ReplaySemanticsMode.AUTO,
+                CutoverSettings.from(config));
     }
 
     private static String text(JsonNode config, String key) {

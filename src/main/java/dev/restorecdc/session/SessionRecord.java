@@ -45,7 +45,10 @@ public record SessionRecord(
         Optional<Instant> replayErrorAt,
         Optional<Instant> createdAt,
         Optional<Instant> updatedAt,
-        Optional<String> executionArn) {
+        Optional<String> executionArn,
+        Map<String, Object> cutoverSettings,
+        Optional<Instant> cutOverAt,
+        Optional<String> cutoverProof) {
 
     public static final String STATUS = "status";
     public static final String REASON = "reason";
@@ -85,6 +88,11 @@ public record SessionRecord(
     public static final String EXECUTION_ARN = "execution_arn";
     /** How many times the session continued in a fresh execution (history limit). */
     public static final String CONTINUATIONS = "continuations";
+    /** The cutover's waits, stored with the task token (session/CutoverSettings). */
+    public static final String CUTOVER_SETTINGS = "cutover_settings";
+    /** When the session was cut over (CUT_OVER), and the operator's proof (JSON). */
+    public static final String CUT_OVER_AT = "cut_over_at";
+    public static final String CUTOVER_PROOF = "cutover_proof";
 
     /** The counters the change path adds to (at least once: redeliveries may count twice). */
     public record Counters(long captured, long skippedWindow, long replayedPuts, long replayedDeletes, long retries,
@@ -156,7 +164,10 @@ public record SessionRecord(
                 instant(values, REPLAY_ERROR_AT),
                 instant(values, CREATED_AT),
                 instant(values, UPDATED_AT),
-                text(values, EXECUTION_ARN));
+                text(values, EXECUTION_ARN),
+                figures(values.get(CUTOVER_SETTINGS)),
+                instant(values, CUT_OVER_AT),
+                text(values, CUTOVER_PROOF));
     }
 
     /** The item's plain values, key attributes included; absent fields are left out, instants in the stored form. */
@@ -208,6 +219,11 @@ public record SessionRecord(
         createdAt.ifPresent(v -> values.put(CREATED_AT, Timestamps.format(v)));
         updatedAt.ifPresent(v -> values.put(UPDATED_AT, Timestamps.format(v)));
         executionArn.ifPresent(v -> values.put(EXECUTION_ARN, v));
+        if (!cutoverSettings.isEmpty()) {
+            values.put(CUTOVER_SETTINGS, cutoverSettings);
+        }
+        cutOverAt.ifPresent(v -> values.put(CUT_OVER_AT, Timestamps.format(v)));
+        cutoverProof.ifPresent(v -> values.put(CUTOVER_PROOF, v));
         return values;
     }
 

@@ -93,4 +93,14 @@ public interface SessionRecords {
      * any other session of this table.
      */
     Optional<Instant> previousCaptureEnd(String sessionId);
+
+    /**
+     * Marks a CAUGHT_UP session CUT_OVER at {@code at} with the operator's proof and drops its task
+     * token (the next wait stores a new one).
+     *
+     * @return false when the session is not CAUGHT_UP (nothing changed)
+     */
+    default boolean markCutOver(String sessionId, Instant at, String proof) {
+        throw new UnsupportedOperationException("these session records cannot record a cutover");
+    }
 }

@@ -7,6 +7,11 @@ public enum SessionStatus {
     CONFIGURING,
     REPLAYING,
     CAUGHT_UP,
+    /**
+     * The operator's cutover was proven (every shard drained, queue and DLQ empty) and replay is off:
+     * the target is the application's table now; capture records late writes instead of queueing them.
+     */
+    CUT_OVER,
     FINISHING,
     FINISHED,
     /** Ended by {@code max_session_seconds} before the operator's finish: the sync stopped on its own. */

@@ -56,6 +56,29 @@ class CaptureHandlerTest {
     }
 
     @Test
+    void aTumblingWindowEventGetsItsStateBackWithTheBatchItemFailuresAndAFinalInvokeWithoutRecordsSucceeds() {
+        ObjectNode event = StreamEvents.fixture("dynamodb-stream-mixed.json");
+        event.put("shardId", "shardId-00000001700000000000-0a1b2c3d");
+        event.putObject("window").put("start", "2026-11-25T12:00:00Z").put("end", "2026-11-25T12:01:00Z");
+        event.putObject("state").put("kept", "as is");
+        event.put("isFinalInvokeForWindow", false);
+        event.put("isWindowTerminatedEarly", false);
+
+        invoke(event).body("batchItemFailures", empty()).body("state.kept", org.hamcrest.Matchers.equalTo("as is"));
+        Queue.drain(); // (the same fixture's event ids may be deduplicated against another test's sends)
+
+        event.putArray("Records");
+        event.put("isFinalInvokeForWindow", true);
+        invoke(event).body("batchItemFailures", empty()).body("state.kept", org.hamcrest.Matchers.equalTo("as is"));
+    }
+
+    @Test
+    void aPlainStreamEventStillGetsAStateObject() {
+        invoke(StreamEvents.fixture("dynamodb-stream-mixed.json")).body("state", org.hamcrest.Matchers.anEmptyMap());
+        Queue.drain();
+    }
+
+    @Test
     void eachRecordBecomesOneMessageGroupedByItemAndDeduplicatedByEventId() {
         ObjectNode event = StreamEvents.fixture("dynamodb-stream-mixed.json");
 

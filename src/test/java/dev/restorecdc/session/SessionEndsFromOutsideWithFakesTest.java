@@ -64,7 +64,7 @@ class SessionEndsFromOutsideWithFakesTest {
 
     private CaughtUpStep.Output check(String sessionId, int checks, int generation) {
         return new CaughtUpStep(opener, queue -> new QueueBacklog.Backlog(config.caughtUpBacklog() + 1, 0),
-                uuid -> new MappingStates.MappingStatus("Enabled", Optional.of("OK")), clock, Optional.of(3))
+                uuid -> new MappingStates.MappingStatus("Enabled", Optional.of("OK")), ShardView.NONE, clock, Optional.of(3))
                 .run(new CaughtUpStep.Input(config, sessionId, 0, checks, generation));
     }
 

@@ -79,6 +79,8 @@ public final class SessionWorld {
                 .keySchema(key("pk", KeyType.HASH), key("sk", KeyType.RANGE)));
         queueUrl = sqs.createQueue(r -> r.queueName("rcdc-orders-changes.fifo").attributes(Map.of(
                 QueueAttributeName.FIFO_QUEUE, "true", QueueAttributeName.VISIBILITY_TIMEOUT, "30"))).queueUrl();
+        String dlqUrl = sqs.createQueue(r -> r.queueName("rcdc-orders-changes-dlq.fifo").attributes(Map.of(
+                QueueAttributeName.FIFO_QUEUE, "true"))).queueUrl();
         String queueArn = sqs.getQueueAttributes(r -> r.queueUrl(queueUrl).attributeNames(QueueAttributeName.QUEUE_ARN))
                 .attributes().get(QueueAttributeName.QUEUE_ARN);
 
@@ -98,7 +100,7 @@ public final class SessionWorld {
                 .eventSourceArn(queueArn).enabled(false).batchSize(10)).uuid();
 
         config = SessionConfigTest.configJson();
-        config.put("queue_url", queueUrl).put("capture_mapping_uuid", captureMappingUuid)
+        config.put("queue_url", queueUrl).put("dlq_url", dlqUrl).put("capture_mapping_uuid", captureMappingUuid)
                 .put("replay_mapping_uuid", replayMappingUuid).put("workflow_function_arn", workflowArn)
                 .put("control_table_name", CONTROL);
     }
@@ -188,8 +190,10 @@ public final class SessionWorld {
                 new RegisterStep(records, restored, clock),
                 new SettleReplayFromStep(records, restored, clock),
                 new CopySettingsStep(records, new TableSettingsCopier(dynamo, autoscaling, java.time.Duration.ofMillis(100)), clock),
-                new CaughtUpStep(records, queue, mappings, clock, caughtUpChecksPerExecution),
+                new CaughtUpStep(records, queue, mappings, new dev.restorecdc.aws.DynamoShardView(dynamo,
+                        dev.restorecdc.aws.DynamoStreamShards.like(dynamo)), clock, caughtUpChecksPerExecution),
                 new AwaitFinishStep(records, clock),
+                new CutoverStep(records, clock),
                 new DrainedStep(queue, mappings),
                 new FinishStep(records, clock),
                 new FailStep(records, clock),

@@ -43,6 +43,7 @@ public final class AwsClients implements AutoCloseable {
     private SfnClient sfn;
     private EventBridgeClient events;
     private CloudTrailClient cloudTrail;
+    private software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient streams;
 
     public AwsClients(Map<String, String> env) {
         this.env = env;
@@ -79,6 +80,10 @@ public final class AwsClients implements AutoCloseable {
 
     public EventBridgeClient events() {
         return events != null ? events : (events = build(EventBridgeClient.builder()));
+    }
+
+    public software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient streams() {
+        return streams != null ? streams : (streams = build(software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient.builder()));
     }
 
     public CloudTrailClient cloudTrail() {

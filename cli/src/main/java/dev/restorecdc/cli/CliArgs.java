@@ -18,7 +18,7 @@ import java.util.regex.Pattern;
 public final class CliArgs {
 
     /** Options that take no value. */
-    static final Set<String> SWITCHES = Set.of("json", "dry-run", "help");
+    static final Set<String> SWITCHES = Set.of("json", "dry-run", "help", "late", "force");
     private static final Pattern DURATION = Pattern.compile("(\\d+)(ms|s|m|h)?");
 
     private final String command;

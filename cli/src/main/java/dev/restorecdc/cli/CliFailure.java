@@ -10,6 +10,10 @@ public class CliFailure extends RuntimeException {
     public static final int FAILED = 1;
     /** The command line itself is wrong. */
     public static final int USAGE = 2;
+    /** The command refused to act: wrong phase, or a precondition (an empty DLQ) does not hold. Nothing changed. */
+    public static final int REFUSED = 3;
+    /** Waited as long as allowed without proof; nothing changed, safe to run again. */
+    public static final int TIMED_OUT = 4;
 
     private final int exitCode;
 

@@ -37,6 +37,8 @@ final class DoctorCommand {
         if (source.found()) {
             add("stream", source::stream);
             add("point-in-time recovery", source::pointInTimeRecovery);
+            add(StreamConsumersCheck.NAME, () -> StreamConsumersCheck.run(cli.aws.dynamo(), cli.aws.lambda(), table,
+                    names.captureFunction()));
         }
         add(TrailCheck.NAME, () -> new TrailCheck(cli.aws.cloudTrail(), region).run());
         // Issue 14, finding 9: the restore call and its CloudTrail event happen in the target's region,

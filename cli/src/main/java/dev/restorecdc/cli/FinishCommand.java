@@ -47,7 +47,11 @@ final class FinishCommand {
             case EXPIRED -> throw new CliFailure("session " + sessionId + " EXPIRED" + reason(session) + ": nothing to finish");
             case ABORTED -> throw new CliFailure("session " + sessionId + " was ABORTED" + reason(session) + ": nothing to finish");
             case FINISHING -> cli.out.println("session " + sessionId + " is already FINISHING; waiting for it to end");
-            default -> signal(session, control);
+            case CUT_OVER -> signal(session, control);
+            default -> {
+                proveDrained(args, session, control, timeout);
+                signal(session, control);
+            }
         }
 
         Instant deadline = Instant.now().plus(timeout);
@@ -57,6 +61,7 @@ final class FinishCommand {
                 case FINISHED -> {
                     cli.out.println("session " + sessionId + " FINISHED" + reason(session)
                             + "; capture and replay are off and the table's lock is released");
+                    LateWrites.print(cli.out, sessionId, LateWrites.read(cli.aws.dynamo(), control.tableName(), sessionId));
                     return 0;
                 }
                 case FAILED -> throw new CliFailure("session " + sessionId + " FAILED while finishing" + reason(session));
@@ -72,6 +77,23 @@ final class FinishCommand {
                 }
             }
         }
+    }
+
+    /**
+     * Finishing without a cutover stops capture: first prove, as the cutover does, that capture has
+     * drained every shard and the queue is empty, so no write already made to the source is left
+     * behind. Needs the application's writes to the source stopped (or switched to the target).
+     */
+    private void proveDrained(CliArgs args, SessionRecord session, ControlTableReader control, Duration timeout) {
+        if (session.taskToken().isEmpty() || session.cutoverSettings().isEmpty()) {
+            return; // not waiting for the operator (signal says so), or deployed before the proof existed
+        }
+        DeploymentNames names = cli.names(args, session.sourceTable());
+        String queueUrl = cli.aws.sqs().getQueueUrl(r -> r.queueName(names.queue())).queueUrl();
+        cli.out.println("finish of session " + session.sessionId() + ": proving capture drained every shard and the queue is "
+                + "empty before capture stops (writes to the source must have stopped)");
+        new CutoverCommand(cli).prove(control, session, queueUrl, dev.restorecdc.session.CutoverSettings.from(session.cutoverSettings()),
+                timeout, "finish");
     }
 
     private void signal(SessionRecord session, ControlTableReader control) {

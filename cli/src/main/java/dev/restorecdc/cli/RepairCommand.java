@@ -21,7 +21,7 @@ import java.util.Set;
 final class RepairCommand {
 
     static final Set<String> OPTIONS = Set.of("session", "table", "control-table", "name-prefix", "dry-run",
-            "recheck-delay");
+            "recheck-delay", "late", "force");
 
     private final CliContext cli;
     private final Set<String> handled = new HashSet<>();
@@ -34,8 +34,12 @@ final class RepairCommand {
 
     int run(CliArgs args) {
         args.allowOnly(OPTIONS);
+        if (args.has("late")) {
+            return new LateRepair(cli).run(args);
+        }
         boolean dryRun = args.has("dry-run");
         SessionRecord session = cli.controlTable(args).session(args.required("session"), args.value("table"));
+        VerifyCommand.refuseAfterCutover(session, args, "repair");
         VerifyCommand.Result verified = VerifyCommand.compare(cli, args, session);
         ItemRewriter rewriter = new ItemRewriter(cli.aws.dynamo(), session.sourceTable(), verified.target());
         ChangeCodec codec = new ChangeCodec(cli.json);

@@ -17,11 +17,16 @@ public final class RestoreCdc {
               doctor --table T            checks a deployment for table T; each check with its fix
               status [--table T]          where the restore sessions stand (all tables without --table)
               verify --session S          compares every key the replay wrote: target item = source item?
-                     [--sample N] [--recheck-delay 2s]
+                     [--sample N] [--recheck-delay 2s] [--force]
               conflicts --session S       keys an undo's replay found also written in the undone window
               repair --session S          rewrites dead-lettered and differing keys from the source
-                     [--dry-run] [--recheck-delay 2s]
-              finish --session S          cutover done: ends the session and waits until it is FINISHED
+                     [--dry-run] [--recheck-delay 2s] [--force]
+              repair --late --session S   applies late writes where the target item is unchanged since
+                     [--dry-run]          the cutover; reports the others as conflicts
+              cutover --session S         once CAUGHT_UP and the source's writes are stopped: proves every
+                     [--timeout 15m]      change reached the target (shards drained, queue and DLQ empty),
+                                          then the session stops replay and records CUT_OVER; prints the pause
+              finish --session S          ends the session (after cutover: stops capture, lists late writes)
                      [--timeout 300s] [--poll 5s]
               abort --session S           ends a session by hand: stops its execution, disables both
                      [--reason TEXT]       mappings, releases the lock, marks it ABORTED
@@ -34,7 +39,8 @@ public final class RestoreCdc {
 
             AWS settings come from the environment: AWS_REGION, AWS_ENDPOINT_URL (e.g. the local
             emulator), credentials from the default chain (AWS_PROFILE, AWS_ACCESS_KEY_ID, ...).
-            Exit status: 0 ok, 1 a check failed / not equal / the operation failed, 2 usage error.
+            Exit status: 0 ok, 1 a check failed / not equal / the operation failed, 2 usage error,
+            3 refused (wrong phase, non-empty DLQ; nothing changed), 4 timed out (nothing changed, safe to rerun).
             """;
 
     private RestoreCdc() {
@@ -62,6 +68,7 @@ public final class RestoreCdc {
                     case "conflicts" -> new ConflictsCommand(cli).run(parsed);
                     case "finish" -> new FinishCommand(cli).run(parsed);
                     case "abort" -> new AbortCommand(cli).run(parsed);
+                    case "cutover" -> new CutoverCommand(cli).run(parsed);
                     default -> throw CliFailure.usage("unknown command '" + parsed.command() + "'\n\n" + USAGE);
                 };
             } catch (CliFailure e) {

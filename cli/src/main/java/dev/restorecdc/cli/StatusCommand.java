@@ -29,6 +29,8 @@ final class StatusCommand {
         this.cli = cli;
     }
 
+    private String controlTableName;
+
     int run(CliArgs args) {
         args.allowOnly(OPTIONS);
         ControlTableReader control = cli.controlTable(args);
@@ -48,6 +50,7 @@ final class StatusCommand {
             String source = entry.getKey();
             Backlog backlog = Backlog.read(cli.aws.sqs(), cli.names(args, source));
             Optional<String> active = control.lockHolder(source);
+            controlTableName = control.tableName();
             if (args.has("json")) {
                 tables.add(tableJson(source, active, backlog, entry.getValue()));
             } else {
@@ -76,7 +79,7 @@ final class StatusCommand {
             SessionRecord.Counters c = s.counters();
             text.add(s.sessionId(), s.status().name(), at(s.requestedAt()).orElse("-"), at(s.restorePoint()).orElse("latest"),
                     at(s.replayFrom()).orElse("-"), s.replayFromRule().orElse("-"), s.targetTable().orElse("-"),
-                    TextTable.duration(s.captureLag()), TextTable.duration(s.replayLag()), n(c.captured()),
+                    TextTable.duration(worstShardLag(s).or(s::captureLag)), TextTable.duration(s.replayLag()), n(c.captured()),
                     n(c.replayedPuts()), n(c.replayedDeletes()), n(c.skippedWindow()), n(c.retries()), n(c.failed()));
         }
         text.print(cli.out);
@@ -94,9 +97,39 @@ final class StatusCommand {
                 cli.out.println("  " + s.sessionId() + " settings applied: " + s.settingsApplied());
             }
             if (waitsForOperator(s)) {
-                cli.out.println("  " + s.sessionId() + " waits for the operator: restore-cdc finish --session " + s.sessionId());
+                cli.out.println("  " + s.sessionId() + " waits for the operator: " + (s.status() == SessionStatus.CUT_OVER
+                        ? "restore-cdc finish --session " + s.sessionId()
+                        : "stop the source's writes, then restore-cdc cutover --session " + s.sessionId()));
+            }
+            if (s.status() == SessionStatus.REPLAYING) {
+                notCaughtUpBecause(s).forEach(why -> cli.out.println("  " + s.sessionId() + " not caught up: " + why));
+            }
+            if (s.cutOverAt().isPresent()) {
+                cli.out.println("  " + s.sessionId() + " cut over at " + at(s.cutOverAt()).orElse("?"));
+                List<LateWrites.Late> late = LateWrites.read(cli.aws.dynamo(), controlTable, s.sessionId());
+                java.io.ByteArrayOutputStream listing = new java.io.ByteArrayOutputStream();
+                LateWrites.print(new java.io.PrintStream(listing, true, java.nio.charset.StandardCharsets.UTF_8), s.sessionId(), late);
+                listing.toString(java.nio.charset.StandardCharsets.UTF_8).lines().forEach(line -> cli.out.println("  " + line));
             }
         }
+    }
+
+    /**
+     * While replaying, the worst shard's capture lag from the last caught-up check (the session-wide
+     * stamps belong to whichever shard ran last, so they can hide a lagging one).
+     */
+    private static Optional<Duration> worstShardLag(SessionRecord s) {
+        Object lag = s.caughtUpFigures().get("capture_lag_seconds");
+        if (s.status() != SessionStatus.REPLAYING || !s.caughtUpFigures().containsKey("shards") || !(lag instanceof Number n)) {
+            return Optional.empty(); // the checks run only while replaying; later figures would be stale
+        }
+        return Optional.of(Duration.ofSeconds(n.longValue()));
+    }
+
+    /** The last caught-up check's unmet conditions (the workflow stores them with its figures). */
+    private static List<String> notCaughtUpBecause(SessionRecord s) {
+        Object unmet = s.caughtUpFigures().get("unmet");
+        return unmet instanceof List<?> list ? list.stream().map(String::valueOf).toList() : List.of();
     }
 
     private ObjectNode tableJson(String source, Optional<String> active, Backlog backlog, List<SessionRecord> sessions) {
@@ -141,9 +174,19 @@ final class StatusCommand {
         node.put(SessionRecord.REPLAY_ERROR_AT, at(s.replayErrorAt()).orElse(null));
         node.put(SessionRecord.CREATED_AT, at(s.createdAt()).orElse(null));
         node.put(SessionRecord.UPDATED_AT, at(s.updatedAt()).orElse(null));
-        node.put("capture_lag_seconds", seconds(s.captureLag()));
+        node.put("capture_lag_seconds", seconds(worstShardLag(s).or(s::captureLag)));
         node.put("replay_lag_seconds", seconds(s.replayLag()));
         node.put("waiting_for_operator", waitsForOperator(s));
+        node.put(SessionRecord.CUT_OVER_AT, at(s.cutOverAt()).orElse(null));
+        ArrayNode unmet = node.putArray("not_caught_up_because");
+        notCaughtUpBecause(s).forEach(unmet::add);
+        if (s.cutOverAt().isPresent()) {
+            ArrayNode late = node.putArray("late_writes");
+            for (LateWrites.Late write : LateWrites.read(cli.aws.dynamo(), controlTableName, s.sessionId())) {
+                late.addObject().put("key", write.key()).put("event_name", write.eventName()).put("stream_time", write.streamTime())
+                        .put("sequence_number", write.sequenceNumber()).put("outcome", write.outcome().orElse(null));
+            }
+        }
         ObjectNode counters = node.putObject("counters");
         s.counters().byName().forEach(counters::put);
         ObjectNode settings = node.putObject("settings_applied");

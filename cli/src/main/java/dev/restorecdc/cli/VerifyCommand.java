@@ -1,6 +1,7 @@
 package dev.restorecdc.cli;
 
 import dev.restorecdc.session.SessionRecord;
+import dev.restorecdc.session.SessionStatus;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
@@ -21,7 +22,7 @@ import dev.restorecdc.cdc.ItemKey;
 final class VerifyCommand {
 
     static final Set<String> OPTIONS = Set.of("session", "table", "control-table", "name-prefix", "sample",
-            "recheck-delay", "json");
+            "recheck-delay", "json", "force");
     static final Duration DEFAULT_RECHECK_DELAY = Duration.ofSeconds(2);
 
     private final CliContext cli;
@@ -33,6 +34,7 @@ final class VerifyCommand {
     int run(CliArgs args) {
         args.allowOnly(OPTIONS);
         SessionRecord session = cli.controlTable(args).session(args.required("session"), args.value("table"));
+        refuseAfterCutover(session, args, "verify");
         Result result = compare(cli, args, session);
         if (args.has("json")) {
             cli.out.println(result.toJson(cli));
@@ -40,6 +42,21 @@ final class VerifyCommand {
             result.print(cli);
         }
         return result.mismatches().isEmpty() ? 0 : CliFailure.FAILED;
+    }
+
+    /**
+     * After the cutover the target is the application's table: its items differ from the source by
+     * design, and rewriting them from the source would overwrite the application's writes.
+     */
+    static void refuseAfterCutover(SessionRecord session, CliArgs args, String command) {
+        boolean cutOver = session.status() == SessionStatus.CUT_OVER || session.cutOverAt().isPresent();
+        if (cutOver && !args.has("force")) {
+            throw new CliFailure(command + " refused: session " + session.sessionId() + " was cut over at "
+                    + session.cutOverAt().map(Object::toString).orElse("?") + "; the target is live now, so it differs from "
+                    + "the source by design" + (command.equals("repair") ? " and rewriting keys from the source would "
+                    + "overwrite the application's writes (repair --late applies late writes safely)" : "")
+                    + ". --force does it anyway.", CliFailure.REFUSED);
+        }
     }
 
     /** The comparison verify reports and repair acts on. */

@@ -65,6 +65,27 @@ class DoctorTest {
     }
 
     @Test
+    void namesAnotherConsumerOfTheSourcesStreamSinceAStreamServesTwoReadersPerShard() throws Exception {
+        DeploymentNames names = DeploymentNames.forTable("shared");
+        fixtures.sourceTable("shared", true, true);
+        fixtures.controlTable(names.controlTable());
+        fixtures.queues(names);
+        fixtures.deployment("shared", names);
+        String streamArn = moto.aws.dynamo().describeTable(r -> r.tableName("shared")).table().latestStreamArn();
+        byte[] zip = Fixtures.emptyZip();
+        moto.aws.lambda().createFunction(r -> r.functionName("analytics").runtime("java21")
+                .role("arn:aws:iam::" + Fixtures.ACCOUNT + ":role/" + names.prefix()).handler("x")
+                .code(c -> c.zipFile(software.amazon.awssdk.core.SdkBytes.fromByteArray(zip))));
+        String other = moto.aws.lambda().createEventSourceMapping(r -> r.functionName("analytics").eventSourceArn(streamArn)
+                .startingPosition("LATEST")).uuid();
+
+        CliHarness.Run run = moto.run("doctor", "--table", "shared");
+
+        assertThat(run.out()).containsPattern("(?m)^warn +stream consumers +1 other reader\\(s\\) of the stream: event source mapping "
+                + other + " -> \\S+:function:analytics").contains("two simultaneous readers per shard");
+    }
+
+    @Test
     void failsQueuesLeftAtTheProvidersDefaultSizeOf256KiB() {
         DeploymentNames names = DeploymentNames.forTable("small");
         fixtures.sourceTable("small", true, true);

@@ -158,7 +158,7 @@ final class Fixtures {
         return AttributeValue.fromN(Long.toString(value));
     }
 
-    private static byte[] emptyZip() throws Exception {
+    static byte[] emptyZip() throws Exception {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (ZipOutputStream zip = new ZipOutputStream(bytes)) {
             zip.putNextEntry(new ZipEntry("bootstrap"));

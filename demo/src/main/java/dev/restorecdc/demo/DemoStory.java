@@ -28,7 +28,8 @@ import java.util.function.BooleanSupplier;
 /**
  * The whole story on the local emulator, with the packaged functions run as Lambda runs them:
  * live traffic → restore point T → bad writes → restore requested at R → the restore session
- * captures, waits, re-applies settings and replays while traffic goes on → caught up → finish →
+ * captures, waits, re-applies settings and replays while traffic goes on → caught up → the operator
+ * stops the writes → restore-cdc cutover (proves, prints the pause) → switch → restore-cdc finish →
  * the restored table is checked against the traffic's reference model.
  */
 final class DemoStory {
@@ -100,19 +101,30 @@ final class DemoStory {
                 awaitShowing("session caught up", session, traffic, () -> session.is(SessionStatus.CAUGHT_UP));
                 sleepShowing(options.trafficAfterR(), () -> session.line(traffic));
 
-                phase("stopping traffic; waiting until capture and replay have taken every write");
+                phase("the operator stops the application's writes to the source; changes are still in flight");
                 traffic.close();
-                Instant lastWrite = traffic.lastWriteAt();
-                awaitShowing("all changes replayed", session, traffic,
-                        () -> session.capturedThrough(lastWrite));
-
-                phase("operator signals cutover: finish");
-                session.finish();
-                awaitShowing("session finished", session, traffic, () -> session.is(SessionStatus.FINISHED));
+                String sessionId = session.record().map(SessionRecord::sessionId).orElseThrow();
+                phase("restore-cdc cutover --session " + sessionId + " (its waits shrunk for the demo: K=3 reads over "
+                        + "S=3 s per shard, the queue read 2 s after capture's last send, 1 s apart; AWS defaults 10 over 30 s, 60 s, 20 s)");
+                operator(aws, "cutover", "--session", sessionId, "--table", SOURCE, "--timeout", "300s");
+                phase("the application switches to '" + target + "'; restore-cdc finish stops capture");
+                operator(aws, "finish", "--session", sessionId, "--table", SOURCE, "--timeout", "120s");
 
                 phase("verifying '" + target + "' against the reference model (state at T + every change from R on)");
                 return Verification.compare(dynamo, target, traffic.model());
             }
+        }
+    }
+
+    /** Runs one restore-cdc command as the operator would; a non-zero exit ends the demo. */
+    private void operator(LocalAws aws, String... args) {
+        java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+        int exit = dev.restorecdc.cli.RestoreCdc.run(args, aws.emulator().awsEnvironment(), out,
+                new PrintStream(err, true, java.nio.charset.StandardCharsets.UTF_8));
+        String progress = err.toString(java.nio.charset.StandardCharsets.UTF_8);
+        progress.lines().reduce((a, b) -> b).ifPresent(last -> out.println("      " + last));
+        if (exit != 0) {
+            throw new IllegalStateException("restore-cdc " + args[0] + " exited " + exit + ":\n" + progress);
         }
     }
 
@@ -125,6 +137,11 @@ final class DemoStory {
                 .with("session.drain_poll_seconds", 1)
                 .with("session.caught_up_lag_seconds", 10)
                 .with("session.max_session_seconds", 600)
+                .with("session.cutover_quiet_reads", 3)
+                .with("session.cutover_quiet_seconds", 3)
+                .with("session.cutover_queue_settle_seconds", 2)
+                .with("session.cutover_queue_reading_interval_seconds", 1)
+                .with("session.cutover_poll_seconds", 1)
                 .with("capture.maximum_batching_window_seconds", 0);
     }
 
@@ -206,25 +223,6 @@ final class DemoStory {
                             QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE)).attributes();
             return Long.parseLong(attributes.get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES))
                     + Long.parseLong(attributes.get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE));
-        }
-
-        /**
-         * Capture has read up to the last write's second and the queue has been empty on two
-         * readings a second apart (the mapping emulation polls well within that).
-         */
-        boolean capturedThrough(Instant lastWrite) {
-            Optional<Instant> newest = record().flatMap(SessionRecord::captureNewestAt);
-            if (newest.isEmpty() || newest.get().isBefore(lastWrite.truncatedTo(ChronoUnit.SECONDS)) || backlog() != 0) {
-                return false;
-            }
-            sleep(1000);
-            return backlog() == 0;
-        }
-
-        void finish() {
-            String token = record().flatMap(SessionRecord::taskToken).orElseThrow(() ->
-                    new IllegalStateException("the session holds no task token: it is not waiting for the operator"));
-            aws.clients().sfn().sendTaskSuccess(b -> b.taskToken(token).output("{\"finished_by\":\"demo\"}"));
         }
 
         String line(Traffic traffic) {

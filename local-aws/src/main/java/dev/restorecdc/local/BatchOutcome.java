@@ -13,13 +13,39 @@ import java.util.Set;
  * {@code ReportBatchItemFailures} (AWS "Implementing partial batch responses"): an empty or
  * missing {@code batchItemFailures} is a complete success; an itemIdentifier that is missing,
  * empty or not in the batch, or a response that is not JSON, makes the whole batch a failure;
- * a function error fails the whole batch.
+ * a function error fails the whole batch. With a tumbling window (AWS "Implementing stateful
+ * DynamoDB stream processing"), a response without a {@code state} property is a failed
+ * invocation, whatever else it says; the state it returns is kept for the window's next invocation.
  */
-record BatchOutcome(Kind kind, Set<String> failedIds, String reason) {
+record BatchOutcome(Kind kind, Set<String> failedIds, String reason, JsonNode state) {
+
+    BatchOutcome(Kind kind, Set<String> failedIds, String reason) {
+        this(kind, failedIds, reason, null);
+    }
 
     enum Kind { SUCCESS, PARTIAL, FAILED }
 
     private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** For a mapping with a tumbling window: the response must carry {@code state}. */
+    static BatchOutcome readWindowed(InvocationResult result, boolean reportsItemFailures, List<String> idsInBatch) {
+        if (result.failed()) {
+            return failed("function error: " + result.payloadText());
+        }
+        JsonNode response;
+        try {
+            response = JSON.readTree(result.payloadText().trim());
+        } catch (IOException e) {
+            response = null;
+        }
+        JsonNode state = response == null || !response.isObject() ? null : response.get("state");
+        if (state == null || !state.isObject()) {
+            return failed("the mapping has a tumbling window and the response has no state object (Lambda counts that "
+                    + "as a failed invocation): " + result.payloadText());
+        }
+        BatchOutcome outcome = read(result, reportsItemFailures, idsInBatch);
+        return new BatchOutcome(outcome.kind(), outcome.failedIds(), outcome.reason(), state);
+    }
 
     static BatchOutcome read(InvocationResult result, boolean reportsItemFailures, List<String> idsInBatch) {
         if (result.failed()) {

@@ -204,6 +204,35 @@ public final class Emulator implements AutoCloseable {
         }
     }
 
+    /**
+     * Test hook of the {@code stream-shards} patch: closes every open shard of the table's stream
+     * (DescribeStream then shows its EndingSequenceNumber) and opens {@code children} child shards
+     * naming it as parent; later writes go to a child by their hash key, as DynamoDB rotates shards.
+     *
+     * @return the emulator's answer, {@code {"split": [{"parent", "ending_sequence_number", "children": [...]}]}}
+     */
+    public String splitStreamShards(String tableName, int children) {
+        try {
+            HttpURLConnection post = (HttpURLConnection) endpoint.resolve("/moto-api/rcdc/split-stream-shard").toURL().openConnection();
+            post.setRequestMethod("POST");
+            post.setDoOutput(true);
+            post.setRequestProperty("Content-Type", "application/json");
+            try (var body = post.getOutputStream()) {
+                body.write(("{\"table_name\":\"" + tableName + "\",\"children\":" + children + "}")
+                        .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            }
+            int status = post.getResponseCode();
+            if (status / 100 != 2) {
+                throw new IllegalStateException("POST /moto-api/rcdc/split-stream-shard answered " + status + tail(log));
+            }
+            try (var in = post.getInputStream()) {
+                return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot split the stream shards of " + tableName + " at " + endpoint + tail(log), e);
+        }
+    }
+
     public boolean isAlive() {
         return process.isAlive();
     }

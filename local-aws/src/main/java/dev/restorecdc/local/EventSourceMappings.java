@@ -20,6 +20,8 @@ public final class EventSourceMappings implements AutoCloseable {
     private final LambdaService lambdas;
     private final ServiceLog log = new ServiceLog("event-source-mappings");
     private final Map<String, MappingWorker> workers = new ConcurrentHashMap<>();
+    /** Stream shards no mapping reads for now: a test's lagging shard. */
+    private final Set<String> heldShards = ConcurrentHashMap.newKeySet();
     private final Thread discovery;
     private volatile boolean stopped;
 
@@ -77,7 +79,7 @@ public final class EventSourceMappings implements AutoCloseable {
         String source = mapping.eventSourceArn();
         MappingWorker worker;
         if (source.startsWith("arn:aws:dynamodb:") && source.contains("/stream/")) {
-            worker = new StreamMappingWorker(mapping.uuid(), aws, lambdas, log);
+            worker = new StreamMappingWorker(mapping.uuid(), aws, lambdas, log, heldShards);
         } else if (source.startsWith("arn:aws:sqs:")) {
             worker = new QueueMappingWorker(mapping.uuid(), aws, lambdas, log);
         } else {
@@ -87,6 +89,15 @@ public final class EventSourceMappings implements AutoCloseable {
         log.log("following mapping " + mapping.uuid() + " " + source + " -> " + mapping.functionArn());
         worker.start();
         return worker;
+    }
+
+    /** Test hook: stream mappings stop reading this shard (a lagging shard) until {@link #releaseShard}. */
+    public void holdShard(String shardId) {
+        heldShards.add(shardId);
+    }
+
+    public void releaseShard(String shardId) {
+        heldShards.remove(shardId);
     }
 
     @Override

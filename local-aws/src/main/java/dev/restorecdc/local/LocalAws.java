@@ -84,6 +84,11 @@ public final class LocalAws implements AutoCloseable {
         return lambdas;
     }
 
+    /** The stream mapping emulation (tests hold a shard with it to play a lagging one). */
+    public EventSourceMappings mappings() {
+        return mappings;
+    }
+
     /** Creates what Terraform creates for this source table (safe to repeat). */
     public Deployment deploy(String sourceTableName, DeploymentValues values) {
         return LocalDeployment.deploy(clients, sourceTableName, values);

@@ -133,6 +133,7 @@ public final class LocalDeployment {
                         .batchSize(values.integer("capture.batch_size"))
                         .maximumBatchingWindowInSeconds(values.integer("capture.maximum_batching_window_seconds"))
                         .parallelizationFactor(values.integer("capture.parallelization_factor"))
+                        .tumblingWindowInSeconds(values.integer("capture.tumbling_window_in_seconds"))
                         .bisectBatchOnFunctionError(values.flag("capture.bisect_batch_on_function_error"))
                         .maximumRetryAttempts(values.integer("capture.maximum_retry_attempts"))
                         .maximumRecordAgeInSeconds(values.integer("capture.maximum_record_age_seconds"))
@@ -226,7 +227,8 @@ public final class LocalDeployment {
                                 .scalingConfig(s -> s.maximumConcurrency(values.integer("replay.maximum_concurrency"))));
                     } else {
                         aws.lambda().updateEventSourceMapping(r -> r.uuid(m.uuid()).batchSize(values.integer("capture.batch_size"))
-                                .parallelizationFactor(values.integer("capture.parallelization_factor")));
+                                .parallelizationFactor(values.integer("capture.parallelization_factor"))
+                                .tumblingWindowInSeconds(values.integer("capture.tumbling_window_in_seconds")));
                     }
                     return m.uuid();
                 });
@@ -338,7 +340,9 @@ public final class LocalDeployment {
             copy.put(setting, values.copySetting(setting));
         }
         for (String duration : List.of("restore_poll_seconds", "restore_timeout_seconds", "caught_up_poll_seconds",
-                "caught_up_backlog", "caught_up_lag_seconds", "max_session_seconds", "drain_poll_seconds")) {
+                "caught_up_backlog", "caught_up_lag_seconds", "max_session_seconds", "drain_poll_seconds",
+                "cutover_quiet_reads", "cutover_quiet_seconds", "cutover_queue_settle_seconds",
+                "cutover_queue_reading_interval_seconds", "cutover_poll_seconds")) {
             c.put(duration, values.integer("session." + duration));
         }
         return c;

@@ -18,6 +18,10 @@ final class ShardCursor {
     /** Lowered by bisect-on-error after a failed invocation; the mapping's batch size otherwise. */
     int limit;
     long retryAtMs;
+    /** The tumbling window this shard is in (null before the first batch) and the state the function returned in it. */
+    java.time.Instant windowStart;
+    java.time.Instant windowEnd;
+    com.fasterxml.jackson.databind.JsonNode windowState;
 
     ShardCursor(String shardId) {
         this.shardId = shardId;

@@ -27,12 +27,39 @@ final class StreamLambdaEvent {
     }
 
     static String of(List<Record> records, String streamArn, String region) {
+        return event(records, streamArn, region).toString();
+    }
+
+    /**
+     * The event of a mapping with {@code TumblingWindowInSeconds} (AWS "Implementing stateful
+     * DynamoDB stream processing"): the records plus {@code window}, the {@code state} the function
+     * returned last in this window ({@code {}} at its start), {@code shardId}, {@code eventSourceARN},
+     * {@code isFinalInvokeForWindow} (the window's last invocation, which may carry no records) and
+     * {@code isWindowTerminatedEarly}.
+     */
+    static String windowed(List<Record> records, String streamArn, String region, TumblingWindow window) {
+        ObjectNode event = event(records, streamArn, region);
+        event.putObject("window").put("start", window.start().toString()).put("end", window.end().toString());
+        event.set("state", window.state() == null ? JSON.createObjectNode() : window.state());
+        event.put("shardId", window.shardId());
+        event.put("eventSourceARN", streamArn);
+        event.put("isFinalInvokeForWindow", window.finalInvoke());
+        event.put("isWindowTerminatedEarly", false);
+        return event.toString();
+    }
+
+    /** One tumbling window of one shard, as the next invocation sees it. */
+    record TumblingWindow(String shardId, java.time.Instant start, java.time.Instant end,
+                          com.fasterxml.jackson.databind.JsonNode state, boolean finalInvoke) {
+    }
+
+    private static ObjectNode event(List<Record> records, String streamArn, String region) {
         ObjectNode event = JSON.createObjectNode();
         ArrayNode list = event.putArray("Records");
         for (Record record : records) {
             list.add(record(record, streamArn, region));
         }
-        return event.toString();
+        return event;
     }
 
     private static ObjectNode record(Record record, String streamArn, String region) {

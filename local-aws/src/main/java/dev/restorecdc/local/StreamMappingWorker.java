@@ -22,6 +22,10 @@ import java.util.stream.Collectors;
  * position, checkpoint after each successful batch; a partial batch response moves the checkpoint
  * to just before the earliest reported record, a function error retries the whole batch (halved
  * when bisect-on-error is set); nothing is skipped unless maximum retry attempts is ≥ 0 and spent.
+ * With {@code TumblingWindowInSeconds} each event also names its {@code shardId}, {@code window} and
+ * {@code state}; a response without {@code state} fails the batch, and when a window ends the
+ * function gets its final invocation ({@code isFinalInvokeForWindow}, possibly no records).
+ * A shard in {@code held} is not read (tests play a lagging shard with it).
  */
 final class StreamMappingWorker extends MappingWorker {
 
@@ -29,8 +33,11 @@ final class StreamMappingWorker extends MappingWorker {
 
     private final Map<String, ShardCursor> cursors = new HashMap<>();
 
-    StreamMappingWorker(String uuid, LocalClients aws, LambdaService lambdas, ServiceLog log) {
+    private final Set<String> held;
+
+    StreamMappingWorker(String uuid, LocalClients aws, LambdaService lambdas, ServiceLog log, Set<String> held) {
         super(uuid, aws, lambdas, log);
+        this.held = held;
     }
 
     @Override
@@ -43,7 +50,7 @@ final class StreamMappingWorker extends MappingWorker {
             String parent = shard.parentShardId();
             boolean parentUnread = parent != null && known.contains(parent)
                     && (cursors.get(parent) == null || !cursors.get(parent).finished);
-            if (cursor.finished || parentUnread || System.currentTimeMillis() < cursor.retryAtMs) {
+            if (cursor.finished || parentUnread || held.contains(shard.shardId()) || System.currentTimeMillis() < cursor.retryAtMs) {
                 continue;
             }
             worked |= readBatch(mapping, shard, cursor);
@@ -77,16 +84,38 @@ final class StreamMappingWorker extends MappingWorker {
             return false;
         }
         List<Record> records = read.records();
+        int windowSeconds = mapping.tumblingWindowInSeconds() == null ? 0 : mapping.tumblingWindowInSeconds();
+        boolean windowEnded = windowSeconds > 0 && cursor.windowEnd != null && !java.time.Instant.now().isBefore(cursor.windowEnd);
+        if (windowEnded && !finalInvoke(mapping, cursor)) {
+            return true; // the window's final invocation failed: retried before any later record
+        }
         if (records.isEmpty()) {
             cursor.iterator = read.nextShardIterator();
             cursor.finished = read.nextShardIterator() == null;
             return false;
         }
         List<String> sequences = records.stream().map(r -> r.dynamodb().sequenceNumber()).toList();
-        String event = StreamLambdaEvent.of(records, mapping.eventSourceArn(), LocalClients.REGION.id());
-        InvocationResult result = lambdas.invoke(functionName(mapping), event);
         boolean reportsFailures = mapping.functionResponseTypes().contains(FunctionResponseType.REPORT_BATCH_ITEM_FAILURES);
-        BatchOutcome outcome = BatchOutcome.read(result, reportsFailures, sequences);
+        BatchOutcome outcome;
+        if (windowSeconds > 0) {
+            java.time.Instant now = java.time.Instant.now();
+            if (cursor.windowEnd == null || !now.isBefore(cursor.windowEnd)) {
+                // Windows open and close at regular intervals; a new one starts with a fresh state.
+                long size = windowSeconds;
+                cursor.windowStart = java.time.Instant.ofEpochSecond(now.getEpochSecond() / size * size);
+                cursor.windowEnd = cursor.windowStart.plusSeconds(size);
+                cursor.windowState = null;
+            }
+            String event = StreamLambdaEvent.windowed(records, mapping.eventSourceArn(), LocalClients.REGION.id(),
+                    new StreamLambdaEvent.TumblingWindow(shard.shardId(), cursor.windowStart, cursor.windowEnd, cursor.windowState, false));
+            outcome = BatchOutcome.readWindowed(lambdas.invoke(functionName(mapping), event), reportsFailures, sequences);
+            if (outcome.state() != null) {
+                cursor.windowState = outcome.state();
+            }
+        } else {
+            String event = StreamLambdaEvent.of(records, mapping.eventSourceArn(), LocalClients.REGION.id());
+            outcome = BatchOutcome.read(lambdas.invoke(functionName(mapping), event), reportsFailures, sequences);
+        }
         switch (outcome.kind()) {
             case SUCCESS -> succeeded(cursor, sequences, read.nextShardIterator(), batchSize);
             case PARTIAL -> {
@@ -97,6 +126,30 @@ final class StreamMappingWorker extends MappingWorker {
             }
             case FAILED -> failed(mapping, cursor, sequences, 0, batchSize, outcome.reason(), true);
         }
+        return true;
+    }
+
+    /**
+     * The ended window's last invocation: no records, {@code isFinalInvokeForWindow}, the window's
+     * state. Lambda retries it until it succeeds before going on with the shard.
+     */
+    private boolean finalInvoke(GetEventSourceMappingResponse mapping, ShardCursor cursor) {
+        String event = StreamLambdaEvent.windowed(List.of(), mapping.eventSourceArn(), LocalClients.REGION.id(),
+                new StreamLambdaEvent.TumblingWindow(cursor.shardId, cursor.windowStart, cursor.windowEnd, cursor.windowState, true));
+        BatchOutcome outcome = BatchOutcome.readWindowed(lambdas.invoke(functionName(mapping), event), false, List.of());
+        if (outcome.kind() != BatchOutcome.Kind.SUCCESS) {
+            cursor.failedAttempts++;
+            long backoff = Math.min(MAX_BACKOFF_MS, 100L << Math.min(cursor.failedAttempts, 5));
+            cursor.retryAtMs = System.currentTimeMillis() + backoff;
+            cursor.iterator = null;
+            log.log("mapping " + uuid + " shard " + cursor.shardId + ": final invocation of window " + cursor.windowStart
+                    + " failed (" + outcome.reason() + "); retrying in " + backoff + " ms");
+            return false;
+        }
+        cursor.failedAttempts = 0;
+        cursor.windowStart = null;
+        cursor.windowEnd = null;
+        cursor.windowState = null;
         return true;
     }
 

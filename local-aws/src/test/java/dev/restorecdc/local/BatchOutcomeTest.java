@@ -49,6 +49,19 @@ class BatchOutcomeTest {
         assertThat(BatchOutcome.read(answer, false, BATCH).kind()).isEqualTo(BatchOutcome.Kind.SUCCESS);
     }
 
+    @Test
+    void withATumblingWindowAnAnswerWithoutStateIsAFailedInvocation() {
+        for (String response : List.of("", "{}", "{\"batchItemFailures\":[]}", "{\"state\":null}", "{\"state\":\"x\"}")) {
+            InvocationResult answer = InvocationResult.success(response.getBytes(StandardCharsets.UTF_8));
+            assertThat(BatchOutcome.readWindowed(answer, true, BATCH).kind()).as(response).isEqualTo(BatchOutcome.Kind.FAILED);
+        }
+        InvocationResult partial = InvocationResult.success("{\"state\":{\"n\":\"1\"},\"batchItemFailures\":[{\"itemIdentifier\":\"b\"}]}"
+                .getBytes(StandardCharsets.UTF_8));
+        BatchOutcome outcome = BatchOutcome.readWindowed(partial, true, BATCH);
+        assertThat(outcome.kind()).isEqualTo(BatchOutcome.Kind.PARTIAL);
+        assertThat(outcome.state().get("n").asText()).isEqualTo("1");
+    }
+
     private static BatchOutcome read(String response) {
         return BatchOutcome.read(InvocationResult.success(response.getBytes(StandardCharsets.UTF_8)), true, BATCH);
     }

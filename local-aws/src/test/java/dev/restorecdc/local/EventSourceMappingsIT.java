@@ -109,6 +109,77 @@ class EventSourceMappingsIT {
         assertThat(new java.math.BigInteger(after.get(0))).isGreaterThan(new java.math.BigInteger(before.get(before.size() - 1)));
     }
 
+    @Test
+    void windowedEventsNameTheirShardAndAResponseWithoutStateFailsTheBatch() throws Exception {
+        String table = binaryKeyTable("windowed");
+        Deployment d = aws.deploy(table, DeploymentValues.defaults()
+                .withEnvironment("capture", "FAKE_RECORD_DIR", records.toString())
+                .withEnvironment("capture", "FAKE_NO_STATE_ONCE", "1"));
+        put(table, new byte[] {1});
+        put(table, new byte[] {2});
+        String shardId = aws.clients().streams().describeStream(r -> r.streamArn(d.streamArn()))
+                .streamDescription().shards().get(0).shardId();
+
+        enable(d.captureMappingUuid(), true);
+        List<JsonNode> batches = awaitBatches(d.captureFunctionName(), 2);
+
+        JsonNode first = batches.get(0);
+        assertThat(first.get("shardId").asText()).isEqualTo(shardId);
+        assertThat(first.get("eventSourceARN").asText()).isEqualTo(d.streamArn());
+        assertThat(first.get("state").isObject()).as("a fresh window starts with an empty state").isTrue();
+        assertThat(first.get("state").size()).isZero();
+        assertThat(Instant.parse(first.at("/window/end").asText()))
+                .isEqualTo(Instant.parse(first.at("/window/start").asText()).plusSeconds(60));
+        assertThat(first.get("isFinalInvokeForWindow").asBoolean()).isFalse();
+        assertThat(first.get("isWindowTerminatedEarly").asBoolean()).isFalse();
+        assertThat(sequences(batches.get(1)).get(0)).as("the answer without state was a failed invocation: retried from "
+                + "the batch's first record (halved, bisect on error)").isEqualTo(sequences(first).get(0));
+        assertThat(batches.get(1).at("/state/batches").isMissingNode()).as("a failed invocation's state is not kept").isTrue();
+    }
+
+    @Test
+    void aClosedParentShardIsReadToItsEndBeforeItsChildren() throws Exception {
+        String table = binaryKeyTable("rotated");
+        Deployment d = aws.deploy(table, DeploymentValues.defaults().withEnvironment("capture", "FAKE_RECORD_DIR", records.toString()));
+        put(table, new byte[] {1});
+        put(table, new byte[] {2});
+        JsonNode split = JSON.readTree(aws.emulator().splitStreamShards(table, 2)).get("split").get(0);
+        for (byte k = 10; k < 30; k++) {
+            put(table, new byte[] {k});
+        }
+
+        var shards = aws.clients().streams().describeStream(r -> r.streamArn(d.streamArn())).streamDescription().shards();
+        assertThat(shards).hasSize(3);
+        var parent = shards.stream().filter(s -> s.shardId().equals(split.get("parent").asText())).findFirst().orElseThrow();
+        assertThat(parent.sequenceNumberRange().endingSequenceNumber()).as("a closed shard shows its end")
+                .isEqualTo(split.get("ending_sequence_number").asText());
+        assertThat(shards.stream().filter(s -> parent.shardId().equals(s.parentShardId())).count()).isEqualTo(2);
+        String lastOfParent = aws.clients().streams().getShardIterator(r -> r.streamArn(d.streamArn()).shardId(parent.shardId())
+                .shardIteratorType("AFTER_SEQUENCE_NUMBER").sequenceNumber(parent.sequenceNumberRange().endingSequenceNumber())).shardIterator();
+        var end = aws.clients().streams().getRecords(r -> r.shardIterator(lastOfParent));
+        assertThat(end.records()).isEmpty();
+        assertThat(end.nextShardIterator()).as("the end of a closed shard has no next iterator").isNull();
+
+        enable(d.captureMappingUuid(), true);
+        List<JsonNode> batches = awaitRecords(d.captureFunctionName(), 22);
+        assertThat(batches.get(0).get("shardId").asText()).isEqualTo(parent.shardId());
+        assertThat(sequences(batches.get(0))).hasSize(2);
+        assertThat(batches.subList(1, batches.size())).allSatisfy(b -> assertThat(b.get("shardId").asText()).isNotEqualTo(parent.shardId()));
+        assertThat(batches.stream().map(b -> b.get("shardId").asText()).distinct().count()).as("writes spread over both children").isEqualTo(3);
+    }
+
+    private static List<JsonNode> awaitRecords(String function, int count) throws Exception {
+        Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
+        while (Instant.now().isBefore(deadline)) {
+            List<JsonNode> batches = batches(function);
+            if (batches.stream().mapToInt(b -> b.get("Records").size()).sum() >= count) {
+                return batches;
+            }
+            Thread.sleep(200);
+        }
+        throw new AssertionError(function + " got fewer than " + count + " records: " + batches(function));
+    }
+
     private static String binaryKeyTable(String name) {
         aws.clients().dynamo().createTable(r -> r.tableName(name).billingMode(BillingMode.PAY_PER_REQUEST)
                 .attributeDefinitions(a -> a.attributeName("id").attributeType(ScalarAttributeType.B))
