@@ -55,6 +55,10 @@ public final class RestoreCdc {
         try (AwsClients aws = new AwsClients(env)) {
             CliContext cli = new CliContext(env, aws, out, err, duration -> Thread.sleep(duration.toMillis()));
             try {
+                if (args.length == 0) {
+                    err.print(USAGE); // no command is a usage error, as every other one is
+                    return 2;
+                }
                 CliArgs parsed = CliArgs.parse(args);
                 if (parsed.has("help") || parsed.command().equals("help") || parsed.command().equals("--help")) {
                     out.print(USAGE);

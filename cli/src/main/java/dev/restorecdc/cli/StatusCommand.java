@@ -98,8 +98,9 @@ final class StatusCommand {
             }
             if (waitsForOperator(s)) {
                 cli.out.println("  " + s.sessionId() + " waits for the operator: " + (s.status() == SessionStatus.CUT_OVER
-                        ? "restore-cdc finish --session " + s.sessionId()
-                        : "stop the source's writes, then restore-cdc cutover --session " + s.sessionId()));
+                        ? "restore-cdc finish --table " + s.sourceTable() + " --session " + s.sessionId()
+                        : "stop the source's writes, then restore-cdc cutover --table " + s.sourceTable() + " --session "
+                                + s.sessionId()));
             }
             if (s.status() == SessionStatus.REPLAYING) {
                 notCaughtUpBecause(s).forEach(why -> cli.out.println("  " + s.sessionId() + " not caught up: " + why));

@@ -66,10 +66,38 @@ public final class DeploymentValues {
         if (!parent.has(leaf) && !TERRAFORM_ONLY.contains(path) && !path.startsWith("copy_settings.")) {
             throw new IllegalArgumentException("no value " + path + " in " + DEFAULTS + " (a typo would silently test the default)");
         }
-        ((ObjectNode) parent).set(leaf, JSON.valueToTree(value));
+        JsonNode replacement = JSON.valueToTree(value);
+        JsonNode current = parent.get(leaf);
+        if (current != null && !sameKind(current, replacement)) {
+            throw new IllegalArgumentException(path + " is " + kind(current) + " in " + DEFAULTS + " (" + current
+                    + "), not " + kind(replacement) + " (" + replacement + ")");
+        }
+        ((ObjectNode) parent).set(leaf, replacement);
         Set<String> paths = new HashSet<>(overridden);
         paths.add(path);
         return new DeploymentValues(copy, Set.copyOf(paths), environment);
+    }
+
+    /** Terraform's types: a number stays a number, a flag a flag, a section a section; null may unset text. */
+    private static boolean sameKind(JsonNode current, JsonNode replacement) {
+        return kind(current).equals(kind(replacement)) || (current.isTextual() && replacement.isNull())
+                || (current.isNull() && (replacement.isTextual() || replacement.isNull()));
+    }
+
+    private static String kind(JsonNode node) {
+        if (node.isNumber()) {
+            return "a number";
+        }
+        if (node.isBoolean()) {
+            return "true or false";
+        }
+        if (node.isObject()) {
+            return "a section";
+        }
+        if (node.isArray()) {
+            return "a list";
+        }
+        return node.isNull() ? "null" : "text";
     }
 
     /** Adds an environment variable to one function ({@code capture}, {@code replay} or {@code workflow}), e.g. CDC_TARGET_TABLE for static mode. */

@@ -25,6 +25,14 @@ class LocalAwsCommandTest {
     }
 
     @Test
+    void aValueOfTheWrongKindIsAUsageErrorThatNamesTheKeyAndItsKind() {
+        assertThat(run("deploy", "--table", "orders", "--set", "session.restore_poll_seconds=abc")).isEqualTo(2);
+        assertThat(run("deploy", "--table", "orders", "--set", "session=1")).isEqualTo(2);
+        assertThat(err.toString(StandardCharsets.UTF_8))
+                .contains("session.restore_poll_seconds is a number").contains("session is a section");
+    }
+
+    @Test
     void deployWithoutATableOrAnUnknownCommandIsAUsageError() {
         assertThat(run("deploy")).isEqualTo(2);
         assertThat(run("start")).isEqualTo(2);
