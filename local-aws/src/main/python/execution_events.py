@@ -85,13 +85,10 @@ def apply_status_events(require):
 
 
 def apply_lambda_targets(require):
+    import event_targets
     from moto.awslambda.models import lambda_backends
-    from moto.events import models
     from moto.events.utils import EventTemplateParser
     from moto.utilities.arns import parse_arn
-
-    require(models.Rule, "send_to_targets")
-    send_to_targets = models.Rule.send_to_targets
 
     def payload(target, event):
         if target.get("Input"):
@@ -116,30 +113,14 @@ def apply_lambda_targets(require):
                 LOG.exception("EventBridge target %s: invoke failed (attempt %d)", function, attempt + 1)
             time.sleep(1 + attempt)
 
-    def with_lambda_functions(self, original_event, transform_input=True):
-        if not self.event_pattern.matches_event(original_event):
-            return
-        functions = [t for t in self.targets if parse_arn(t["Arn"]).service == "lambda"]
-        others = [t for t in self.targets if t not in functions]
-        for target in functions:
-            arn = parse_arn(target["Arn"])
-            event = dict(original_event)
-            event.setdefault("account", self.account_id)
-            if isinstance(event.get("time"), (int, float)):
-                event["time"] = datetime.datetime.fromtimestamp(
-                    event["time"], datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
-            body = json.dumps(payload(target, event))
-            function = target["Arn"].split(":function:")[1].split(":")[0]
-            threading.Thread(target=invoke_async, args=(arn.account, arn.region, function, body),
-                             name=f"events-lambda-{uuid.uuid4()}", daemon=True).start()
-        if others:
-            targets, self.targets = self.targets, others
-            try:
-                send_to_targets(self, original_event, transform_input)
-            finally:
-                self.targets = targets
+    def invoke(rule, target, event):
+        arn = parse_arn(target["Arn"])
+        body = json.dumps(payload(target, event))
+        function = target["Arn"].split(":function:")[1].split(":")[0]
+        threading.Thread(target=invoke_async, args=(arn.account, arn.region, function, body),
+                         name=f"events-lambda-{uuid.uuid4()}", daemon=True).start()
 
-    models.Rule.send_to_targets = with_lambda_functions
+    event_targets.deliver_to(require, "lambda", invoke)
 
 
 def apply_stop_ends_task_token_waits(require):

@@ -263,33 +263,14 @@ def apply_step_functions_targets(require):
     EventBridge starts an execution whose input is the whole event (with its "account"); a target
     InputTransformer/Input is not used by this project and is ignored.
     """
-    from moto.events import models
+    import event_targets
     from moto.utilities.arns import parse_arn
 
-    require(models.Rule, "send_to_targets")
-    send_to_targets = models.Rule.send_to_targets
+    def start_execution(rule, target, event):
+        from moto.stepfunctions.parser.models import stepfunctions_parser_backends
 
-    def with_state_machines(self, original_event, transform_input=True):
-        if not self.event_pattern.matches_event(original_event):
-            return
-        state_machines = [t for t in self.targets if parse_arn(t["Arn"]).service == "states"]
-        others = [t for t in self.targets if t not in state_machines]
-        for target in state_machines:
-            from moto.stepfunctions.parser.models import stepfunctions_parser_backends
+        arn = parse_arn(target["Arn"])
+        stepfunctions_parser_backends[arn.account][arn.region].start_execution(
+            target["Arn"], name=str(uuid.uuid4()), execution_input=json.dumps(event))
 
-            arn = parse_arn(target["Arn"])
-            event = dict(original_event)
-            event.setdefault("account", self.account_id)
-            if isinstance(event.get("time"), (int, float)):
-                event["time"] = datetime.datetime.fromtimestamp(
-                    event["time"], datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
-            stepfunctions_parser_backends[arn.account][arn.region].start_execution(
-                target["Arn"], name=str(uuid.uuid4()), execution_input=json.dumps(event))
-        if others:
-            targets, self.targets = self.targets, others
-            try:
-                send_to_targets(self, original_event, transform_input)
-            finally:
-                self.targets = targets
-
-    models.Rule.send_to_targets = with_state_machines
+    event_targets.deliver_to(require, "states", start_execution)
