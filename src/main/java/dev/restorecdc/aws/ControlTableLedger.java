@@ -103,7 +103,7 @@ public final class ControlTableLedger implements SessionLedger {
             return Optional.empty();
         }
         SessionRecord session = SessionRecord.fromValues(DynamoJson.toPlainItem(item));
-        return Optional.of(new ActiveSession(sessionId, session.status().name(), session.targetTable(),
+        return Optional.of(new ActiveSession(sessionId, session.status().name(), session.replayTarget(),
                 session.replayFrom(), session.captureFloor(),
                 session.replaySemantics().flatMap(ReplaySemantics::fromRecord)));
     }

@@ -26,7 +26,9 @@ import static dev.restorecdc.session.ControlTableKeys.keyLogSk;
  * keys and 16 MB per call and returns what it could not read in {@code UnprocessedKeys}, which are
  * read again with backoff until the deadline; a replay batch (at most 10 FIFO messages) needs one
  * call, larger static batches are split at 100 keys. Strongly consistent, so the key log written by
- * the previous invocation is seen.
+ * the previous invocation is seen. A target in another region than the control table (a restore into
+ * another region, named by its ARN: {@link dev.restorecdc.cdc.TableRefs}) cannot share a call with the key
+ * log: each is read from its own region's endpoint.
  */
 public final class DynamoTargetProbe implements TargetProbe {
 
@@ -34,10 +36,17 @@ public final class DynamoTargetProbe implements TargetProbe {
     static final int MAX_KEYS = 100;
 
     private final DynamoDbClient dynamo;
+    private final RegionalClients regions;
     private final Optional<String> controlTable;
 
     public DynamoTargetProbe(DynamoDbClient dynamo, Optional<String> controlTable) {
-        this.dynamo = dynamo;
+        this(RegionalClients.like(dynamo, null), controlTable);
+    }
+
+    /** @param regions the home client (the control table's region) and the clients of the targets' regions */
+    public DynamoTargetProbe(RegionalClients regions, Optional<String> controlTable) {
+        this.dynamo = regions.dynamo(Optional.empty());
+        this.regions = regions;
         this.controlTable = controlTable;
     }
 
@@ -64,17 +73,33 @@ public final class DynamoTargetProbe implements TargetProbe {
                       Map<String, ObjectNode> items, Map<String, List<String>> logged) {
         List<String> keyNames = new ArrayList<>();
         keys.get(0).attributes().fieldNames().forEachRemaining(keyNames::add);
-        Map<String, KeysAndAttributes> pending = new LinkedHashMap<>();
-        pending.put(targetTable, KeysAndAttributes.builder().consistentRead(true)
+        DynamoDbClient targetClient = regions.dynamoFor(targetTable);
+        String targetName = targetClient == dynamo ? targetTable : dev.restorecdc.cdc.TableRefs.nameOf(targetTable);
+        Map<String, KeysAndAttributes> target = new LinkedHashMap<>();
+        target.put(targetName, KeysAndAttributes.builder().consistentRead(true)
                 .keys(keys.stream().map(key -> DynamoJson.toItem(key.attributes())).toList()).build());
+        Map<String, KeysAndAttributes> log = new LinkedHashMap<>();
         if (withLog) {
-            pending.put(controlTable.get(), KeysAndAttributes.builder().consistentRead(true)
+            log.put(controlTable.get(), KeysAndAttributes.builder().consistentRead(true)
                     .projectionExpression("sk, #whole, #attributes")
                     .expressionAttributeNames(Map.of("#whole", "whole", "#attributes", "attributes"))
                     .keys(keys.stream().map(key -> Map.of(
                             "pk", AttributeValue.fromS(keyLogPk(sessionId.get(), key.groupId())),
                             "sk", AttributeValue.fromS(keyLogSk(key.groupId())))).toList()).build());
         }
+        if (targetClient == dynamo) {
+            target.putAll(log); // one call for both, as a BatchGetItem may span the tables of one region
+            log = Map.of();
+        }
+        batchGet(targetClient, target, targetName, keyNames, withLog, deadline, items, logged);
+        if (!log.isEmpty()) {
+            batchGet(dynamo, log, targetName, keyNames, withLog, deadline, items, logged);
+        }
+    }
+
+    private void batchGet(DynamoDbClient client, Map<String, KeysAndAttributes> request0, String targetTable, List<String> keyNames,
+                          boolean withLog, Deadline deadline, Map<String, ObjectNode> items, Map<String, List<String>> logged) {
+        Map<String, KeysAndAttributes> pending = request0;
         for (int attempt = 0; !pending.isEmpty(); attempt++) {
             if (attempt > 0 && !DynamoTargetWriter.RETRY.awaitRetry(attempt, deadline)) {
                 throw new IllegalStateException("BatchGetItem left keys unprocessed at the invocation's deadline");
@@ -82,7 +107,7 @@ public final class DynamoTargetProbe implements TargetProbe {
             Map<String, KeysAndAttributes> request = pending;
             BatchGetItemResponse response;
             try {
-                response = dynamo.batchGetItem(b -> b.requestItems(request));
+                response = client.batchGetItem(b -> b.requestItems(request));
             } catch (software.amazon.awssdk.awscore.exception.AwsServiceException e) {
                 if (DynamoTargetWriter.isTargetWide(e)) {
                     throw new TargetUnavailableException(e.awsErrorDetails() == null ? e.getMessage()

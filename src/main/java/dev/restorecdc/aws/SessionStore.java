@@ -69,6 +69,7 @@ public class SessionStore implements SessionRecords {
         Map<String, Object> values = new LinkedHashMap<>();
         values.put(SessionRecord.STATUS, SessionStatus.REQUESTED.name());
         values.put(SessionRecord.TARGET_TABLE, s.targetTable());
+        s.targetTableArn().ifPresent(arn -> values.put(SessionRecord.TARGET_TABLE_ARN, arn));
         values.put(SessionRecord.REQUESTED_AT, s.requestedAt());
         s.restorePoint().ifPresent(p -> values.put(SessionRecord.RESTORE_POINT, p));
         values.put(SessionRecord.CAPTURE_FLOOR, s.captureFloor());
@@ -124,6 +125,7 @@ public class SessionStore implements SessionRecords {
         values.put(SessionRecord.STATUS, SessionStatus.FAILED.name());
         values.put(SessionRecord.REASON, reason);
         values.put(SessionRecord.TARGET_TABLE, s.targetTable());
+        s.targetTableArn().ifPresent(arn -> values.put(SessionRecord.TARGET_TABLE_ARN, arn));
         values.put(SessionRecord.REQUESTED_AT, s.requestedAt());
         Map<String, AttributeValue> item = newItem(s, values, now);
         dynamo.putItem(r -> r.tableName(table).item(item));

@@ -49,26 +49,56 @@ public class TableSettingsCopier implements SettingsCopier {
     private static final Duration ACTIVE_WAIT = Duration.ofSeconds(90);
     private static final Duration POLL_INTERVAL = Duration.ofSeconds(2);
 
+    /** The source's region (the deployment's). */
     private final DynamoDbClient dynamo;
     private final ApplicationAutoScalingClient autoscaling;
+    /** The target's region: the same clients, or another region's for a restore into another region. */
+    private final DynamoDbClient dst;
+    private final ApplicationAutoScalingClient dstAutoscaling;
+    private final RegionalClients regions;
     private final Duration pollInterval;
 
+    /** @param regions the deployment's clients and those of the regions restores may create their table in */
     @Inject
+    public TableSettingsCopier(RegionalClients regions) {
+        this(regions, regions.dynamo(java.util.Optional.empty()), regions.autoscaling(java.util.Optional.empty()), POLL_INTERVAL);
+    }
+
     public TableSettingsCopier(DynamoDbClient dynamo, ApplicationAutoScalingClient autoscaling) {
         this(dynamo, autoscaling, POLL_INTERVAL);
     }
 
     /** @param pollInterval how often to look whether the target is ACTIVE again after an UpdateTable (at most 90 s) */
     public TableSettingsCopier(DynamoDbClient dynamo, ApplicationAutoScalingClient autoscaling, Duration pollInterval) {
-        this.dynamo = dynamo;
-        this.autoscaling = autoscaling;
+        this(RegionalClients.like(dynamo, autoscaling), dynamo, autoscaling, pollInterval);
+    }
+
+    private TableSettingsCopier(RegionalClients regions, DynamoDbClient dst, ApplicationAutoScalingClient dstAutoscaling,
+                                Duration pollInterval) {
+        this.regions = regions;
+        this.dynamo = regions.dynamo(java.util.Optional.empty());
+        this.autoscaling = regions.autoscaling(java.util.Optional.empty());
+        this.dst = dst;
+        this.dstAutoscaling = dstAutoscaling;
         this.pollInterval = pollInterval;
     }
 
+    /**
+     * @param target the restored table: its name, or its ARN when it is in another region; the source
+     *               is read in the deployment's region, the target written in its own
+     */
     @Override
     public Map<String, String> copy(String source, String target, CopySettings settings) {
+        if (dev.restorecdc.cdc.TableRefs.regionOf(target).isPresent()) {
+            return new TableSettingsCopier(regions, regions.dynamoFor(target), regions.autoscalingFor(target), pollInterval)
+                    .copyTo(source, dev.restorecdc.cdc.TableRefs.nameOf(target), settings);
+        }
+        return copyTo(source, target, settings);
+    }
+
+    private Map<String, String> copyTo(String source, String target, CopySettings settings) {
         Map<String, String> applied = new LinkedHashMap<>();
-        TableDescription src = describe(source);
+        TableDescription src = dynamo.describeTable(r -> r.tableName(source)).table();
         applied.put("stream", settings.stream() ? stream(src, target) : SWITCHED_OFF);
         applied.put("ttl", settings.ttl() ? ttl(source, target) : SWITCHED_OFF);
         applied.put("pitr", settings.pitr() ? pitr(source, target) : SWITCHED_OFF);
@@ -92,7 +122,7 @@ public class TableSettingsCopier implements SettingsCopier {
             throw new IllegalStateException("target " + target + " already has a stream with view type "
                     + has.streamViewType() + ", the source's is " + wanted.streamViewType() + "; not replaced");
         }
-        dynamo.updateTable(r -> r.tableName(target).streamSpecification(StreamSpecification.builder()
+        dst.updateTable(r -> r.tableName(target).streamSpecification(StreamSpecification.builder()
                 .streamEnabled(true).streamViewType(wanted.streamViewType()).build()));
         awaitActive(target);
         return COPIED + " (" + wanted.streamViewTypeAsString() + ")";
@@ -104,12 +134,12 @@ public class TableSettingsCopier implements SettingsCopier {
                 && wanted.timeToLiveStatus() != TimeToLiveStatus.ENABLING) {
             return NOT_ON_SOURCE;
         }
-        TimeToLiveDescription has = dynamo.describeTimeToLive(r -> r.tableName(target)).timeToLiveDescription();
+        TimeToLiveDescription has = dst.describeTimeToLive(r -> r.tableName(target)).timeToLiveDescription();
         if (has != null && wanted.attributeName().equals(has.attributeName())
                 && (has.timeToLiveStatus() == TimeToLiveStatus.ENABLED || has.timeToLiveStatus() == TimeToLiveStatus.ENABLING)) {
             return ALREADY_SET;
         }
-        dynamo.updateTimeToLive(r -> r.tableName(target)
+        dst.updateTimeToLive(r -> r.tableName(target)
                 .timeToLiveSpecification(t -> t.enabled(true).attributeName(wanted.attributeName())));
         return COPIED + " (" + wanted.attributeName() + ")";
     }
@@ -120,11 +150,11 @@ public class TableSettingsCopier implements SettingsCopier {
         if (!pitrOn(wanted)) {
             return NOT_ON_SOURCE;
         }
-        if (pitrOn(dynamo.describeContinuousBackups(r -> r.tableName(target)).continuousBackupsDescription())) {
+        if (pitrOn(dst.describeContinuousBackups(r -> r.tableName(target)).continuousBackupsDescription())) {
             return ALREADY_SET;
         }
         Integer days = wanted.pointInTimeRecoveryDescription().recoveryPeriodInDays();
-        dynamo.updateContinuousBackups(r -> r.tableName(target).pointInTimeRecoverySpecification(p -> {
+        dst.updateContinuousBackups(r -> r.tableName(target).pointInTimeRecoverySpecification(p -> {
             p.pointInTimeRecoveryEnabled(true);
             if (days != null) {
                 p.recoveryPeriodInDays(days);
@@ -139,14 +169,14 @@ public class TableSettingsCopier implements SettingsCopier {
     }
 
     private String tags(TableDescription src, String target) {
-        Map<String, String> wanted = tagsOf(src.tableArn()).entrySet().stream()
+        Map<String, String> wanted = tagsOf(dynamo, src.tableArn()).entrySet().stream()
                 .filter(e -> !e.getKey().startsWith("aws:")) // reserved for AWS; cannot be set
                 .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
         if (wanted.isEmpty()) {
             return NOT_ON_SOURCE;
         }
         String targetArn = describe(target).tableArn();
-        Map<String, String> has = tagsOf(targetArn);
+        Map<String, String> has = tagsOf(dst, targetArn);
         List<Tag> missing = wanted.entrySet().stream()
                 .filter(e -> !e.getValue().equals(has.get(e.getKey())))
                 .map(e -> Tag.builder().key(e.getKey()).value(e.getValue()).build())
@@ -154,11 +184,11 @@ public class TableSettingsCopier implements SettingsCopier {
         if (missing.isEmpty()) {
             return ALREADY_SET;
         }
-        dynamo.tagResource(r -> r.resourceArn(targetArn).tags(missing));
+        dst.tagResource(r -> r.resourceArn(targetArn).tags(missing));
         return COPIED + " (" + missing.size() + " of " + wanted.size() + ")";
     }
 
-    private Map<String, String> tagsOf(String arn) {
+    private static Map<String, String> tagsOf(DynamoDbClient dynamo, String arn) {
         Map<String, String> tags = new HashMap<>();
         String next = null;
         do {
@@ -178,7 +208,7 @@ public class TableSettingsCopier implements SettingsCopier {
             return ALREADY_SET;
         }
         awaitActive(target);
-        dynamo.updateTable(r -> r.tableName(target).deletionProtectionEnabled(true));
+        dst.updateTable(r -> r.tableName(target).deletionProtectionEnabled(true));
         awaitActive(target);
         return COPIED;
     }
@@ -220,12 +250,12 @@ public class TableSettingsCopier implements SettingsCopier {
                 continue;
             }
             String resourceId = "table/" + target + suffix;
-            autoscaling.registerScalableTarget(r -> r.serviceNamespace(ServiceNamespace.DYNAMODB)
+            dstAutoscaling.registerScalableTarget(r -> r.serviceNamespace(ServiceNamespace.DYNAMODB)
                     .resourceId(resourceId).scalableDimension(t.scalableDimension())
                     .minCapacity(t.minCapacity()).maxCapacity(t.maxCapacity()));
             copiedTargets++;
             for (ScalingPolicy p : policies(t)) {
-                autoscaling.putScalingPolicy(r -> r.serviceNamespace(ServiceNamespace.DYNAMODB)
+                dstAutoscaling.putScalingPolicy(r -> r.serviceNamespace(ServiceNamespace.DYNAMODB)
                         .resourceId(resourceId).scalableDimension(t.scalableDimension())
                         .policyName(p.policyName()).policyType(p.policyType())
                         .targetTrackingScalingPolicyConfiguration(p.targetTrackingScalingPolicyConfiguration())
@@ -267,14 +297,14 @@ public class TableSettingsCopier implements SettingsCopier {
         String targetArn = describe(target).tableArn();
         String wanted = retarget(policy, src.tableArn(), targetArn);
         try {
-            String has = dynamo.getResourcePolicy(r -> r.resourceArn(targetArn)).policy();
+            String has = dst.getResourcePolicy(r -> r.resourceArn(targetArn)).policy();
             if (wanted.equals(has)) {
                 return ALREADY_SET;
             }
         } catch (PolicyNotFoundException none) {
             // put it below
         }
-        dynamo.putResourcePolicy(r -> r.resourceArn(targetArn).policy(wanted));
+        dst.putResourcePolicy(r -> r.resourceArn(targetArn).policy(wanted));
         return COPIED;
     }
 
@@ -283,8 +313,9 @@ public class TableSettingsCopier implements SettingsCopier {
         return policy.replaceAll(Pattern.quote(sourceArn) + "(?=[\"/])", Matcher.quoteReplacement(targetArn));
     }
 
+    /** The target (the only table described after the source's one read in copy). */
     private TableDescription describe(String table) {
-        return dynamo.describeTable(r -> r.tableName(table)).table();
+        return dst.describeTable(r -> r.tableName(table)).table();
     }
 
     /** UpdateTable leaves the table UPDATING; the next UpdateTable waits until it is ACTIVE again. */

@@ -43,6 +43,23 @@ public class WorkflowClients {
         return ApplicationAutoScalingClient.builder().httpClientBuilder(UrlConnectionHttpClient.builder()).build();
     }
 
+    /**
+     * The clients of the regions a restore may create its table in (the deployment's restore_regions),
+     * built like the home ones: the settings copy and the restored-table reads of a target elsewhere.
+     */
+    @Produces
+    @Singleton
+    RegionalClients regionalClients(DynamoDbClient dynamo, ApplicationAutoScalingClient autoscaling) {
+        return RegionalClients.like(dynamo, autoscaling);
+    }
+
+    /** The regions besides the home one whose restores this deployment follows ({@code CDC_RESTORE_REGIONS}). */
+    @Produces
+    @Singleton
+    dev.restorecdc.session.RestoreRegions restoreRegions(dev.restorecdc.config.CdcConfig config) {
+        return dev.restorecdc.session.RestoreRegions.parse(config.restoreRegions());
+    }
+
     /** The session steps' {@link SessionRecords}, one control table and source table per step's config. */
     @Produces
     @Singleton

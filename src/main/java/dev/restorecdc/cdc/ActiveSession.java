@@ -8,7 +8,8 @@ import java.util.Optional;
  *
  * @param sessionId    the session id (its record is {@code TABLE#<source>} / {@code SESSION#<id>})
  * @param status       its status (REQUESTED ... REPLAYING, CAUGHT_UP, FINISHING)
- * @param targetTable  the restored table, once known
+ * @param targetTable  the restored table, once known: its name, or its ARN when it is in another region
+ *                     than the functions ({@link TableRefs})
  * @param replayFrom   the replay window's start, once settled
  * @param captureFloor the oldest change capture keeps
  * @param replaySemantics how replay applies changes, once settled (image until then)

@@ -31,6 +31,13 @@ public interface CdcConfig {
      */
     Optional<String> dlqUrl();
 
+    /**
+     * The regions besides the deployment's own whose restores of the source table are followed
+     * ({@code CDC_RESTORE_REGIONS}, comma-separated; Terraform's {@code restore_regions}). Only the
+     * workflow function reads it: a restore into any other region is refused at registration.
+     */
+    Optional<String> restoreRegions();
+
     /** Static mode: replay into this table instead of the active session's target. */
     Optional<String> targetTable();
 

@@ -3,7 +3,8 @@ package dev.restorecdc.lambda;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.restorecdc.aws.ControlTableLedger;
 import dev.restorecdc.aws.DynamoTargetProbe;
-import dev.restorecdc.aws.DynamoTargetWriter;
+import dev.restorecdc.aws.RegionalClients;
+import dev.restorecdc.aws.RegionalTargetWriter;
 import dev.restorecdc.aws.SqsChangeQueue;
 import dev.restorecdc.aws.SqsDeadLetterQueue;
 import dev.restorecdc.cdc.ActiveSession;
@@ -58,8 +59,10 @@ public class ChangePathWiring {
     @Produces
     @Singleton
     ReplayService replay(CdcConfig config, ChangeCodec codec, DynamoDbClient dynamo, SqsClient sqs, SessionLedger ledger) {
-        return new ReplayService(codec, new DynamoTargetWriter(dynamo), deadLetters(config, sqs), ledger,
-                config.targetTable(), config.replayFrom(), new DynamoTargetProbe(dynamo, config.sessionTable()),
+        // A target in another region (a restore into another region, named by its ARN) is written and read there.
+        RegionalClients regions = RegionalClients.like(dynamo, null);
+        return new ReplayService(codec, new RegionalTargetWriter(regions), deadLetters(config, sqs), ledger,
+                config.targetTable(), config.replayFrom(), new DynamoTargetProbe(regions, config.sessionTable()),
                 config.replaySemantics().map(value -> ReplaySemantics.fromRecord(value).orElseThrow(() ->
                         new IllegalStateException("CDC_REPLAY_SEMANTICS must be image or change, got '" + value + "'"))));
     }

@@ -51,7 +51,7 @@ public class CopySettingsStep implements SessionStep<CopySettingsStep.Input, Cop
         SessionConfig config = in.config();
         SessionRecords store = records.open(config.controlTableName(), config.sourceTableName());
         String target = store.session(in.sessionId()).orElseThrow(() -> SettleReplayFromStep.noRecord(in.sessionId()))
-                .targetTable().orElseThrow(() -> new IllegalStateException(
+                .replayTarget().orElseThrow(() -> new IllegalStateException(
                         "session " + in.sessionId() + " has no " + SessionRecord.TARGET_TABLE));
         Map<String, String> applied = copier.copy(config.sourceTableName(), target, config.copySettings());
         store.update(in.sessionId(), Map.of(SessionRecord.SETTINGS_APPLIED, applied), clock.instant());

@@ -2,6 +2,7 @@ package dev.restorecdc.session;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.restorecdc.cdc.TableRefs;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
@@ -53,12 +54,20 @@ public class RegisterStep implements SessionStep<RegisterStep.Input, RegisterSte
     private final SessionRecords.Opener records;
     private final RestoredTables restoredTables;
     private final Clock clock;
+    private final RestoreRegions restoreRegions;
 
-    @Inject
+    /** A deployment that follows same-region restores only. */
     public RegisterStep(SessionRecords.Opener records, RestoredTables restoredTables, Clock clock) {
+        this(records, restoredTables, clock, RestoreRegions.none());
+    }
+
+    /** @param restoreRegions the other regions whose restores this deployment follows ({@code CDC_RESTORE_REGIONS}) */
+    @Inject
+    public RegisterStep(SessionRecords.Opener records, RestoredTables restoredTables, Clock clock, RestoreRegions restoreRegions) {
         this.records = records;
         this.restoredTables = restoredTables;
         this.clock = clock;
+        this.restoreRegions = restoreRegions;
     }
 
     @Override
@@ -76,17 +85,23 @@ public class RegisterStep implements SessionStep<RegisterStep.Input, RegisterSte
         SessionConfig config = in.config();
         new HistoryBudget(config);
         RestoreRequest request = RestoreRequestParser.parse(in.event(), config.sourceTableName(), config.sourceTableArn());
-        Optional<Instant> lookedUp = CaptureFloor.needsRestorePointLookup(request, config.replayFromMode())
-                ? restoredTables.restoreDateTime(request.targetTable())
+        // A target in a region this deployment does not follow: refused now (no lock, no capture), and
+        // before any call that region's table would need.
+        Optional<String> otherRegion = restoreRegions.refusal(config.sourceTableName(),
+                TableRefs.regionOf(config.sourceTableArn()).orElse(""), request.targetRegion(), request.targetTable());
+        Optional<Instant> lookedUp = otherRegion.isEmpty() && CaptureFloor.needsRestorePointLookup(request, config.replayFromMode())
+                ? restoredTables.restoreDateTime(request.target(config.sourceTableArn()))
                 : Optional.empty();
-        Instant floor = CaptureFloor.of(request, config.replayFromMode(), lookedUp);
+        Instant floor = otherRegion.isPresent() ? request.requestedAt() : CaptureFloor.of(request, config.replayFromMode(), lookedUp);
         Instant now = clock.instant();
         SessionRecords store = records.open(config.controlTableName(), config.sourceTableName());
         SessionRecords.NewSession session = new SessionRecords.NewSession(in.sessionId(), request.targetTable(),
-                request.requestedAt(), request.restorePoint().or(() -> lookedUp), floor, request.eventId());
+                request.requestedAt(), request.restorePoint().or(() -> lookedUp), floor, request.eventId(),
+                request.targetTableArnElsewhere(config.sourceTableArn()));
         // The CloudTrail event names the target at request time: refuse it now, not hours later,
         // and without taking the lock or enabling capture.
-        Optional<String> outsidePattern = config.targetTablePattern().refusal(config.sourceTableName(), request.targetTable());
+        Optional<String> outsidePattern = otherRegion
+                .or(() -> config.targetTablePattern().refusal(config.sourceTableName(), request.targetTable()));
         SessionRecords.Registration registration = outsidePattern.isPresent()
                 ? new SessionRecords.Registration(false, Optional.empty())
                 : store.register(session, now, SessionLock.expiresAt(config, now, now));

@@ -1,6 +1,7 @@
 package dev.restorecdc.session;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.restorecdc.cdc.TableRefs;
 
 import java.math.BigDecimal;
 import java.time.DateTimeException;
@@ -59,11 +60,16 @@ public final class RestoreRequestParser {
         JsonNode params = detail.path("requestParameters");
         String sourceName = params.path("sourceTableName").asText(null);
         String sourceArn = params.path("sourceTableArn").asText(null);
-        boolean thisTable = sourceTableName.equals(sourceName) || sourceTableArn.equals(sourceName)
+        Optional<String> region = region(detail);
+        // In another region a bare name is another table (that region's table of the same name): a
+        // restore across regions names its source by ARN (AWS accepts no other form there).
+        boolean elsewhere = region.isPresent() && TableRefs.regionOf(sourceTableArn).filter(region.get()::equals).isEmpty();
+        boolean thisTable = (!elsewhere && sourceTableName.equals(sourceName)) || sourceTableArn.equals(sourceName)
                 || sourceTableArn.equals(sourceArn);
         if (!thisTable) {
             throw new IllegalArgumentException("event.requestParameters names source table "
-                    + (sourceName != null ? sourceName : sourceArn) + ", not " + sourceTableName);
+                    + (sourceName != null ? sourceName : sourceArn) + region.map(r -> " in " + r).orElse("") + ", not "
+                    + (elsewhere ? sourceTableArn : sourceTableName));
         }
         String target = params.path("targetTableName").asText(null);
         if (target == null || target.isBlank()) {
@@ -72,7 +78,19 @@ public final class RestoreRequestParser {
         Instant requestedAt = parseIso(detail.path("eventTime"), "event.eventTime");
         boolean latest = params.path("useLatestRestorableTime").asBoolean(false);
         Optional<Instant> restorePoint = latest ? Optional.empty() : parseLenient(params.get("restoreDateTime"));
-        return new RestoreRequest(detail.path("eventID").asText(null), requestedAt, target, latest, restorePoint);
+        return new RestoreRequest(detail.path("eventID").asText(null), requestedAt, target, latest, restorePoint, region);
+    }
+
+    /**
+     * The region the restore was called in, where DynamoDB creates the table: CloudTrail's
+     * {@code awsRegion}, else the region of the new table's ARN in the response.
+     */
+    private static Optional<String> region(JsonNode detail) {
+        String awsRegion = detail.path("awsRegion").asText("");
+        if (!awsRegion.isBlank()) {
+            return Optional.of(awsRegion);
+        }
+        return TableRefs.regionOf(detail.path("responseElements").path("tableDescription").path("tableArn").asText(null));
     }
 
     private static Instant parseIso(JsonNode value, String field) {

@@ -28,6 +28,15 @@ public interface RestoredTables {
         return Optional.empty();
     }
 
+    /**
+     * The table's status (CREATING while the restore runs, ACTIVE when done); empty when it does not
+     * exist. A target in another region (named by its ARN) is described there: Step Functions' own
+     * DynamoDB integration calls its own region only, so the session asks the workflow function.
+     */
+    default Optional<String> status(String table) {
+        throw new UnsupportedOperationException("this RestoredTables cannot describe " + table);
+    }
+
     /** The target's {@code RestoreSummary.RestoreDateTime} (the restore point T), if it has one. */
     default Optional<Instant> restoreDateTime(String table) {
         return summary(table).flatMap(Summary::restoreDateTime);

@@ -48,11 +48,17 @@ public record SessionRecord(
         Optional<String> executionArn,
         Map<String, Object> cutoverSettings,
         Optional<Instant> cutOverAt,
-        Optional<String> cutoverProof) {
+        Optional<String> cutoverProof,
+        Optional<String> targetTableArn) {
 
     public static final String STATUS = "status";
     public static final String REASON = "reason";
     public static final String TARGET_TABLE = "target_table";
+    /**
+     * The restored table's ARN, only when the restore created it in another region than the deployment's
+     * (absent: the target is in the deployment's region, as every session before cross-region restores).
+     */
+    public static final String TARGET_TABLE_ARN = "target_table_arn";
     public static final String EVENT_ID = "event_id";
     public static final String REQUESTED_AT = "requested_at";
     public static final String RESTORE_POINT = "restore_point";
@@ -167,7 +173,8 @@ public record SessionRecord(
                 text(values, EXECUTION_ARN),
                 figures(values.get(CUTOVER_SETTINGS)),
                 instant(values, CUT_OVER_AT),
-                text(values, CUTOVER_PROOF));
+                text(values, CUTOVER_PROOF),
+                text(values, TARGET_TABLE_ARN));
     }
 
     /** The item's plain values, key attributes included; absent fields are left out, instants in the stored form. */
@@ -192,6 +199,7 @@ public record SessionRecord(
         values.put(STATUS, status.name());
         reason.ifPresent(v -> values.put(REASON, v));
         targetTable.ifPresent(v -> values.put(TARGET_TABLE, v));
+        targetTableArn.ifPresent(v -> values.put(TARGET_TABLE_ARN, v));
         eventId.ifPresent(v -> values.put(EVENT_ID, v));
         requestedAt.ifPresent(v -> values.put(REQUESTED_AT, Timestamps.format(v)));
         restorePoint.ifPresent(v -> values.put(RESTORE_POINT, Timestamps.format(v)));
@@ -225,6 +233,19 @@ public record SessionRecord(
         cutOverAt.ifPresent(v -> values.put(CUT_OVER_AT, Timestamps.format(v)));
         cutoverProof.ifPresent(v -> values.put(CUTOVER_PROOF, v));
         return values;
+    }
+
+    /**
+     * How the functions address the target (replay's writes, the settings copy, the restored-table
+     * reads): its ARN when it is in another region than the deployment, else its name ({@link dev.restorecdc.cdc.TableRefs}).
+     */
+    public Optional<String> replayTarget() {
+        return targetTableArn.or(() -> targetTable);
+    }
+
+    /** The target's region when it is not the deployment's; empty for a same-region restore. */
+    public Optional<String> targetRegion() {
+        return targetTableArn.flatMap(dev.restorecdc.cdc.TableRefs::regionOf);
     }
 
     /** An undo replayed as changes ({@code replay_semantics = change}): verify and repair keep to what the changes touched. */

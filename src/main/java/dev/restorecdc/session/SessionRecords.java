@@ -16,9 +16,18 @@ public interface SessionRecords {
         SessionRecords open(String controlTable, String sourceTable);
     }
 
-    /** The fields a new session starts with. */
+    /**
+     * The fields a new session starts with.
+     *
+     * @param targetTableArn the target's ARN when the restore created it in another region (empty: same region)
+     */
     record NewSession(String sessionId, String targetTable, Instant requestedAt, Optional<Instant> restorePoint,
-            Instant captureFloor, String eventId) {
+            Instant captureFloor, String eventId, Optional<String> targetTableArn) {
+
+        public NewSession(String sessionId, String targetTable, Instant requestedAt, Optional<Instant> restorePoint,
+                          Instant captureFloor, String eventId) {
+            this(sessionId, targetTable, requestedAt, restorePoint, captureFloor, eventId, Optional.empty());
+        }
     }
 
     /**

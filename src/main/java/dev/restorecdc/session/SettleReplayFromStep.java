@@ -69,7 +69,7 @@ public class SettleReplayFromStep implements SessionStep<SettleReplayFromStep.In
         SessionRecord record = store.session(in.sessionId()).orElseThrow(() -> noRecord(in.sessionId()));
         RestoreRequest request = RestoreRequestParser.parse(in.event(), config.sourceTableName(), config.sourceTableArn());
         config.targetTablePattern().requireMatch(config.sourceTableName(), request.targetTable());
-        Optional<RestoredTables.Summary> summary = restoredTables.summary(request.targetTable());
+        Optional<RestoredTables.Summary> summary = restoredTables.summary(record.replayTarget().orElse(request.targetTable()));
         RestoredFrom.requireSource(config.sourceTableArn(), request.targetTable(), summary.flatMap(RestoredTables.Summary::sourceTableArn));
         Optional<Instant> restorePoint = summary.flatMap(RestoredTables.Summary::restoreDateTime);
         ReplayFrom replayFrom = ReplayFromRule.settle(request, config.replayFromMode(), restorePoint);

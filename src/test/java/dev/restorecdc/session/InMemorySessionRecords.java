@@ -31,6 +31,7 @@ final class InMemorySessionRecords implements SessionRecords {
         Map<String, Object> item = key(s.sessionId());
         item.put(SessionRecord.STATUS, SessionStatus.REQUESTED.name());
         item.put(SessionRecord.TARGET_TABLE, s.targetTable());
+        s.targetTableArn().ifPresent(arn -> item.put(SessionRecord.TARGET_TABLE_ARN, arn));
         item.put(SessionRecord.REQUESTED_AT, s.requestedAt());
         s.restorePoint().ifPresent(p -> item.put(SessionRecord.RESTORE_POINT, p));
         item.put(SessionRecord.CAPTURE_FLOOR, s.captureFloor());

@@ -106,4 +106,38 @@ class RestoreRequestParserTest {
         assertThatThrownBy(() -> RestoreRequestParser.parse(detail("other-api"), "orders", ARN))
                 .hasMessageContaining("RestoreTableFromBackup");
     }
+
+    @Test
+    void aRestoreCalledInAnotherRegionNamesItsTargetThereByArn() throws IOException {
+        RestoreRequest request = RestoreRequestParser.parse(detail("other-region"), "orders", ARN);
+
+        assertThat(request.targetRegion()).contains("eu-west-1");
+        assertThat(request.targetTable()).isEqualTo("orders-restored-undo");
+        assertThat(request.targetTableArnElsewhere(ARN)).contains("arn:aws:dynamodb:eu-west-1:123456789012:table/orders-restored-undo");
+        assertThat(request.target(ARN)).isEqualTo("arn:aws:dynamodb:eu-west-1:123456789012:table/orders-restored-undo");
+    }
+
+    @Test
+    void aSameRegionRestoreKeepsTheTargetsPlainName() throws IOException {
+        RestoreRequest request = RestoreRequestParser.parse(detail("by-arn"), "orders", ARN);
+
+        assertThat(request.targetRegion()).contains("us-east-1");
+        assertThat(request.targetTableArnElsewhere(ARN)).isEmpty();
+        assertThat(request.target(ARN)).isEqualTo("orders-restored-undo");
+    }
+
+    @Test
+    void withoutAwsRegionTheRegionComesFromTheNewTablesArn() throws IOException {
+        ObjectNode event = (ObjectNode) detail("other-region");
+        event.remove("awsRegion");
+
+        assertThat(RestoreRequestParser.parse(event, "orders", ARN).targetRegion()).contains("eu-west-1");
+    }
+
+    @Test
+    void inAnotherRegionABareTableNameIsThatRegionsTableNotThisOne() {
+        assertThatThrownBy(() -> RestoreRequestParser.parse(detail("other-region-by-name"), "orders", ARN))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("orders in eu-west-1, not " + ARN);
+    }
 }

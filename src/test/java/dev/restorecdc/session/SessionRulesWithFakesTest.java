@@ -46,6 +46,43 @@ class SessionRulesWithFakesTest {
     }
 
     @Test
+    void aRestoreIntoARegionTheDeploymentDoesNotFollowIsRefusedAtRegistration() {
+        JsonNode event = SessionWorld.restoreEvent("other-region", now.minusSeconds(5)).get("detail");
+
+        RegisterStep.Output out = new RegisterStep(opener, restored, clock)
+                .run(new RegisterStep.Input(config, "elsewhere", event, null));
+
+        assertThat(out.registered()).isFalse();
+        assertThat(out.reason()).contains("in region eu-west-1 is not followed", "restores in us-east-1 only", "restore_regions");
+        assertThat(out.notice()).containsEntry("event", "session_refused");
+        assertThat(records.activeSessionId()).as("no lock taken").isEmpty();
+        assertThat(records.session("elsewhere").orElseThrow().status()).isEqualTo(SessionStatus.FAILED);
+    }
+
+    @Test
+    void aRestoreIntoAFollowedRegionRegistersWithTheTargetsArn() {
+        JsonNode event = SessionWorld.restoreEvent("other-region", now.minusSeconds(5)).get("detail");
+
+        RegisterStep.Output out = new RegisterStep(opener, restored, clock, RestoreRegions.parse(Optional.of("eu-west-1, ap-south-1")))
+                .run(new RegisterStep.Input(config, "elsewhere", event, null));
+
+        assertThat(out.registered()).isTrue();
+        SessionRecord record = records.session("elsewhere").orElseThrow();
+        assertThat(record.targetTable()).contains("orders-restored-undo");
+        assertThat(record.targetRegion()).contains("eu-west-1");
+        assertThat(record.replayTarget()).contains("arn:aws:dynamodb:eu-west-1:123456789012:table/orders-restored-undo");
+    }
+
+    @Test
+    void aSameRegionRestoreRecordsNoTargetArn() {
+        register("s1", "by-arn", now.minusSeconds(5));
+
+        SessionRecord record = records.session("s1").orElseThrow();
+        assertThat(record.targetTableArn()).isEmpty();
+        assertThat(record.replayTarget()).contains("orders-restored-undo");
+    }
+
+    @Test
     void aRetriedRegistrationOfTheSameSessionIsStillRegistered() {
         register("s1", "by-name", now.minusSeconds(5));
 
