@@ -147,13 +147,6 @@ locals {
       resources = [aws_dynamodb_table.this.arn]
     },
     {
-      # DescribeTarget polls the restored table only; the source is read by the workflow function.
-      sid       = "DescribeRestoredTable"
-      effect    = "Allow"
-      actions   = ["dynamodb:DescribeTable"]
-      resources = [local.target_table_arn_pattern]
-    },
-    {
       sid       = "Notify"
       effect    = "Allow"
       actions   = ["sns:Publish"]
