@@ -24,6 +24,11 @@ locals {
   # The pattern's literal start, before its first wildcard (the guard below reads it).
   target_table_pattern_literal = regex("^[^*?]*", local.target_table_pattern)
   target_table_arn_pattern     = "arn:${local.partition}:dynamodb:${local.region}:${local.account_id}:table/${local.target_table_pattern}"
+  # The same pattern in each of restore_regions (a restore called there creates its table there).
+  restore_regions = [for r in distinct(var.restore_regions) : r if r != local.region]
+  restore_region_target_table_arn_patterns = [
+    for r in local.restore_regions : "arn:${local.partition}:dynamodb:${r}:${local.account_id}:table/${local.target_table_pattern}"
+  ]
 
   function_names = {
     capture  = "${local.name_prefix}-capture"
@@ -67,7 +72,9 @@ locals {
       CDC_SESSION_TABLE = local.control_table_name
       CDC_QUEUE_URL     = module.queue.queue_url
       CDC_DLQ_URL       = module.queue.dlq_url
-    })
+      # CDC_RESTORE_REGIONS (only with restore_regions): the workflow function refuses, when a session
+      # registers, a restore into a region not listed (nor this one).
+    }, length(local.restore_regions) > 0 ? { CDC_RESTORE_REGIONS = join(",", local.restore_regions) } : {})
   }
 
   # What the capture, replay and workflow modules each hand to modules/function: the one package,
@@ -191,10 +198,12 @@ module "replay" {
   source_table_arn         = data.aws_dynamodb_table.source.arn
   target_table_arn_pattern = local.target_table_arn_pattern
   control_table_arn        = local.control_table_arn
-  batch_size               = local.replay_settings.batch_size
-  maximum_concurrency      = local.replay_settings.maximum_concurrency
-  function_response_types  = local.replay_settings.function_response_types
-  tags                     = var.tags
+
+  restore_region_target_table_arn_patterns = local.restore_region_target_table_arn_patterns
+  batch_size                               = local.replay_settings.batch_size
+  maximum_concurrency                      = local.replay_settings.maximum_concurrency
+  function_response_types                  = local.replay_settings.function_response_types
+  tags                                     = var.tags
 }
 
 module "workflow" {
@@ -216,6 +225,9 @@ module "workflow" {
   replay_mapping_arn     = module.replay.mapping_arn
   state_machine_template = "${path.module}/../src/main/statemachine/restore-session.asl.json"
   event_pattern_template = "${path.module}/../src/main/statemachine/restore-requested.pattern.json"
+  restore_regions        = local.restore_regions
+
+  forwarded_event_pattern_template = "${path.module}/../src/main/statemachine/restore-requested-elsewhere.pattern.json"
 
   session_ended_pattern_template = "${path.module}/../src/main/statemachine/session-ended.pattern.json"
   session_ended_input_template   = "${path.module}/../src/main/statemachine/session-ended.input-template.json"

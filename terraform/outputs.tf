@@ -57,6 +57,11 @@ output "event_rule_name" {
   value       = module.workflow.event_rule_name
 }
 
+output "restore_forward_rule_names" {
+  description = "Region → name of the EventBridge rule there that forwards this table's restores to this region (restore_regions)."
+  value       = module.workflow.forward_rule_names
+}
+
 output "target_table_pattern" {
   description = "Names a restored table may have (scopes replay's IAM)."
   value       = local.target_table_pattern

@@ -95,6 +95,18 @@ variable "create_trail" {
   default     = false
 }
 
+variable "restore_regions" {
+  description = "Other regions whose restores of this table are followed: a restore called in one of them (aws dynamodb restore-table-to-point-in-time --region <r> --source-table-arn <this table's ARN>) creates its table there. Each gets an EventBridge rule that forwards the restore's CloudTrail event to this region's default bus, and replay and the settings copy may write <target_table_pattern> tables there. The trail must record those regions' management events (a multi-region trail; create_trail makes one when this list is not empty). A restore into any other region is refused when its session registers. Default: none (same-region restores only)."
+  type        = list(string)
+  default     = []
+  nullable    = false
+
+  validation {
+    condition     = alltrue([for r in var.restore_regions : can(regex("^[a-z]{2}(-[a-z]+)+-[0-9]+$", r))])
+    error_message = "restore_regions must hold region names such as eu-west-1."
+  }
+}
+
 variable "notification_emails" {
   description = "E-mail addresses subscribed to the notification topic (session events and alarms). Each address must confirm its subscription."
   type        = list(string)

@@ -47,6 +47,8 @@ variables {
   state_machine_template = "../src/main/statemachine/restore-session.asl.json"
   event_pattern_template = "../src/main/statemachine/restore-requested.pattern.json"
 
+  forwarded_event_pattern_template = "../src/main/statemachine/restore-requested-elsewhere.pattern.json"
+
   session_ended_pattern_template = "../src/main/statemachine/session-ended.pattern.json"
   session_ended_input_template   = "../src/main/statemachine/session-ended.input-template.json"
   replay_from_mode               = "auto"
@@ -127,6 +129,62 @@ run "rule_starts_the_session_for_this_table_only" {
   assert {
     condition     = aws_cloudwatch_event_target.this.rule == aws_cloudwatch_event_rule.this.name
     error_message = "The rule must target the state machine."
+  }
+}
+
+run "restores_in_restore_regions_are_forwarded_home" {
+  command = plan
+
+  module {
+    source = "./modules/workflow"
+  }
+
+  variables {
+    restore_regions = ["us-east-1", "eu-west-1"]
+  }
+
+  assert {
+    condition     = keys(aws_cloudwatch_event_rule.forward_restore) == ["us-east-1"]
+    error_message = "One forwarding rule per other restore region; the home region (eu-west-1) needs none."
+  }
+
+  assert {
+    condition = (
+      aws_cloudwatch_event_rule.forward_restore["us-east-1"].region == "us-east-1" &&
+      aws_cloudwatch_event_rule.forward_restore["us-east-1"].event_bus_name == "default" &&
+      aws_cloudwatch_event_target.forward_restore["us-east-1"].region == "us-east-1" &&
+      aws_cloudwatch_event_target.forward_restore["us-east-1"].arn == "arn:aws:events:eu-west-1:123456789012:event-bus/default"
+    )
+    error_message = "The forwarding rule lives on us-east-1's default bus and targets the home region's default bus."
+  }
+
+  assert {
+    condition = (
+      jsondecode(aws_cloudwatch_event_rule.forward_restore["us-east-1"].event_pattern).detail.eventName == ["RestoreTableToPointInTime"] &&
+      strcontains(aws_cloudwatch_event_rule.forward_restore["us-east-1"].event_pattern, var.source_table_arn) &&
+      !strcontains(aws_cloudwatch_event_rule.forward_restore["us-east-1"].event_pattern, "\"orders\"")
+    )
+    error_message = "In another region the source is matched by ARN only: a bare name there is that region's table."
+  }
+
+  assert {
+    condition = (
+      length(aws_iam_role.forward_restore) == 1 &&
+      local.forward_policy_statements[0].actions == ["events:PutEvents"] &&
+      local.forward_policy_statements[0].resources == ["arn:aws:events:eu-west-1:123456789012:event-bus/default"]
+    )
+    error_message = "The forwarding role may put events on the home bus only."
+  }
+
+  assert {
+    condition = anytrue([
+      for s in output.function_policy_statements :
+      s.sid == "CopySettingsToRestoredTable" && s.resources == [
+        "arn:aws:dynamodb:eu-west-1:123456789012:table/orders*",
+        "arn:aws:dynamodb:us-east-1:123456789012:table/orders*",
+      ]
+    ])
+    error_message = "The settings copy (and the target's describe) covers the target pattern in the home region and each restore region."
   }
 }
 

@@ -1,4 +1,7 @@
 locals {
+  # The restored tables: this region's and, for restores into another region, the same names there.
+  target_table_arn_patterns = concat([var.target_table_arn_pattern], var.restore_region_target_table_arn_patterns)
+
   # UpdateItem: change replay (undo sessions) applies a MODIFY as SET/REMOVE of what it changed.
   target_write_actions = ["dynamodb:BatchWriteItem", "dynamodb:PutItem", "dynamodb:DeleteItem", "dynamodb:UpdateItem"]
 
@@ -14,14 +17,14 @@ locals {
       sid       = "WriteRestoredTable"
       effect    = "Allow"
       actions   = local.target_write_actions
-      resources = [var.target_table_arn_pattern]
+      resources = local.target_table_arn_patterns
     },
     {
       # Change replay reads the batch's keys once per invocation (conflicts, updates of absent items).
       sid       = "ReadRestoredTable"
       effect    = "Allow"
       actions   = ["dynamodb:BatchGetItem"]
-      resources = [var.target_table_arn_pattern]
+      resources = local.target_table_arn_patterns
     },
     {
       # A pattern may match the source table itself (e.g. a user-set "<table>?*"): never write there.

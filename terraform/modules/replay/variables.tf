@@ -34,6 +34,18 @@ variable "target_table_arn_pattern" {
   }
 }
 
+variable "restore_region_target_table_arn_patterns" {
+  description = "target_table_arn_pattern in each of the root's restore_regions: restores called there create their table there, and replay writes it through that region's endpoint."
+  type        = list(string)
+  default     = []
+  nullable    = false
+
+  validation {
+    condition     = alltrue([for p in var.restore_region_target_table_arn_patterns : can(regex("^arn:[^:]+:dynamodb:[^:]+:[0-9]{12}:table/[A-Za-z0-9_.-]{3,}[A-Za-z0-9_.*?-]*$", p))])
+    error_message = "restore_region_target_table_arn_patterns must be table ARNs whose names start with at least 3 literal characters."
+  }
+}
+
 variable "dlq_arn" {
   description = "ARN of the dead-letter FIFO queue; replay sends a message it can never apply there (CDC_DLQ_URL), so its shard or group goes on."
   type        = string

@@ -26,10 +26,12 @@ locals {
       resources = [var.source_table_arn]
     },
     {
+      # This region's restored tables and, for restores into restore_regions, the same names there
+      # (DescribeTable included: the function also polls the target for the state machine).
       sid       = "CopySettingsToRestoredTable"
       effect    = "Allow"
       actions   = concat(local.settings_read_actions, local.settings_write_actions)
-      resources = [local.target_table_arn_pattern]
+      resources = local.target_table_arn_patterns
     },
     {
       # A pattern may match the source table itself: never change it.
@@ -55,7 +57,7 @@ locals {
       sid       = "CopyAutoscaling"
       effect    = "Allow"
       actions   = ["application-autoscaling:RegisterScalableTarget", "application-autoscaling:PutScalingPolicy"]
-      resources = ["arn:${local.partition}:application-autoscaling:${local.region}:${local.account_id}:scalable-target/*"]
+      resources = [for r in local.target_regions : "arn:${local.partition}:application-autoscaling:${r}:${local.account_id}:scalable-target/*"]
       conditions = [
         { test = "StringEquals", variable = "application-autoscaling:service-namespace", values = ["dynamodb"] },
       ]
@@ -65,7 +67,7 @@ locals {
       sid       = "TargetTrackingAlarms"
       effect    = "Allow"
       actions   = ["cloudwatch:PutMetricAlarm", "cloudwatch:DescribeAlarms"]
-      resources = ["arn:${local.partition}:cloudwatch:${local.region}:${local.account_id}:alarm:TargetTracking-table/${var.target_table_pattern}*"]
+      resources = [for r in local.target_regions : "arn:${local.partition}:cloudwatch:${r}:${local.account_id}:alarm:TargetTracking-table/${var.target_table_pattern}*"]
     },
     {
       # The first scalable DynamoDB target in an account creates Application Auto Scaling's
@@ -175,6 +177,16 @@ locals {
     },
   ]
 
+  # The forwarding rules in restore_regions put the restore event on this region's default bus.
+  forward_policy_statements = [
+    {
+      sid       = "ForwardRestoreEventsHome"
+      effect    = "Allow"
+      actions   = ["events:PutEvents"]
+      resources = [local.event_bus_arn]
+    },
+  ]
+
   events_policy_statements = [
     {
       sid       = "StartSession"
@@ -250,6 +262,38 @@ resource "aws_iam_role_policy" "state_machine" {
   name   = "restore-session"
   role   = aws_iam_role.state_machine.id
   policy = data.aws_iam_policy_document.state_machine.json
+}
+
+# EventBridge (in restore_regions) forwards the restore event to this region's bus. IAM is global: one
+# role serves every forwarding rule.
+resource "aws_iam_role" "forward_restore" {
+  count = length(local.restore_regions) > 0 ? 1 : 0
+
+  name               = "${var.name_prefix}-forward"
+  description        = "dynamodb-restore-cdc: EventBridge forwards restores in other regions to the home bus"
+  assume_role_policy = data.aws_iam_policy_document.assume_role["events"].json
+  tags               = var.tags
+}
+
+data "aws_iam_policy_document" "forward_restore" {
+  dynamic "statement" {
+    for_each = local.forward_policy_statements
+
+    content {
+      sid       = statement.value.sid
+      effect    = statement.value.effect
+      actions   = statement.value.actions
+      resources = statement.value.resources
+    }
+  }
+}
+
+resource "aws_iam_role_policy" "forward_restore" {
+  count = length(local.restore_regions) > 0 ? 1 : 0
+
+  name   = "forward-restore-events"
+  role   = aws_iam_role.forward_restore[0].id
+  policy = data.aws_iam_policy_document.forward_restore.json
 }
 
 resource "aws_iam_role_policy" "events" {

@@ -19,6 +19,13 @@ locals {
 
   target_table_arn_pattern = "arn:${local.partition}:dynamodb:${local.region}:${local.account_id}:table/${var.target_table_pattern}"
 
+  # Restores called in restore_regions create their table there: the settings copy works on it there.
+  restore_regions = [for r in distinct(var.restore_regions) : r if r != local.region]
+  target_regions  = concat([local.region], local.restore_regions)
+  target_table_arn_patterns = [
+    for r in local.target_regions : "arn:${local.partition}:dynamodb:${r}:${local.account_id}:table/${var.target_table_pattern}"
+  ]
+
   # The Result of the state machine's first state (DESIGN.md "Contracts"); every later state reads
   # these from $.config. tools/lint checks that these are exactly the DESIGN.md keys.
   configuration = {
@@ -67,6 +74,11 @@ locals {
   event_pattern = jsonencode(jsondecode(templatefile(var.event_pattern_template, {
     source_table_name = var.source_table_name
     source_table_arn  = var.source_table_arn
+  })))
+
+  # In another region a restore names this table by ARN only (a bare name there is that region's table).
+  forwarded_event_pattern = jsonencode(jsondecode(templatefile(var.forwarded_event_pattern_template, {
+    source_table_arn = var.source_table_arn
   })))
 }
 
@@ -162,6 +174,35 @@ resource "aws_cloudwatch_event_target" "this" {
   target_id      = "restore-session"
   arn            = aws_sfn_state_machine.this.arn
   role_arn       = aws_iam_role.events.arn
+}
+
+# Restores into another region. The restore call, and so its CloudTrail event, happens in the region
+# the table is restored into, where the rule above does not see it. In each of restore_regions a rule
+# on that region's default bus forwards the event to this region's default bus (a cross-Region event
+# bus target, with a role allowed events:PutEvents on it; same account, so the bus needs no resource
+# policy). A forwarded event keeps its source, detail-type, detail and region (the restore's), so the
+# rule above matches it (by sourceTableArn) and starts the session, which reads the target's region
+# from the event. Needs a trail that records those regions' management events (multi-region).
+resource "aws_cloudwatch_event_rule" "forward_restore" {
+  for_each = toset(local.restore_regions)
+
+  region         = each.value
+  name           = "${var.name_prefix}-restore-fwd"
+  description    = "Successful RestoreTableToPointInTime of ${var.source_table_arn} called in ${each.value}, forwarded to ${local.region} (needs a multi-region trail)"
+  event_bus_name = local.event_bus_name
+  event_pattern  = local.forwarded_event_pattern
+  tags           = var.tags
+}
+
+resource "aws_cloudwatch_event_target" "forward_restore" {
+  for_each = toset(local.restore_regions)
+
+  region         = each.value
+  rule           = aws_cloudwatch_event_rule.forward_restore[each.value].name
+  event_bus_name = local.event_bus_name
+  target_id      = "home-bus"
+  arn            = local.event_bus_arn
+  role_arn       = aws_iam_role.forward_restore[0].arn
 }
 
 # The cleanup from outside the state machine. What a state machine cannot catch (States.Runtime, which

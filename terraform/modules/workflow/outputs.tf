@@ -72,3 +72,8 @@ output "events_policy_statements" {
   description = "Statements of the EventBridge role's policy, as data (tests assert on them)."
   value       = local.events_policy_statements
 }
+
+output "forward_rule_names" {
+  description = "Region → name of the rule that forwards restores called there to this region's bus (restore_regions)."
+  value       = { for r, rule in aws_cloudwatch_event_rule.forward_restore : r => rule.name }
+}

@@ -102,12 +102,15 @@ resource "aws_s3_bucket_policy" "trail" {
 resource "aws_cloudtrail" "this" {
   count = var.create_trail ? 1 : 0
 
-  name                          = local.trail_name
-  s3_bucket_name                = aws_s3_bucket.trail[0].id
-  enable_logging                = true
-  include_global_service_events = false
-  is_multi_region_trail         = false
-  enable_log_file_validation    = true
+  name                       = local.trail_name
+  s3_bucket_name             = aws_s3_bucket.trail[0].id
+  enable_logging             = true
+  enable_log_file_validation = true
+
+  # A restore into another region (restore_regions) is recorded in that region: the trail must cover
+  # it, and AWS accepts a multi-region trail only with global service events.
+  is_multi_region_trail         = length(local.restore_regions) > 0
+  include_global_service_events = length(local.restore_regions) > 0
 
   # Write management events are enough: RestoreTableToPointInTime is one.
   event_selector {

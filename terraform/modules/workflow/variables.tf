@@ -94,6 +94,18 @@ variable "event_pattern_template" {
   type        = string
 }
 
+variable "restore_regions" {
+  description = "Other regions whose restores of the source table are followed (the root's restore_regions, without this region): each gets a rule forwarding the restore's CloudTrail event to this region's default bus, and the settings copy may change target_table_pattern tables there."
+  type        = list(string)
+  default     = []
+  nullable    = false
+}
+
+variable "forwarded_event_pattern_template" {
+  description = "Path of the pattern template of the forwarding rules in restore_regions (restore-requested-elsewhere.pattern.json) with $${source_table_arn}: there a restore names its source by ARN only (a name would be that region's table)."
+  type        = string
+}
+
 variable "session_ended_pattern_template" {
   description = "Path of the cleanup rule's EventBridge pattern template (session-ended.pattern.json) with $${state_machine_arn}: the state machine's executions that ended FAILED, TIMED_OUT or ABORTED."
   type        = string
