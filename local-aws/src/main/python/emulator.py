@@ -762,6 +762,15 @@ def eventbridge_starts_state_machines():
     pitr_restore.apply_step_functions_targets(require)
 
 
+@patch("events-cross-region-bus")
+def eventbridge_forwards_to_other_regions():
+    # A restore in another region is forwarded to the deployment's bus by a rule whose target is that
+    # bus (restore_regions). moto re-puts the event as a new one of the receiving region; AWS keeps
+    # it as it is (its region is where it happened) and refuses the target without a RoleArn.
+    import event_targets
+    event_targets.apply_cross_region_bus_targets(require)
+
+
 @patch("sfn-status-events")
 def executions_report_status_changes():
     # AWS Step Functions puts a "Step Functions Execution Status Change" event (source aws.states)

@@ -10,7 +10,9 @@ delete, batch and transaction writes all end in Table.put_item / Table.delete_it
 DynamoDBBackend.update_item) and then restores like AWS:
 
 - RestoreDateTime or UseLatestRestorableTime (exactly one), source by SourceTableName or
-  SourceTableArn; PITR must be on for the source (PointInTimeRecoveryUnavailableException), the
+  SourceTableArn. The target is created in the region the call is made in; a source in another
+  region (a cross-region restore) can only be named by SourceTableArn, as in AWS: a SourceTableName
+  is a table of the calling region, and an unknown one is SourceTableNotFoundException; PITR must be on for the source (PointInTimeRecoveryUnavailableException), the
   point must lie between EarliestRestorableDateTime (when PITR was turned on) and
   LatestRestorableDateTime (InvalidRestoreTimeException), the target must not exist.
 - LatestRestorableDateTime follows the clock RCDC_PITR_LAG_SECONDS (default 1) behind; AWS lags
@@ -125,13 +127,27 @@ def apply(require):
 
     models.DynamoDBBackend.describe_continuous_backups = latest_restorable
 
-    def restore(self, target_table_name, source_table_name, restore_point):
-        """The target with the source's items as of restore_point (epoch seconds)."""
+    def source_backend(self, source_table_arn):
+        """The backend that holds the source: the ARN's account and region, else the calling one's."""
+        from moto.dynamodb.models import dynamodb_backends
+
+        if not source_table_arn:
+            return self
+        parts = source_table_arn.split(":")
+        if len(parts) < 6 or parts[2] != "dynamodb" or not parts[5].startswith("table/"):
+            raise MockValidationException(f"Invalid SourceTableArn: {source_table_arn}")
+        if parts[4] != self.account_id:
+            raise SourceTableNotFoundException(source_table_arn)
+        return dynamodb_backends[parts[4]][parts[3]]
+
+    def restore(self, target_table_name, source_table_name, restore_point, source_table_arn=None):
+        """The target (in this backend's region) with the source's items as of restore_point (epoch seconds)."""
+        home = source_backend(self, source_table_arn)
         try:
-            source = self.get_table(source_table_name)
+            source = home.get_table(source_table_name)
         except Exception:
-            raise SourceTableNotFoundException(source_table_name)
-        pitr = latest_restorable(self, source.name)["PointInTimeRecoveryDescription"]
+            raise SourceTableNotFoundException(source_table_arn or source_table_name)
+        pitr = latest_restorable(home, source.name)["PointInTimeRecoveryDescription"]
         if pitr.get("PointInTimeRecoveryStatus") != "ENABLED":
             raise PointInTimeRecoveryUnavailable(source.name)
         if restore_point is None:
@@ -196,7 +212,7 @@ def apply(require):
                 raise MockValidationException(
                     "Only one of RestoreDateTime or UseLatestRestorableTime must be specified")
             point = None if latest else _epoch(body["RestoreDateTime"])
-            table = restore(backend, target, source, point)
+            table = restore(backend, target, source, point, body.get("SourceTableArn"))
         except JsonRESTError as refused:
             emit(handler, parameters, None, refused)
             raise

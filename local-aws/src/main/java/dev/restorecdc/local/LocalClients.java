@@ -37,8 +37,16 @@ public final class LocalClients implements AutoCloseable {
     private final EventBridgeClient events;
     private final SfnClient sfn;
 
+    private final Region region;
+
     public LocalClients(URI endpoint) {
+        this(endpoint, REGION);
+    }
+
+    /** Clients of another region of the same emulator (a restore into another region, its bus). */
+    public LocalClients(URI endpoint, Region region) {
         this.endpoint = endpoint;
+        this.region = region;
         this.dynamo = configure(DynamoDbClient.builder()).build();
         this.streams = configure(DynamoDbStreamsClient.builder()).build();
         this.sqs = configure(SqsClient.builder()).build();
@@ -50,7 +58,11 @@ public final class LocalClients implements AutoCloseable {
     }
 
     private <B extends AwsClientBuilder<B, ?> & SdkSyncClientBuilder<B, ?>> B configure(B builder) {
-        return Emulator.configure(builder, endpoint);
+        return Emulator.configure(builder, endpoint).region(region);
+    }
+
+    public Region region() {
+        return region;
     }
 
     public URI endpoint() {

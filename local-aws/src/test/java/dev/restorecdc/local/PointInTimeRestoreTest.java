@@ -119,6 +119,100 @@ class PointInTimeRestoreTest {
         assertThat(latest).isBetween(before.minusSeconds(2), Instant.now());
     }
 
+    /**
+     * AWS restores across regions only by source ARN, called in the region the table is to be created
+     * in (which is where CloudTrail, and so EventBridge, reports the call): the source is the ARN's
+     * table, even when the calling region has a table of the same name.
+     */
+    @Test
+    void aRestoreCalledInAnotherRegionBySourceArnCreatesTheTableThereAndIsReportedThere() throws Exception {
+        LocalAws.createSourceTable(aws, "atlas", "pk");
+        put("atlas", "home", "1");
+        try (LocalClients west = new LocalClients(emulator.endpoint(), software.amazon.awssdk.regions.Region.EU_WEST_1)) {
+            String westEvents = captureRestoreEvents(west, "west-restores");
+            LocalAws.createSourceTable(west, "atlas", "pk");
+            west.dynamo().putItem(r -> r.tableName("atlas").item(Map.of("pk", AttributeValue.fromS("west"), "v", AttributeValue.fromN("2"))));
+            String atlasArn = aws.dynamo().describeTable(r -> r.tableName("atlas")).table().tableArn();
+            awaitRestorable("atlas", Instant.now());
+
+            TableDescription restored = west.dynamo().restoreTableToPointInTime(r -> r.sourceTableArn(atlasArn)
+                    .targetTableName("atlas-restored-west").useLatestRestorableTime(true)).tableDescription();
+
+            assertThat(restored.tableArn()).startsWith("arn:aws:dynamodb:eu-west-1:");
+            assertThat(restored.restoreSummary().sourceTableArn()).isEqualTo(atlasArn);
+            Map<String, String> items = new TreeMap<>();
+            west.dynamo().scanPaginator(r -> r.tableName("atlas-restored-west")).items().forEach(i -> items.put(i.get("pk").s(), i.get("v").n()));
+            assertThat(items).as("the us-east-1 source's items, not eu-west-1's table of the same name").isEqualTo(Map.of("home", "1"));
+            assertThat(aws.dynamo().listTables().tableNames()).doesNotContain("atlas-restored-west");
+
+            JsonNode detail = awaitEvent(west, westEvents, "atlas-restored-west");
+            assertThat(detail.path("awsRegion").asText()).isEqualTo("eu-west-1");
+            assertThat(detail.at("/requestParameters/sourceTableArn").asText()).isEqualTo(atlasArn);
+            assertThat(detail.at("/responseElements/tableDescription/tableArn").asText()).startsWith("arn:aws:dynamodb:eu-west-1:");
+        }
+    }
+
+    /** A source name is a table of the calling region: another region's table cannot be named so. */
+    @Test
+    void aRestoreCalledInAnotherRegionByTableNameIsRefusedAsAwsRefusesIt() {
+        LocalAws.createSourceTable(aws, "borealis", "pk");
+        String arn = aws.dynamo().describeTable(r -> r.tableName("borealis")).table().tableArn();
+        try (LocalClients west = new LocalClients(emulator.endpoint(), software.amazon.awssdk.regions.Region.EU_WEST_1)) {
+            assertThatThrownBy(() -> west.dynamo().restoreTableToPointInTime(r -> r.sourceTableName("borealis")
+                    .targetTableName("borealis-restored").useLatestRestorableTime(true)))
+                    .satisfies(PointInTimeRestoreTest::sourceTableNotFound);
+            assertThatThrownBy(() -> west.dynamo().restoreTableToPointInTime(r -> r.sourceTableName(arn)
+                    .targetTableName("borealis-restored").useLatestRestorableTime(true)))
+                    .as("nor by its ARN in the name parameter")
+                    .satisfies(PointInTimeRestoreTest::sourceTableNotFound);
+            assertThat(west.dynamo().listTables().tableNames()).doesNotContain("borealis-restored");
+        }
+    }
+
+    /**
+     * A rule may forward to the event bus of another region (the deployment's restore_regions): AWS
+     * wants a role for that target, and the event arrives as it was sent (its region is where it happened).
+     */
+    @Test
+    void aRuleForwardsToAnotherRegionsBusWithARoleAndTheEventKeepsItsRegion() throws Exception {
+        String homeBus = "arn:aws:events:" + LocalClients.REGION.id() + ":" + LocalClients.ACCOUNT + ":event-bus/default";
+        try (LocalClients west = new LocalClients(emulator.endpoint(), software.amazon.awssdk.regions.Region.EU_WEST_1)) {
+            west.events().putRule(r -> r.name("forward").eventPattern(
+                    "{\"source\":[\"aws.dynamodb\"],\"detail\":{\"eventName\":[\"RestoreTableToPointInTime\"]}}"));
+            assertThatThrownBy(() -> west.events().putTargets(r -> r.rule("forward").targets(t -> t.id("home").arn(homeBus))))
+                    .as("a cross-Region bus target without a role")
+                    .hasMessageContaining("RoleArn");
+            west.events().putTargets(r -> r.rule("forward").targets(t -> t.id("home").arn(homeBus)
+                    .roleArn("arn:aws:iam::" + LocalClients.ACCOUNT + ":role/forward")));
+
+            LocalAws.createSourceTable(west, "cirrus", "pk");
+            String arn = west.dynamo().describeTable(r -> r.tableName("cirrus")).table().tableArn();
+            awaitRestorable(west, "cirrus", Instant.now());
+            west.dynamo().restoreTableToPointInTime(r -> r.sourceTableArn(arn).targetTableName("cirrus-restored")
+                    .useLatestRestorableTime(true));
+
+            JsonNode event = awaitEventMessage(aws, events, "cirrus-restored");
+            assertThat(event.path("region").asText()).as("forwarded as it was").isEqualTo("eu-west-1");
+            assertThat(event.at("/detail/awsRegion").asText()).isEqualTo("eu-west-1");
+        }
+    }
+
+    private static void sourceTableNotFound(Throwable refused) {
+        assertThat(refused).isInstanceOf(software.amazon.awssdk.services.dynamodb.model.DynamoDbException.class);
+        assertThat(((software.amazon.awssdk.services.dynamodb.model.DynamoDbException) refused).awsErrorDetails().errorCode())
+                .isEqualTo("SourceTableNotFoundException");
+    }
+
+    private static String captureRestoreEvents(LocalClients clients, String name) {
+        String url = clients.sqs().createQueue(r -> r.queueName(name)).queueUrl();
+        String arn = clients.sqs().getQueueAttributes(r -> r.queueUrl(url).attributeNames(QueueAttributeName.QUEUE_ARN))
+                .attributes().get(QueueAttributeName.QUEUE_ARN);
+        clients.events().putRule(r -> r.name(name).eventPattern(
+                "{\"source\":[\"aws.dynamodb\"],\"detail-type\":[\"AWS API Call via CloudTrail\"],\"detail\":{\"eventName\":[\"RestoreTableToPointInTime\"]}}"));
+        clients.events().putTargets(r -> r.rule(name).targets(t -> t.id("q").arn(arn)));
+        return url;
+    }
+
     private static void put(String table, String pk, String value) {
         aws.dynamo().putItem(r -> r.tableName(table).item(Map.of("pk", AttributeValue.fromS(pk), "v", AttributeValue.fromN(value))));
     }
@@ -139,6 +233,10 @@ class PointInTimeRestoreTest {
     }
 
     private static void awaitRestorable(String table, Instant point) {
+        awaitRestorable(aws, table, point);
+    }
+
+    private static void awaitRestorable(LocalClients aws, String table, Instant point) {
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         while (System.nanoTime() < deadline) {
             Instant latest = aws.dynamo().describeContinuousBackups(r -> r.tableName(table)).continuousBackupsDescription()
@@ -152,14 +250,24 @@ class PointInTimeRestoreTest {
 
     /** The detail of the CloudTrail event for a restore into {@code target}, from the rule's queue. */
     private static JsonNode awaitEvent(String target) throws Exception {
+        return awaitEvent(aws, events, target);
+    }
+
+    private static JsonNode awaitEvent(LocalClients aws, String events, String target) throws Exception {
+        return awaitEventMessage(aws, events, target).get("detail");
+    }
+
+    /** The whole EventBridge event (as the rule's queue got it) for a restore into {@code target}. */
+    private static JsonNode awaitEventMessage(LocalClients aws, String events, String target) throws Exception {
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         List<String> seen = new ArrayList<>();
         while (System.nanoTime() < deadline) {
             for (Message message : aws.sqs().receiveMessage(r -> r.queueUrl(events).maxNumberOfMessages(10).waitTimeSeconds(1)).messages()) {
-                JsonNode detail = JSON.readTree(message.body()).get("detail");
+                JsonNode event = JSON.readTree(message.body());
+                JsonNode detail = event.get("detail");
                 seen.add(detail.at("/requestParameters/targetTableName").asText());
                 if (target.equals(detail.at("/requestParameters/targetTableName").asText())) {
-                    return detail;
+                    return event;
                 }
             }
         }
