@@ -27,7 +27,9 @@ public record Deployment(
         String eventBusName,
         String stateMachineArn,
         /* The object rendered into the state machine's Configuration state. */
-        ObjectNode configuration) {
+        ObjectNode configuration,
+        /* Region → the rule there that forwards restores called in it home (restore_regions). */
+        java.util.Map<String, String> restoreForwardRuleNames) {
 
     /** The root Terraform module's outputs (terraform/outputs.tf), same keys; what AWS alone has is null. */
     public ObjectNode outputs() {
@@ -44,6 +46,8 @@ public record Deployment(
         outputs.put("control_table_name", controlTableName);
         outputs.put("sns_topic_arn", snsTopicArn);
         outputs.put("event_rule_name", ruleName);
+        ObjectNode forward = outputs.putObject("restore_forward_rule_names");
+        new java.util.TreeMap<>(restoreForwardRuleNames).forEach(forward::put);
         outputs.put("target_table_pattern", configuration.path("target_table_pattern").asText());
         outputs.putNull("trail_arn");
         outputs.putNull("dashboard_url");

@@ -24,7 +24,7 @@ public final class DeploymentValues {
     public static final Path DEFAULTS = Emulator.projectRoot().resolve("config/deployment-defaults.json");
     private static final ObjectMapper JSON = new ObjectMapper();
     /** Terraform variables with a computed default that the shared file does not hold. */
-    private static final Set<String> TERRAFORM_ONLY = Set.of("target_table_pattern");
+    private static final Set<String> TERRAFORM_ONLY = Set.of("target_table_pattern", "restore_regions");
 
     private final ObjectNode values;
     private final Set<String> overridden;
@@ -143,6 +143,24 @@ public final class DeploymentValues {
 
     public boolean flag(String path) {
         return node(path).asBoolean();
+    }
+
+    /**
+     * Terraform's {@code restore_regions}: the other regions whose restores of the table are followed
+     * (a list, or text with names separated by commas); none by default.
+     */
+    public java.util.List<String> restoreRegions() {
+        JsonNode node = values.path("restore_regions");
+        java.util.List<String> regions = new java.util.ArrayList<>();
+        if (node.isArray()) {
+            node.forEach(r -> regions.add(r.asText().trim()));
+        } else if (node.isTextual()) {
+            for (String r : node.asText().split("[,\\s]+")) {
+                regions.add(r.trim());
+            }
+        }
+        regions.removeIf(String::isBlank);
+        return regions.stream().distinct().toList();
     }
 
     /** Terraform's rule: an unset copy setting is on ({@code try(local.shared.copy_settings[k], true)}). */

@@ -112,13 +112,18 @@ public final class LocalDeployment {
         createControlTable(controlTable);
 
         String role = role(prefix + "-functions", "lambda.amazonaws.com");
-        Map<String, String> shared = Map.of(
+        List<String> restoreRegions = values.restoreRegions().stream()
+                .filter(r -> !r.equals(aws.region().id())).toList();
+        Map<String, String> shared = new LinkedHashMap<>(Map.of(
                 "CDC_SOURCE_TABLE", sourceTableName,
                 "CDC_SESSION_TABLE", controlTable,
                 "CDC_QUEUE_URL", queueUrl,
                 "CDC_DLQ_URL", dlqUrl,
                 // Terraform's jvm runtime: C1 only, for short-lived JVMs.
-                "JAVA_TOOL_OPTIONS", "-XX:+TieredCompilation -XX:TieredStopAtLevel=1");
+                "JAVA_TOOL_OPTIONS", "-XX:+TieredCompilation -XX:TieredStopAtLevel=1"));
+        if (!restoreRegions.isEmpty()) {
+            shared.put("CDC_RESTORE_REGIONS", String.join(",", restoreRegions)); // as Terraform: only with restore_regions
+        }
         function(prefix + "-capture", "capture", role, shared);
         function(prefix + "-replay", "replay", role, shared);
         String workflowArn = function(prefix + "-workflow", "workflow", role, shared);
@@ -171,6 +176,25 @@ public final class LocalDeployment {
         aws.events().putTargets(r -> r.rule(ruleName).eventBusName(EVENT_BUS)
                 .targets(t -> t.id("restore-session").arn(stateMachineArn).roleArn(eventsRole)));
 
+        // Restores called in restore_regions: a rule there forwards them to this region's bus, where the
+        // rule above starts the session (terraform/modules/workflow, forward_restore).
+        Map<String, String> forwardRules = new LinkedHashMap<>();
+        if (!restoreRegions.isEmpty()) {
+            String forwardRole = role(prefix + "-forward", "events.amazonaws.com");
+            String homeBus = "arn:aws:events:" + aws.region().id() + ":" + LocalClients.ACCOUNT + ":event-bus/" + EVENT_BUS;
+            String forwardPattern = compactJson(TerraformTemplate.restoreRequestedElsewherePattern(source.tableArn()));
+            for (String region : restoreRegions) {
+                try (LocalClients there = new LocalClients(aws.endpoint(), software.amazon.awssdk.regions.Region.of(region))) {
+                    there.events().putRule(r -> r.name(prefix + "-restore-fwd").eventBusName(EVENT_BUS).eventPattern(forwardPattern)
+                            .description("Successful RestoreTableToPointInTime of " + source.tableArn() + " called in " + region
+                                    + ", forwarded to " + aws.region().id()));
+                    there.events().putTargets(r -> r.rule(prefix + "-restore-fwd").eventBusName(EVENT_BUS)
+                            .targets(t -> t.id("home-bus").arn(homeBus).roleArn(forwardRole)));
+                }
+                forwardRules.put(region, prefix + "-restore-fwd");
+            }
+        }
+
         // The cleanup from outside the state machine: its executions that end FAILED, TIMED_OUT or
         // ABORTED invoke the workflow function's cleanup (terraform/modules/workflow, session_ended).
         String endedRule = prefix + "-session-ended";
@@ -184,7 +208,7 @@ public final class LocalDeployment {
         return new Deployment(prefix, sourceTableName, source.tableArn(), source.latestStreamArn(),
                 queueUrl, queueArn, dlqUrl, dlqArn, controlTable,
                 prefix + "-capture", prefix + "-replay", prefix + "-workflow", workflowArn,
-                captureUuid, replayUuid, topicArn, ruleName, EVENT_BUS, stateMachineArn, configuration);
+                captureUuid, replayUuid, topicArn, ruleName, EVENT_BUS, stateMachineArn, configuration, Map.copyOf(forwardRules));
     }
 
     private static String compactJson(String json) {

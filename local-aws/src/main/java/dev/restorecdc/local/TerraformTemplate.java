@@ -21,6 +21,12 @@ public final class TerraformTemplate {
     /** The EventBridge pattern of a restore request; variables {@code source_table_name}, {@code source_table_arn}. */
     public static final Path RESTORE_REQUESTED_PATTERN = Emulator.projectRoot().resolve("src/main/statemachine/restore-requested.pattern.json");
 
+    /**
+     * The pattern of the rules that forward restores called in another region (restore_regions); variable
+     * {@code source_table_arn}: there a restore names its source by ARN only.
+     */
+    public static final Path RESTORE_REQUESTED_ELSEWHERE_PATTERN = Emulator.projectRoot().resolve("src/main/statemachine/restore-requested-elsewhere.pattern.json");
+
     /** The pattern of the cleanup rule: this state machine's executions that ended FAILED, TIMED_OUT or ABORTED; variable {@code state_machine_arn}. */
     public static final Path SESSION_ENDED_PATTERN = Emulator.projectRoot().resolve("src/main/statemachine/session-ended.pattern.json");
     /**
@@ -46,6 +52,11 @@ public final class TerraformTemplate {
     /** The restore-requested pattern for one table (table names and ARNs need no JSON escaping). */
     public static String restoreRequestedPattern(String sourceTableName, String sourceTableArn) {
         return renderJson(RESTORE_REQUESTED_PATTERN, Map.of("source_table_name", sourceTableName, "source_table_arn", sourceTableArn));
+    }
+
+    /** The forwarding rules' pattern for one table. */
+    public static String restoreRequestedElsewherePattern(String sourceTableArn) {
+        return renderJson(RESTORE_REQUESTED_ELSEWHERE_PATTERN, Map.of("source_table_arn", sourceTableArn));
     }
 
     /** The cleanup rule's pattern for one state machine. */

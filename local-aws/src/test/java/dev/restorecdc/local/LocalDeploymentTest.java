@@ -54,6 +54,28 @@ class LocalDeploymentTest {
                 .hasMessageContaining("Table absent does not exist");
     }
 
+    /** restore_regions as Terraform deploys it: a forwarding rule in each other region, CDC_RESTORE_REGIONS for the functions. */
+    @Test
+    void restoreRegionsGetARuleForwardingToTheHomeBusWithARole() {
+        LocalAws.createSourceTable(aws, "ledger", "pk");
+        Deployment deployment = LocalDeployment.deploy(aws, "ledger", DeploymentValues.defaults()
+                .with("restore_regions", java.util.List.of("eu-west-1", LocalClients.REGION.id())));
+
+        String rule = deployment.namePrefix() + "-restore-fwd";
+        try (LocalClients west = new LocalClients(emulator.endpoint(), software.amazon.awssdk.regions.Region.EU_WEST_1)) {
+            var target = west.events().listTargetsByRule(r -> r.rule(rule)).targets();
+            assertThat(target).hasSize(1);
+            assertThat(target.get(0).arn()).isEqualTo("arn:aws:events:" + LocalClients.REGION.id() + ":" + LocalClients.ACCOUNT
+                    + ":event-bus/default");
+            assertThat(target.get(0).roleArn()).endsWith(":role/" + deployment.namePrefix() + "-forward");
+            String pattern = west.events().describeRule(r -> r.name(rule)).eventPattern();
+            assertThat(pattern).contains(deployment.sourceTableArn()).doesNotContain("\"ledger\"");
+        }
+        assertThat(aws.events().listRules(r -> r.namePrefix(rule)).rules()).as("none in the home region").isEmpty();
+        assertThat(aws.lambda().getFunction(r -> r.functionName(deployment.namePrefix() + "-workflow")).configuration()
+                .environment().variables()).containsEntry("CDC_RESTORE_REGIONS", "eu-west-1");
+    }
+
     @Test
     void deployingAgainIsSafeAndTheOutputsAreTerraformsKeys() {
         LocalAws.createSourceTable(aws, "orders", "pk");
