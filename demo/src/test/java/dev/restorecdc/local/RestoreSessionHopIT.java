@@ -84,6 +84,47 @@ class RestoreSessionHopIT {
                 "pk", AttributeValue.fromS("TABLE#journal"), "sk", AttributeValue.fromS("ACTIVE")))).item()).as("lock released").isEmpty();
     }
 
+    /**
+     * Issue 14, finding 9: a restore into another region. The call is made in eu-west-1 (by the source's
+     * ARN, the only way AWS restores across regions), so CloudTrail reports it on eu-west-1's bus; the
+     * deployment's forwarding rule there (restore_regions) sends it home, the session registers the
+     * target's region, and replay, run by the real function in the home region, writes into the
+     * eu-west-1 table until the session is caught up.
+     */
+    @Test
+    void aRestoreIntoAnotherRegionIsFollowedAndReplayedThere() throws Exception {
+        Deployment d = deploy("atlas", DeploymentValues.defaults().with("restore_regions", java.util.List.of("eu-west-1")));
+        put("atlas", "before", "1");
+        try (LocalClients west = new LocalClients(aws.clients().endpoint(), software.amazon.awssdk.regions.Region.EU_WEST_1)) {
+            Instant requested = Instant.now();
+            west.dynamo().restoreTableToPointInTime(r -> r.sourceTableArn(d.sourceTableArn()).targetTableName("atlas-restored")
+                    .useLatestRestorableTime(true));
+            String execution = aws.awaitExecution(d, requested, Duration.ofSeconds(30));
+            assertThat(execution).as("the eu-west-1 CloudTrail event, forwarded home, started the state machine").isNotNull();
+            String sessionId = execution.substring(execution.lastIndexOf(':') + 1);
+
+            Map<String, AttributeValue> registered = awaitItem(() -> session(d, sessionId));
+            assertThat(text(registered, "target_table")).isEqualTo("atlas-restored");
+            assertThat(text(registered, "target_table_arn")).as("the session knows the target's region")
+                    .isEqualTo("arn:aws:dynamodb:eu-west-1:" + LocalClients.ACCOUNT + ":table/atlas-restored");
+
+            put("atlas", "during", "1");
+            await("session CAUGHT_UP", () -> {
+                Map<String, AttributeValue> s = session(d, sessionId);
+                return s != null && "CAUGHT_UP".equals(text(s, "status")) && s.containsKey("task_token") ? s : null;
+            }, execution);
+            await("the write made during the restore replayed into the eu-west-1 table", () -> {
+                Map<String, AttributeValue> item = west.dynamo().getItem(r -> r.tableName("atlas-restored").consistentRead(true)
+                        .key(Map.of("pk", AttributeValue.fromS("during")))).item();
+                return item != null && !item.isEmpty() ? JSON.createObjectNode() : null;
+            }, execution);
+            assertThat(aws.clients().dynamo().listTables().tableNames()).as("nothing restored or written at home")
+                    .doesNotContain("atlas-restored");
+            assertThat(west.dynamo().describeTable(r -> r.tableName("atlas-restored")).table().streamSpecification())
+                    .as("the settings copy ran on the eu-west-1 table").isNotNull();
+        }
+    }
+
     /** Issue 14, finding 4: the deployed cleanup rule, the local AWS's status change event and the real workflow function. */
     @Test
     void aStoppedSessionIsCleanedUpByTheDeployedRuleThroughTheRealWorkflowFunction() throws Exception {
@@ -121,17 +162,22 @@ class RestoreSessionHopIT {
     }
 
     private static Deployment deploy(String table) {
+        DeploymentValues values = DeploymentValues.defaults();
+        for (String setting : new String[] {"stream", "ttl", "pitr", "tags", "deletion_protection", "autoscaling", "resource_policy"}) {
+            values = values.with("copy_settings." + setting, false); // the settings copy is the session tests' subject
+        }
+        return deploy(table, values);
+    }
+
+    private static Deployment deploy(String table, DeploymentValues base) {
         aws.createSourceTable(table, "pk");
-        DeploymentValues values = DeploymentValues.defaults()
+        DeploymentValues values = base
                 .with("queue.visibility_timeout_seconds", 2)
                 .with("session.restore_poll_seconds", 1)
                 .with("session.restore_timeout_seconds", 120)
                 .with("session.caught_up_poll_seconds", 1)
                 .with("session.drain_poll_seconds", 1)
                 .with("session.max_session_seconds", 600);
-        for (String setting : new String[] {"stream", "ttl", "pitr", "tags", "deletion_protection", "autoscaling", "resource_policy"}) {
-            values = values.with("copy_settings." + setting, false); // the settings copy is the session tests' subject
-        }
         return aws.deploy(table, values);
     }
 
