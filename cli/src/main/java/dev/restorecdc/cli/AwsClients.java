@@ -44,6 +44,7 @@ public final class AwsClients implements AutoCloseable {
     private EventBridgeClient events;
     private CloudTrailClient cloudTrail;
     private software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient streams;
+    private dev.restorecdc.aws.RegionalClients regional;
 
     public AwsClients(Map<String, String> env) {
         this.env = env;
@@ -90,8 +91,32 @@ public final class AwsClients implements AutoCloseable {
         return cloudTrail != null ? cloudTrail : (cloudTrail = build(CloudTrailClient.builder()));
     }
 
+    /**
+     * The clients of other regions, built as these are (endpoint, credentials), for a session whose
+     * restore created its table in another region: its target is named by ARN and read there
+     * (the functions' {@link dev.restorecdc.aws.RegionalClients}, one home for both).
+     */
+    public dev.restorecdc.aws.RegionalClients regional() {
+        if (regional == null) {
+            regional = new dev.restorecdc.aws.RegionalClients(dynamo(), null,
+                    r -> build(DynamoDbClient.builder(), r), r -> {
+                        throw new UnsupportedOperationException("the CLI does not scale tables");
+                    });
+        }
+        return regional;
+    }
+
+    /** EventBridge of another region (the forwarding rules of restore_regions). */
+    public EventBridgeClient events(Region other) {
+        return other.equals(region()) ? events() : build(EventBridgeClient.builder(), other);
+    }
+
     private <B extends AwsClientBuilder<B, C> & AwsSyncClientBuilder<B, C>, C extends AutoCloseable> C build(B builder) {
-        builder.httpClient(http).region(region()).credentialsProvider(credentials())
+        return build(builder, region());
+    }
+
+    private <B extends AwsClientBuilder<B, C> & AwsSyncClientBuilder<B, C>, C extends AutoCloseable> C build(B builder, Region in) {
+        builder.httpClient(http).region(in).credentialsProvider(credentials())
                 .overrideConfiguration(o -> o.addExecutionInterceptor(new FailedCallRecorder()));
         endpoint().ifPresent(builder::endpointOverride);
         C client = builder.build();

@@ -60,6 +60,49 @@ final class DeploymentChecks {
         return Check.ok("restore rule", names.restoreRule() + " is ENABLED");
     }
 
+    /**
+     * Which restores are followed: this region's always; another region's only when the deployment lists
+     * it (Terraform's restore_regions, the workflow function's CDC_RESTORE_REGIONS) and the forwarding
+     * rule there sends its CloudTrail event home (the restore call, and so its event, happens in the
+     * region the table is restored into). The trail must record those regions' management events.
+     */
+    Check restoreRegions(String home) {
+        String name = "restore regions";
+        List<String> regions;
+        try {
+            var variables = aws.lambda().getFunction(r -> r.functionName(names.workflowFunction())).configuration().environment();
+            String value = variables == null || variables.variables() == null ? "" : variables.variables().getOrDefault("CDC_RESTORE_REGIONS", "");
+            regions = java.util.Arrays.stream(value.split("[,\\s]+")).filter(r -> !r.isBlank() && !r.equals(home)).toList();
+        } catch (software.amazon.awssdk.services.lambda.model.ResourceNotFoundException e) {
+            return Check.warn(name, "cannot tell (no " + names.workflowFunction() + "): restores into " + home + " are followed",
+                    apply);
+        }
+        if (regions.isEmpty()) {
+            return Check.ok(name, "restores into " + home + " are followed; a restore into ANOTHER region is NOT (its CloudTrail "
+                    + "event and table are in that region): list the region in Terraform's restore_regions to follow it");
+        }
+        List<String> missing = new java.util.ArrayList<>();
+        for (String region : regions) {
+            try {
+                var events = aws.events(software.amazon.awssdk.regions.Region.of(region));
+                DescribeRuleResponse rule = events.describeRule(r -> r.name(names.forwardRule()));
+                boolean forwardsHome = rule.state() == RuleState.ENABLED && events.listTargetsByRule(r -> r.rule(names.forwardRule()))
+                        .targets().stream().anyMatch(t -> t.arn().contains(":events:" + home + ":") && t.arn().endsWith(":event-bus/default"));
+                if (!forwardsHome) {
+                    missing.add(region + " (" + names.forwardRule() + " is " + rule.stateAsString() + " or does not target " + home + ")");
+                }
+            } catch (software.amazon.awssdk.services.eventbridge.model.ResourceNotFoundException e) {
+                missing.add(region + " (no rule " + names.forwardRule() + ")");
+            }
+        }
+        if (!missing.isEmpty()) {
+            return Check.fail(name, "restores there start no session: " + String.join(", ", missing), apply);
+        }
+        return Check.ok(name, "restores into " + home + " and " + String.join(", ", regions) + " are followed (forwarded to "
+                + home + "); the trail must record management events in those regions too (a multi-region trail); a restore "
+                + "into any other region is refused when its session registers");
+    }
+
     /** The state machine's ARN, if it exists. */
     Optional<String> stateMachineArn() {
         for (StateMachineListItem item : aws.sfn().listStateMachinesPaginator(r -> { }).stateMachines()) {

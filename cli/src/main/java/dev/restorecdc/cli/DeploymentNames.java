@@ -54,6 +54,11 @@ public record DeploymentNames(String prefix) {
         return prefix + "-restore";
     }
 
+    /** The rule in each of restore_regions that forwards this table's restores there to the home bus. */
+    public String forwardRule() {
+        return prefix + "-restore-fwd";
+    }
+
     public String stateMachine() {
         return prefix + "-session";
     }

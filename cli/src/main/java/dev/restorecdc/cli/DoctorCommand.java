@@ -41,13 +41,10 @@ final class DoctorCommand {
                     names.captureFunction()));
         }
         add(TrailCheck.NAME, () -> new TrailCheck(cli.aws.cloudTrail(), region).run());
-        // Issue 14, finding 9: the restore call and its CloudTrail event happen in the target's region,
-        // and the rule lives here; nothing forwards events from other regions yet.
-        checks.add(Check.ok("restore region", "restores into " + region + " are followed; a restore into ANOTHER region is "
-                + "NOT followed (its CloudTrail event and restored table are in that region): no session starts and "
-                + "nothing tells you"));
-
         DeploymentChecks deployment = new DeploymentChecks(cli.aws, names, table);
+        // The restore call and its CloudTrail event happen in the target's region; the rule lives here, and
+        // only the regions of restore_regions forward their restores to it.
+        add("restore regions", () -> deployment.restoreRegions(region));
         Optional<SessionRecord> active = lockCheck(args, deployment, table);
         Optional<String> stateMachine = guarded(deployment::stateMachineArn);
         add("state machine", () -> deployment.stateMachine(stateMachine));

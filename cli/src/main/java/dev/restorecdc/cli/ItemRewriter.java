@@ -21,7 +21,15 @@ final class ItemRewriter {
     private final String target;
 
     ItemRewriter(DynamoDbClient dynamo, String source, String target) {
+        this(dynamo, dynamo, source, target);
+    }
+
+    private final DynamoDbClient targetDynamo;
+
+    /** @param targetDynamo the client of the target's region (another one for a restore into another region) */
+    ItemRewriter(DynamoDbClient dynamo, DynamoDbClient targetDynamo, String source, String target) {
         this.dynamo = dynamo;
+        this.targetDynamo = targetDynamo;
         this.source = source;
         this.target = target;
     }
@@ -32,9 +40,9 @@ final class ItemRewriter {
         boolean exists = item != null && !item.isEmpty();
         if (!dryRun) {
             if (exists) {
-                dynamo.putItem(r -> r.tableName(target).item(item));
+                targetDynamo.putItem(r -> r.tableName(target).item(item));
             } else {
-                dynamo.deleteItem(r -> r.tableName(target).key(key));
+                targetDynamo.deleteItem(r -> r.tableName(target).key(key));
             }
         }
         return exists ? Action.PUT : Action.DELETE;
@@ -49,7 +57,7 @@ final class ItemRewriter {
     Action rewriteAttributes(ObjectNode keyJson, java.util.Collection<String> names, boolean dryRun) {
         Map<String, AttributeValue> key = DynamoJson.toItem(keyJson);
         Map<String, AttributeValue> item = dynamo.getItem(r -> r.tableName(source).key(key).consistentRead(true)).item();
-        Map<String, AttributeValue> current = dynamo.getItem(r -> r.tableName(target).key(key).consistentRead(true)).item();
+        Map<String, AttributeValue> current = targetDynamo.getItem(r -> r.tableName(target).key(key).consistentRead(true)).item();
         if (item == null || item.isEmpty() || current == null || current.isEmpty()) {
             return rewrite(keyJson, dryRun);
         }
@@ -74,7 +82,7 @@ final class ItemRewriter {
         if (!dryRun && n > 0) {
             String expression = (sets.isEmpty() ? "" : "SET " + String.join(", ", sets))
                     + (removes.isEmpty() ? "" : (sets.isEmpty() ? "" : " ") + "REMOVE " + String.join(", ", removes));
-            dynamo.updateItem(r -> r.tableName(target).key(key).updateExpression(expression)
+            targetDynamo.updateItem(r -> r.tableName(target).key(key).updateExpression(expression)
                     .expressionAttributeNames(attributeNames).expressionAttributeValues(values.isEmpty() ? null : values));
         }
         return Action.UPDATE;

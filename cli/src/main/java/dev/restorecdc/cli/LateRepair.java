@@ -36,8 +36,11 @@ final class LateRepair {
         boolean dryRun = args.has("dry-run");
         ControlTableReader control = cli.controlTable(args);
         SessionRecord session = control.session(args.required("session"), args.value("table"));
-        String target = session.targetTable().orElseThrow(() -> new CliFailure("session " + session.sessionId() + " has no target table",
+        String targetRef = session.replayTarget().orElseThrow(() -> new CliFailure("session " + session.sessionId() + " has no target table",
                 CliFailure.REFUSED));
+        // A target in another region (named by its ARN) is read and written there, under its name.
+        software.amazon.awssdk.services.dynamodb.DynamoDbClient targetDynamo = cli.aws.regional().dynamoFor(targetRef);
+        String target = dev.restorecdc.cdc.TableRefs.nameOf(targetRef);
         List<LateWrites.Late> late = LateWrites.read(cli.aws.dynamo(), control.tableName(), session.sessionId());
         Set<String> conflicted = new HashSet<>();
         int applied = 0;
@@ -48,7 +51,7 @@ final class LateRepair {
             }
             ObjectNode key = json(write.key());
             Map<String, AttributeValue> itemKey = DynamoJson.toItem(key);
-            Map<String, AttributeValue> current = cli.aws.dynamo().getItem(r -> r.tableName(target).key(itemKey).consistentRead(true)).item();
+            Map<String, AttributeValue> current = targetDynamo.getItem(r -> r.tableName(target).key(itemKey).consistentRead(true)).item();
             JsonNode expected = write.text("old_image").map(this::json).orElse(null);
             boolean unchanged = !conflicted.contains(write.key()) && same(current == null || current.isEmpty() ? null
                     : DynamoJson.fromItem(current), expected);
@@ -56,9 +59,9 @@ final class LateRepair {
             if (unchanged) {
                 if (!dryRun) {
                     if (write.text("new_image").isPresent()) {
-                        cli.aws.dynamo().putItem(r -> r.tableName(target).item(DynamoJson.toItem(json(write.text("new_image").get()))));
+                        targetDynamo.putItem(r -> r.tableName(target).item(DynamoJson.toItem(json(write.text("new_image").get()))));
                     } else {
-                        cli.aws.dynamo().deleteItem(r -> r.tableName(target).key(itemKey));
+                        targetDynamo.deleteItem(r -> r.tableName(target).key(itemKey));
                     }
                 }
                 applied++;

@@ -41,7 +41,9 @@ final class RepairCommand {
         SessionRecord session = cli.controlTable(args).session(args.required("session"), args.value("table"));
         VerifyCommand.refuseAfterCutover(session, args, "repair");
         VerifyCommand.Result verified = VerifyCommand.compare(cli, args, session);
-        ItemRewriter rewriter = new ItemRewriter(cli.aws.dynamo(), session.sourceTable(), verified.target());
+        // A target in another region (named by its ARN) is written there, under its name.
+        ItemRewriter rewriter = new ItemRewriter(cli.aws.dynamo(), cli.aws.regional().dynamoFor(verified.target()),
+                session.sourceTable(), dev.restorecdc.cdc.TableRefs.nameOf(verified.target()));
         ChangeCodec codec = new ChangeCodec(cli.json);
         DeadLetters dlq = DeadLetters.open(cli.aws.sqs(), cli.names(args, session.sourceTable()).deadLetterQueue(), codec);
         String verb = dryRun ? "would " : "";

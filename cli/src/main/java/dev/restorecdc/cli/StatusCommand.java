@@ -78,7 +78,8 @@ final class StatusCommand {
         for (SessionRecord s : sessions) {
             SessionRecord.Counters c = s.counters();
             text.add(s.sessionId(), s.status().name(), at(s.requestedAt()).orElse("-"), at(s.restorePoint()).orElse("latest"),
-                    at(s.replayFrom()).orElse("-"), s.replayFromRule().orElse("-"), s.targetTable().orElse("-"),
+                    at(s.replayFrom()).orElse("-"), s.replayFromRule().orElse("-"),
+                    s.targetTable().map(t -> t + s.targetRegion().map(r -> " (" + r + ")").orElse("")).orElse("-"),
                     TextTable.duration(worstShardLag(s).or(s::captureLag)), TextTable.duration(s.replayLag()), n(c.captured()),
                     n(c.replayedPuts()), n(c.replayedDeletes()), n(c.skippedWindow()), n(c.retries()), n(c.failed()));
         }
@@ -160,6 +161,7 @@ final class StatusCommand {
         node.put("status", s.status().name());
         node.put(SessionRecord.REASON, s.reason().orElse(null));
         node.put(SessionRecord.TARGET_TABLE, s.targetTable().orElse(null));
+        s.targetTableArn().ifPresent(arn -> node.put(SessionRecord.TARGET_TABLE_ARN, arn)); // a restore into another region
         node.put(SessionRecord.RESTORE_POINT, at(s.restorePoint()).orElse(null));
         node.put(SessionRecord.REQUESTED_AT, at(s.requestedAt()).orElse(null));
         node.put(SessionRecord.REPLAY_FROM, at(s.replayFrom()).orElse(null));

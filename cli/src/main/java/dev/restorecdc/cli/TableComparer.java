@@ -27,6 +27,8 @@ final class TableComparer {
     private static final int MAX_ATTEMPTS = 10;
 
     private final DynamoDbClient dynamo;
+    /** The target's region's client: the same one, or another region's for a restore into another region. */
+    private final DynamoDbClient targetDynamo;
     private final String source;
     private final String target;
     private final CliContext cli;
@@ -39,8 +41,10 @@ final class TableComparer {
         }
         this.cli = cli;
         this.dynamo = cli.aws.dynamo();
+        this.targetDynamo = cli.aws.regional().dynamoFor(target);
         this.source = source;
-        this.target = target;
+        // A target in another region is named by its ARN (TableRefs) and read there by its name.
+        this.target = targetDynamo == dynamo ? target : dev.restorecdc.cdc.TableRefs.nameOf(target);
     }
 
     /** Compares {@code key} on these attributes only (the ones an undo's replayed changes set or removed). */
@@ -55,11 +59,11 @@ final class TableComparer {
 
     /** Fails with a clear message when either table is gone, before any comparison starts. */
     void requireTables() {
-        requireTable(source, "source");
-        requireTable(target, "target");
+        requireTable(dynamo, source, "source");
+        requireTable(targetDynamo, target, "target");
     }
 
-    private void requireTable(String table, String role) {
+    private static void requireTable(DynamoDbClient dynamo, String table, String role) {
         try {
             dynamo.describeTable(r -> r.tableName(table));
         } catch (ResourceNotFoundException e) {
@@ -130,7 +134,17 @@ final class TableComparer {
         keys.get(0).fieldNames().forEachRemaining(keyNames::add);
         Map<String, KeysAndAttributes> pending = new LinkedHashMap<>();
         pending.put(source, KeysAndAttributes.builder().keys(sdkKeys).consistentRead(true).build());
-        pending.put(target, KeysAndAttributes.builder().keys(sdkKeys).consistentRead(true).build());
+        Map<String, KeysAndAttributes> elsewhere = new LinkedHashMap<>();
+        // One BatchGetItem spans the tables of one region only: a target elsewhere is read there.
+        (targetDynamo == dynamo ? pending : elsewhere).put(target, KeysAndAttributes.builder().keys(sdkKeys).consistentRead(true).build());
+        fetch(dynamo, pending, keyNames, sourceItems, targetItems);
+        if (!elsewhere.isEmpty()) {
+            fetch(targetDynamo, elsewhere, keyNames, sourceItems, targetItems);
+        }
+    }
+
+    private void fetch(DynamoDbClient dynamo, Map<String, KeysAndAttributes> pending, List<String> keyNames,
+                       Map<String, Map<String, AttributeValue>> sourceItems, Map<String, Map<String, AttributeValue>> targetItems) {
         for (int attempt = 1; !pending.isEmpty(); attempt++) {
             if (attempt > MAX_ATTEMPTS) {
                 throw new CliFailure("BatchGetItem kept returning unprocessed keys after " + MAX_ATTEMPTS

@@ -61,7 +61,7 @@ final class VerifyCommand {
 
     /** The comparison verify reports and repair acts on. */
     static Result compare(CliContext cli, CliArgs args, SessionRecord session) {
-        String target = session.targetTable().orElseThrow(() -> new CliFailure("session " + session.sessionId()
+        String target = session.replayTarget().orElseThrow(() -> new CliFailure("session " + session.sessionId()
                 + " has no target table yet (status " + session.status() + "): nothing to verify"));
         TableComparer comparer = new TableComparer(cli, session.sourceTable(), target);
         comparer.requireTables();

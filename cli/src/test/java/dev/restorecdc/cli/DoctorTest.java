@@ -58,10 +58,38 @@ class DoctorTest {
         assertThat(verdicts.values()).as(run.out()).allMatch(v -> v.startsWith("ok: ") && !v.contains("| warn") && !v.contains("| FAIL"));
         assertThat(verdicts).containsKeys("table", "stream", "point-in-time recovery", "cloudtrail trail", "session lock",
                 "state machine", "restore rule", "function", "capture mapping", "replay mapping", "queue", "dead-letter queue");
-        assertThat(verdicts.get("restore region")).as("said plainly (issue 14, finding 9)")
-                .contains("restores into us-east-1 are followed").contains("ANOTHER region is NOT followed");
+        assertThat(verdicts.get("restore regions")).as("said plainly (issue 14, finding 9)")
+                .contains("restores into us-east-1 are followed").contains("ANOTHER region is NOT").contains("restore_regions");
         assertThat(report.get("failures").asInt()).isZero();
         assertThat(run.exit()).isZero();
+    }
+
+    /** restore_regions: each listed region needs its forwarding rule, or restores there start no session. */
+    @Test
+    void checksTheForwardingRuleOfEveryRestoreRegion() throws Exception {
+        DeploymentNames names = DeploymentNames.forTable("atlas");
+        fixtures.sourceTable("atlas", true, true);
+        fixtures.controlTable(names.controlTable());
+        fixtures.queues(names);
+        fixtures.deployment("atlas", names);
+        moto.aws.lambda().updateFunctionConfiguration(r -> r.functionName(names.workflowFunction())
+                .environment(e -> e.variables(Map.of("CDC_RESTORE_REGIONS", "eu-west-1"))));
+
+        CliHarness.Run missing = moto.run("doctor", "--table", "atlas");
+
+        assertThat(missing.out()).containsPattern("(?m)^FAIL +restore regions +restores there start no session: eu-west-1 \\(no rule "
+                + names.forwardRule() + "\\)");
+
+        var west = moto.aws.events(software.amazon.awssdk.regions.Region.EU_WEST_1);
+        west.putRule(r -> r.name(names.forwardRule()).eventPattern("{\"source\":[\"aws.dynamodb\"]}"));
+        west.putTargets(r -> r.rule(names.forwardRule()).targets(t -> t.id("home-bus")
+                .arn("arn:aws:events:us-east-1:" + Fixtures.ACCOUNT + ":event-bus/default")
+                .roleArn("arn:aws:iam::" + Fixtures.ACCOUNT + ":role/" + names.prefix() + "-forward")));
+
+        CliHarness.Run forwarded = moto.run("doctor", "--table", "atlas");
+
+        assertThat(forwarded.out()).containsPattern("(?m)^ok +restore regions +restores into us-east-1 and eu-west-1 are followed")
+                .contains("multi-region trail");
     }
 
     @Test

@@ -108,6 +108,53 @@ class VerifyRepairTest {
         assertThat(run.err()).contains("verify [").contains("5/5");
     }
 
+    /**
+     * A restore into another region: the session names its target by ARN (target_table_arn), and
+     * verify and repair read and write that region's table, not a table of the same name here.
+     */
+    @Test
+    void verifyAndRepairWorkOnATargetInAnotherRegion() {
+        String source = "globe";
+        String target = source + "-restored";
+        DeploymentNames names = DeploymentNames.forTable(source);
+        fixtures.sourceTable(source, true, true);
+        fixtures.controlTable(names.controlTable());
+        fixtures.queues(names);
+        var west = moto.aws.regional().dynamo(java.util.Optional.of("eu-west-1"));
+        west.createTable(r -> r.tableName(target).billingMode(software.amazon.awssdk.services.dynamodb.model.BillingMode.PAY_PER_REQUEST)
+                .attributeDefinitions(a -> a.attributeName("pk").attributeType("S"), a -> a.attributeName("sk").attributeType("N"))
+                .keySchema(k -> k.attributeName("pk").keyType("HASH"), k -> k.attributeName("sk").keyType("RANGE")));
+        fixtures.session(names.controlTable(), source, "s1", Map.of("status", Fixtures.s("CAUGHT_UP"),
+                "target_table", Fixtures.s(target),
+                "target_table_arn", Fixtures.s("arn:aws:dynamodb:eu-west-1:" + Fixtures.ACCOUNT + ":table/" + target),
+                "requested_at", Fixtures.s("2026-11-25T10:00:00.000Z")));
+        for (ObjectNode key : new ObjectNode[] {K1, K2, K4}) {
+            fixtures.keyLog(names.controlTable(), "s1", key);
+        }
+        fixtures.put(source, K1, Map.of("v", Fixtures.s("1")));
+        fixtures.put(source, K2, Map.of("v", Fixtures.s("2")));
+        fixtures.put(source, K4, Map.of("v", Fixtures.s("4"), "n", Fixtures.n(1)));
+        Map<String, AttributeValue> k1 = new java.util.HashMap<>(dev.restorecdc.aws.DynamoJson.toItem(K1));
+        k1.put("v", Fixtures.s("1"));
+        west.putItem(r -> r.tableName(target).item(k1));
+        Map<String, AttributeValue> k4 = new java.util.HashMap<>(dev.restorecdc.aws.DynamoJson.toItem(K4));
+        k4.putAll(Map.of("v", Fixtures.s("4"), "n", Fixtures.n(2)));
+        west.putItem(r -> r.tableName(target).item(k4));
+
+        CliHarness.Run verify = moto.run("verify", "--session", "s1", "--table", source, "--recheck-delay", "0s");
+
+        assertThat(verify.exit()).as(verify.err()).isEqualTo(1);
+        assertThat(verify.out()).contains("3 of 3 logged keys compared").contains("NOT EQUAL: 1 missing, 0 extra, 1 different");
+
+        CliHarness.Run repair = moto.run("repair", "--session", "s1", "--table", source, "--recheck-delay", "0s");
+
+        assertThat(repair.exit()).as(repair.out() + repair.err()).isZero();
+        assertThat(west.getItem(r -> r.tableName(target).key(dev.restorecdc.aws.DynamoJson.toItem(K2)).consistentRead(true)).item())
+                .as("written in eu-west-1").containsEntry("v", Fixtures.s("2"));
+        assertThat(moto.run("verify", "--session", "s1", "--table", source).exit()).isZero();
+        assertThat(moto.aws.dynamo().listTables().tableNames()).as("nothing made here").doesNotContain(target);
+    }
+
     @Test
     void verifyJsonListsEachMismatchWithItsKey() throws Exception {
         Planted p = plant("shop-json");
