@@ -79,6 +79,49 @@ class RestoreRequestedPatternTest {
         assertThat(arrivedTargets).containsExactlyInAnyOrder("orders-restored-latest", "orders-restored-undo");
     }
 
+    /**
+     * restore_regions: in another region the forwarding rule takes this table's restores by ARN only
+     * (a bare "orders" there is that region's table), and the home rule still matches the forwarded
+     * event, whose region is the other one.
+     */
+    @Test
+    void inAnotherRegionOnlyTheArnNamesThisTableAndTheHomeRuleMatchesTheForwardedEvent() throws IOException {
+        List<String> forwarded = arrived("forward", TerraformTemplate.restoreRequestedElsewherePattern(TABLE_ARN),
+                List.of("other-region", "other-region-by-name", "failed", "other-table"));
+        assertThat(forwarded).containsExactly("other-region:orders-restored-undo");
+
+        List<String> home = arrived("home", TerraformTemplate.restoreRequestedPattern(TABLE, TABLE_ARN), List.of("other-region"));
+        assertThat(home).containsExactly("other-region:orders-restored-undo");
+    }
+
+    /** Puts each fixture's event on the default bus and returns "fixture:target" of those a rule with the pattern received. */
+    private List<String> arrived(String name, String pattern, List<String> fixtures) throws IOException {
+        String queueUrl = sqs.createQueue(r -> r.queueName("pattern-" + name)).queueUrl();
+        String queueArn = sqs.getQueueAttributes(r -> r.queueUrl(queueUrl).attributeNames(QueueAttributeName.QUEUE_ARN))
+                .attributes().get(QueueAttributeName.QUEUE_ARN);
+        events.putRule(r -> r.name("pattern-" + name).eventPattern(pattern));
+        events.putTargets(r -> r.rule("pattern-" + name).targets(t -> t.id("queue").arn(queueArn)));
+        for (String fixture : fixtures) {
+            JsonNode event = JSON.readTree(Files.readString(Path.of("src/test/resources/events/cloudtrail-restore-" + fixture + ".json")));
+            ((com.fasterxml.jackson.databind.node.ObjectNode) event.get("detail")).put("eventID", fixture);
+            String detail = JSON.writeValueAsString(event.get("detail"));
+            events.putEvents(r -> r.entries(PutEventsRequestEntry.builder().source(event.get("source").asText())
+                    .detailType(event.get("detail-type").asText()).detail(detail).build()));
+        }
+        List<String> arrived = new ArrayList<>();
+        List<Message> messages;
+        do {
+            messages = sqs.receiveMessage(r -> r.queueUrl(queueUrl).maxNumberOfMessages(10).waitTimeSeconds(1)).messages();
+            for (Message m : messages) {
+                JsonNode detail = JSON.readTree(m.body()).get("detail");
+                arrived.add(detail.path("eventID").asText() + ":" + detail.at("/requestParameters/targetTableName").asText());
+            }
+        } while (!messages.isEmpty());
+        events.removeTargets(r -> r.rule("pattern-" + name).ids("queue"));
+        events.deleteRule(r -> r.name("pattern-" + name));
+        return arrived;
+    }
+
     @Test
     void renderedPatternNamesTheTableByNameAndArnAndNothingElse() throws IOException {
         JsonNode pattern = JSON.readTree(TerraformTemplate.restoreRequestedPattern(TABLE, TABLE_ARN));

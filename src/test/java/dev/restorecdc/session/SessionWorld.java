@@ -188,6 +188,7 @@ public final class SessionWorld {
         EventSourceMappingReader mappings = new EventSourceMappingReader(lambda);
         return new SessionSteps(JSON, java.util.List.of(
                 new RegisterStep(records, restored, clock),
+                new DescribeTargetStep(records, restored, clock),
                 new SettleReplayFromStep(records, restored, clock),
                 new CopySettingsStep(records, new TableSettingsCopier(dynamo, autoscaling, java.time.Duration.ofMillis(100)), clock),
                 new CaughtUpStep(records, queue, mappings, new dev.restorecdc.aws.DynamoShardView(dynamo,
