@@ -84,6 +84,78 @@ class ReplayHandlerTest {
     }
 
     @Test
+    void theKeyLogRidesInTheTargetsBatchWriteItemSoAnInvocationWritesOnce() {
+        activeSession(null);
+
+        invoke(StreamEvents.fixture("sqs-fifo-changes.json")).body("batchItemFailures", empty());
+
+        assertThat(ChangePathResource.proxy().requests(BATCH_WRITE)).as("one call: the items and their key log entries")
+                .singleElement().satisfies(body -> {
+                    JsonNode requestItems = json(body).get("RequestItems");
+                    assertThat(requestItems.get(TARGET_TABLE)).hasSize(2);
+                    assertThat(requestItems.get(CONTROL_TABLE)).hasSize(2);
+                });
+        assertThat(keyLog()).hasSize(2);
+    }
+
+    /**
+     * The production reuse of session reads (the handler tests read every invocation): capture sees
+     * a CAUGHT_UP session's cutover at once; replay reuses a settled session whatever its status; no
+     * session is reused briefly.
+     */
+    @Test
+    void sessionReadsAreReusedAsLongAsWhatTheyDecideCannotChange() {
+        java.util.concurrent.atomic.AtomicReference<Instant> now = new java.util.concurrent.atomic.AtomicReference<>(Instant.now());
+        java.time.Clock clock = new java.time.Clock() {
+            @Override
+            public java.time.ZoneId getZone() {
+                return java.time.ZoneOffset.UTC;
+            }
+
+            @Override
+            public java.time.Clock withZone(java.time.ZoneId zone) {
+                return this;
+            }
+
+            @Override
+            public Instant instant() {
+                return now.get();
+            }
+        };
+        var viaProxy = new dev.restorecdc.local.LocalClients(ChangePathResource.proxy().endpoint()).dynamo();
+        var capture = new dev.restorecdc.aws.ControlTableLedger(viaProxy, CONTROL_TABLE, SOURCE_TABLE, JSON, clock,
+                java.time.Duration.ofSeconds(10), java.time.Duration.ofSeconds(1));
+        var replay = new dev.restorecdc.aws.ControlTableLedger(viaProxy, CONTROL_TABLE, SOURCE_TABLE, JSON, clock,
+                java.time.Duration.ofSeconds(10), java.time.Duration.ofSeconds(1));
+        java.util.function.IntSupplier reads = () -> ChangePathResource.proxy().requests("DynamoDB_20120810.GetItem").size();
+
+        assertThat(capture.active()).isEmpty();
+        now.set(now.get().plusMillis(900));
+        assertThat(capture.active()).as("no session, reused for 1 s").isEmpty();
+        assertThat(reads.getAsInt()).isEqualTo(1);
+
+        Instant at = Instant.parse("2026-11-25T10:00:00Z");
+        Sessions.activate(ChangePathResource.dynamo(), CONTROL_TABLE, SOURCE_TABLE, SESSION, TARGET_TABLE, at, at);
+        now.set(now.get().plusMillis(200));
+        assertThat(capture.active()).as("seen once the reuse ran out").isPresent();
+        assertThat(replay.activeForReplay()).isPresent();
+        int settled = reads.getAsInt();
+        now.set(now.get().plusSeconds(5));
+        ChangePathResource.dynamo().updateItem(b -> b.tableName(CONTROL_TABLE).key(Map.of(
+                        "pk", AttributeValue.fromS("TABLE#" + SOURCE_TABLE), "sk", AttributeValue.fromS("SESSION#" + SESSION)))
+                .updateExpression("SET #s = :s").expressionAttributeNames(Map.of("#s", "status"))
+                .expressionAttributeValues(Map.of(":s", AttributeValue.fromS("CUT_OVER"))));
+        assertThat(replay.activeForReplay()).as("a settled session, reused for 10 s").get()
+                .extracting(dev.restorecdc.cdc.ActiveSession::status).isEqualTo("REPLAYING");
+        assertThat(reads.getAsInt()).isEqualTo(settled);
+        now.set(now.get().plusSeconds(6));
+        assertThat(capture.active()).get().extracting(dev.restorecdc.cdc.ActiveSession::status).isEqualTo("CUT_OVER");
+        now.set(now.get().plusMillis(10));
+        assertThat(capture.active()).as("never reused once cut over").isPresent();
+        assertThat(reads.getAsInt()).isEqualTo(settled + 4);
+    }
+
+    @Test
     void changesBeforeReplayFromAreSkippedButItsWholeSecondIsReplayed() {
         activeSession(Instant.parse("2026-11-25T10:00:01.700Z"));
         ObjectNode event = StreamEvents.fixture("sqs-fifo-changes.json");
