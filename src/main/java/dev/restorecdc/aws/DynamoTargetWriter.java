@@ -259,6 +259,18 @@ public final class DynamoTargetWriter implements TargetWriter {
                     continue;
                 }
                 java.util.Set<ItemWrite> unwritten = writesOf.apply(pending);
+                if (log != null) {
+                    // Whose error, the target's or the key log's? The items alone tell: what they
+                    // refuse is theirs; an item written without its entry comes back (rewriting is
+                    // idempotent) and carries its entry next time, so the log is never partial.
+                    Map<ItemKey, Failure> itemsAlone = new LinkedHashMap<>();
+                    retries += writeChunk(table, List.copyOf(unwritten), null, deadline, itemsAlone);
+                    notWritten.putAll(itemsAlone);
+                    Failure logNotWritten = Failure.transientFailure("key log entry not written: " + describe(e));
+                    unwritten.stream().filter(write -> !itemsAlone.containsKey(write.key()))
+                            .forEach(write -> notWritten.put(write.key(), logNotWritten));
+                    return retries;
+                }
                 if (isTargetWide(e)) {
                     refuse(unwritten, notWritten, Failure.ofTarget(describe(e)));
                     return retries;

@@ -302,6 +302,10 @@ class ReplayHandlerTest {
         invoke(StreamEvents.fixture("sqs-fifo-changes.json"))
                 .body("batchItemFailures.itemIdentifier", containsInAnyOrder(ORDER_1_PUT, ORDER_1_UPDATE, ORDER_2_DELETE));
         assertThat(keyLog()).isEmpty();
+        assertThat(target("order#1").get("state").s()).as("the items alone were written: the key log's error, not the target's")
+                .isEqualTo("PAID");
+        assertThat(Sessions.read(ChangePathResource.dynamo(), CONTROL_TABLE, SOURCE_TABLE, SESSION))
+                .as("not taken for a target problem").doesNotContainKey("replay_error");
 
         ChangePathResource.proxy().reset();
         invoke(StreamEvents.fixture("sqs-fifo-changes.json")).body("batchItemFailures", empty());
