@@ -350,31 +350,14 @@ class ReplayServiceTest {
 
     @Test
     void countersAreAddedUpAndWrittenAtMostOncePerIntervalPerEnvironment() {
-        java.util.concurrent.atomic.AtomicReference<java.time.Instant> now =
-                new java.util.concurrent.atomic.AtomicReference<>(java.time.Instant.parse("2026-11-25T10:00:00Z"));
-        java.time.Clock clock = new java.time.Clock() {
-            @Override
-            public java.time.ZoneId getZone() {
-                return java.time.ZoneOffset.UTC;
-            }
-
-            @Override
-            public java.time.Clock withZone(java.time.ZoneId zone) {
-                return this;
-            }
-
-            @Override
-            public java.time.Instant instant() {
-                return now.get();
-            }
-        };
+        dev.restorecdc.testing.ManualClock clock = new dev.restorecdc.testing.ManualClock(java.time.Instant.parse("2026-11-25T10:00:00Z"));
         ReplayService service = new ReplayService(codec, writer, Optional.empty(), ledger, Optional.empty(), Optional.empty(),
                 probe, Optional.empty(), new CounterBuffer<>(Duration.ofSeconds(1), SessionLedger.ReplayTally::plus, clock));
 
         for (int i = 1; i <= 4; i++) {
             service.replay(List.of(message("m" + i, "g" + i, codec.encode(Changes.put("k" + i, i, "x")))),
                     Deadline.after(Duration.ofSeconds(1)));
-            now.set(now.get().plusMillis(400));
+            clock.advance(Duration.ofMillis(400));
         }
 
         // t = 0 (the environment's first: at once), t = 1.2 s (the three since), nothing yet for t = 1.2 s's successor.

@@ -105,23 +105,7 @@ class ReplayHandlerTest {
      */
     @Test
     void sessionReadsAreReusedAsLongAsWhatTheyDecideCannotChange() {
-        java.util.concurrent.atomic.AtomicReference<Instant> now = new java.util.concurrent.atomic.AtomicReference<>(Instant.now());
-        java.time.Clock clock = new java.time.Clock() {
-            @Override
-            public java.time.ZoneId getZone() {
-                return java.time.ZoneOffset.UTC;
-            }
-
-            @Override
-            public java.time.Clock withZone(java.time.ZoneId zone) {
-                return this;
-            }
-
-            @Override
-            public Instant instant() {
-                return now.get();
-            }
-        };
+        dev.restorecdc.testing.ManualClock clock = new dev.restorecdc.testing.ManualClock(Instant.now());
         var viaProxy = new dev.restorecdc.local.LocalClients(ChangePathResource.proxy().endpoint()).dynamo();
         var capture = new dev.restorecdc.aws.ControlTableLedger(viaProxy, CONTROL_TABLE, SOURCE_TABLE, JSON, clock,
                 java.time.Duration.ofSeconds(10), java.time.Duration.ofSeconds(1));
@@ -130,17 +114,17 @@ class ReplayHandlerTest {
         java.util.function.IntSupplier reads = () -> ChangePathResource.proxy().requests("DynamoDB_20120810.GetItem").size();
 
         assertThat(capture.active()).isEmpty();
-        now.set(now.get().plusMillis(900));
+        clock.advance(java.time.Duration.ofMillis(900));
         assertThat(capture.active()).as("no session, reused for 1 s").isEmpty();
         assertThat(reads.getAsInt()).isEqualTo(1);
 
         Instant at = Instant.parse("2026-11-25T10:00:00Z");
         Sessions.activate(ChangePathResource.dynamo(), CONTROL_TABLE, SOURCE_TABLE, SESSION, TARGET_TABLE, at, at);
-        now.set(now.get().plusMillis(200));
+        clock.advance(java.time.Duration.ofMillis(200));
         assertThat(capture.active()).as("seen once the reuse ran out").isPresent();
         assertThat(replay.activeForReplay()).isPresent();
         int settled = reads.getAsInt();
-        now.set(now.get().plusSeconds(5));
+        clock.advance(java.time.Duration.ofSeconds(5));
         ChangePathResource.dynamo().updateItem(b -> b.tableName(CONTROL_TABLE).key(Map.of(
                         "pk", AttributeValue.fromS("TABLE#" + SOURCE_TABLE), "sk", AttributeValue.fromS("SESSION#" + SESSION)))
                 .updateExpression("SET #s = :s").expressionAttributeNames(Map.of("#s", "status"))
@@ -148,9 +132,9 @@ class ReplayHandlerTest {
         assertThat(replay.activeForReplay()).as("a settled session, reused for 10 s").get()
                 .extracting(dev.restorecdc.cdc.ActiveSession::status).isEqualTo("REPLAYING");
         assertThat(reads.getAsInt()).isEqualTo(settled);
-        now.set(now.get().plusSeconds(6));
+        clock.advance(java.time.Duration.ofSeconds(6));
         assertThat(capture.active()).get().extracting(dev.restorecdc.cdc.ActiveSession::status).isEqualTo("CUT_OVER");
-        now.set(now.get().plusMillis(10));
+        clock.advance(java.time.Duration.ofMillis(10));
         assertThat(capture.active()).as("never reused once cut over").isPresent();
         assertThat(reads.getAsInt()).isEqualTo(settled + 4);
     }
