@@ -1,0 +1,56 @@
+package dev.restorecdc.bench;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.StringJoiner;
+import java.util.TreeMap;
+
+/**
+ * One bench row: its samples (one per run), and the AWS calls the functions (or the raw client)
+ * made per invocation over all runs, counted at the latency proxy. For a raw baseline an
+ * "invocation" is the work one handler invocation does (a stream batch of 100, a FIFO batch of 10).
+ */
+final class Row {
+
+    final String key;
+    final String label;
+    private final List<Double> samples = new ArrayList<>();
+    private final Map<String, Long> calls = new TreeMap<>();
+    private double invocations;
+
+    Row(String key, String label) {
+        this.key = key;
+        this.label = label;
+    }
+
+    void add(double sample, double invocations, Map<String, Long> calls) {
+        samples.add(sample);
+        this.invocations += invocations;
+        calls.forEach((operation, count) -> this.calls.merge(operation, count, Long::sum));
+    }
+
+    Stats stats() {
+        return Stats.of(samples);
+    }
+
+    boolean empty() {
+        return samples.isEmpty();
+    }
+
+    /** Calls per invocation by operation (the service prefix dropped: {@code BatchWriteItem}, {@code SendMessageBatch}). */
+    Map<String, Double> callsPerInvocation() {
+        Map<String, Double> per = new TreeMap<>();
+        if (invocations > 0) {
+            calls.forEach((operation, count) -> per.put(operation.substring(operation.indexOf('.') + 1), count / invocations));
+        }
+        return per;
+    }
+
+    /** e.g. {@code BatchWriteItem 1.00, UpdateItem 0.10}; "-" without counts. */
+    String callsText() {
+        StringJoiner text = new StringJoiner(", ");
+        callsPerInvocation().forEach((operation, n) -> text.add(String.format(java.util.Locale.ROOT, "%s %.2f", operation, n)));
+        return text.length() == 0 ? "-" : text.toString();
+    }
+}
