@@ -59,9 +59,21 @@ final class StreamMappingWorker extends MappingWorker {
         this.held = held;
     }
 
+    /** How stale the shard list may be while batches keep coming (idle, it is read every poll). */
+    private static final java.time.Duration SHARD_REFRESH = java.time.Duration.ofSeconds(1);
+
+    private List<Shard> knownShards;
+    private long shardsReadAt;
+    private boolean lastPollWorked;
+
     @Override
     boolean poll(GetEventSourceMappingResponse mapping) {
-        List<Shard> shards = shards(mapping.eventSourceArn());
+        // Lambda discovers shards periodically, not with a DescribeStream before every batch.
+        if (knownShards == null || !lastPollWorked || System.nanoTime() - shardsReadAt > SHARD_REFRESH.toNanos()) {
+            knownShards = shards(mapping.eventSourceArn());
+            shardsReadAt = System.nanoTime();
+        }
+        List<Shard> shards = knownShards;
         Set<String> known = shards.stream().map(Shard::shardId).collect(Collectors.toSet());
         boolean worked = false;
         for (Shard shard : shards) {
@@ -74,6 +86,7 @@ final class StreamMappingWorker extends MappingWorker {
             }
             worked |= readBatch(mapping, shard, cursor);
         }
+        lastPollWorked = worked;
         return worked;
     }
 
