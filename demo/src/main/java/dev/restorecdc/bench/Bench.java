@@ -159,17 +159,21 @@ public final class Bench {
     }
 
     /** One measured run of a row: its sample, how many invocations (or their raw equivalent) and the calls they made. */
-    record Sample(double value, double invocations, Map<String, Long> calls) {
+    record Sample(double value, double invocations, Map<String, Long> calls, Map<String, Long> pollerCalls) {
+        Sample(double value, double invocations, Map<String, Long> calls) {
+            this(value, invocations, calls, Map.of());
+        }
     }
 
     private void record(int run, String key, String label, Sample sample) {
         Row perRun = new Row(key, label);
-        perRun.add(sample.value(), sample.invocations(), sample.calls());
-        String calls = perRun.callsText();
-        System.out.printf("bench: %-5s %-58s %10.1f   calls per invocation: %s%n",
-                run < 0 ? "warm" : "run " + (run + 1), key, sample.value(), calls);
+        perRun.add(sample.value(), sample.invocations(), sample.calls(), sample.pollerCalls());
+        String poller = perRun.pollerCallsPerInvocation().isEmpty() ? "" : "; poller: " + Row.text(perRun.pollerCallsPerInvocation());
+        System.out.printf("bench: %-5s %-52s %9.1f   calls per invocation: %s%s%n",
+                run < 0 ? "warm" : "run " + (run + 1), key, sample.value(), perRun.callsText(), poller);
         if (run >= 0) {
-            rows.computeIfAbsent(key, k -> new Row(key, label)).add(sample.value(), sample.invocations(), sample.calls());
+            rows.computeIfAbsent(key, k -> new Row(key, label)).add(sample.value(), sample.invocations(), sample.calls(),
+                    sample.pollerCalls());
         }
     }
 
@@ -185,10 +189,11 @@ public final class Bench {
                     "text", AttributeValue.fromS("bench payload " + i))));
         }
         writeStraight(d.sourceTableName(), writes);
-        Timed timed = timeMapping(d.captureFunctionName(), d.captureMappingUuid(), () -> rig.visible(d.queueUrl()) >= records);
+        Timed timed = timeMapping(d.captureFunctionName(), d.captureMappingUuid(), rig.capture,
+                () -> rig.visible(d.queueUrl()) >= records);
         BenchRig.sleep(200);
         rig.purge(d.queueUrl());
-        return new Sample(records / timed.seconds(), timed.invocations(), timed.calls());
+        return new Sample(records / timed.seconds(), timed.invocations(), timed.calls(), timed.pollerCalls());
     }
 
     /** The handler's parallelism: a stream batch of 100 disjoint items is 10 SendMessageBatch calls sent at once. */
@@ -247,9 +252,9 @@ public final class Bench {
         int n = settings.replayMessages();
         Instant when = noWork ? rig.replayFrom.minus(Duration.ofHours(1)) : Instant.now();
         rig.preload(d.queueUrl(), changes("rep-" + at + (noWork ? "-none" : ""), run, n, when, withDelta));
-        Timed timed = timeMapping(d.replayFunctionName(), d.replayMappingUuid(), () -> rig.backlog(d.queueUrl()) == 0);
+        Timed timed = timeMapping(d.replayFunctionName(), d.replayMappingUuid(), rig.functions, () -> rig.backlog(d.queueUrl()) == 0);
         double value = noWork ? timed.seconds() * 1000 / Math.max(1, timed.invocations()) : n / timed.seconds();
-        return new Sample(value, timed.invocations(), timed.calls());
+        return new Sample(value, timed.invocations(), timed.calls(), timed.pollerCalls());
     }
 
     private Sample rawBatchWrites(int run) {
@@ -318,17 +323,19 @@ public final class Bench {
 
     // ---- timing through a mapping ----
 
-    /** A timed mapping run: seconds from the first invocation to done, the invocations and the functions' calls. */
-    record Timed(double seconds, long invocations, Map<String, Long> calls) {
+    /** A timed mapping run: seconds from the first invocation to done, the invocations, the function's and the poller's calls. */
+    record Timed(double seconds, long invocations, Map<String, Long> calls, Map<String, Long> pollerCalls) {
     }
 
     /**
      * Enables the mapping, starts the clock at its first invocation (the mapping's own start-up is
      * not the function's cost), stops it when {@code done}, disables the mapping.
      */
-    private Timed timeMapping(String function, String mappingUuid, java.util.function.BooleanSupplier done) {
+    private Timed timeMapping(String function, String mappingUuid, dev.restorecdc.local.FaultProxy proxy,
+                              java.util.function.BooleanSupplier done) {
         long invocationsBefore = rig.aws.lambdas().invocations(function);
-        Map<String, Long> before = rig.functions.calls();
+        Map<String, Long> before = proxy.calls();
+        Map<String, Long> pollerBefore = rig.mappings.calls();
         rig.enable(mappingUuid, true);
         try {
             if (!BenchRig.await(() -> rig.aws.lambdas().invocations(function) > invocationsBefore, 1, Duration.ofSeconds(60))) {
@@ -339,7 +346,11 @@ public final class Bench {
                 throw new IllegalStateException("the mapping of " + function + " did not finish within 300 s; see target/local-lambda/");
             }
             double seconds = (System.nanoTime() - started) / 1e9;
-            return new Timed(seconds, rig.aws.lambdas().invocations(function) - invocationsBefore, rig.callsSince(before));
+            Map<String, Long> poller = BenchRig.callsSince(rig.mappings, pollerBefore);
+            // The emulation's reads of its mappings' state (every follower, every 150 ms when idle) are not Lambda's.
+            poller.keySet().removeIf(operation -> operation.contains("/event-source-mappings"));
+            return new Timed(seconds, rig.aws.lambdas().invocations(function) - invocationsBefore,
+                    BenchRig.callsSince(proxy, before), poller);
         } finally {
             rig.enable(mappingUuid, false);
         }
@@ -477,6 +488,10 @@ public final class Bench {
             f.put("label", row.label).put("median", row.stats().median()).put("min", row.stats().min()).put("max", row.stats().max());
             ObjectNode calls = f.putObject("calls_per_invocation");
             row.callsPerInvocation().forEach(calls::put);
+            if (!row.pollerCallsPerInvocation().isEmpty()) {
+                ObjectNode poller = f.putObject("poller_calls_per_invocation");
+                row.pollerCallsPerInvocation().forEach(poller::put);
+            }
         });
         ObjectNode derivedNode = results.putObject("derived");
         derived.forEach(derivedNode::put);

@@ -49,8 +49,10 @@ final class BenchRig implements AutoCloseable {
     static final ChangeCodec CODEC = new ChangeCodec(JSON);
 
     final LocalAws aws;
-    /** In front of the functions (their AWS_ENDPOINT_URL) and the raw SDK baselines. */
+    /** In front of the replay functions (their AWS_ENDPOINT_URL) and the raw SDK baselines. */
     final FaultProxy functions;
+    /** In front of the capture function, so its calls are counted apart from replay's when both run. */
+    final FaultProxy capture;
     /** In front of the event source mapping emulation's own calls. */
     final FaultProxy mappings;
     /** Whole-image replay (a copy) and its capture. */
@@ -67,13 +69,14 @@ final class BenchRig implements AutoCloseable {
     final DynamoDbClient dynamoViaProxy;
     private final QueueBacklogReader backlog;
 
-    private BenchRig(LocalAws aws, FaultProxy functions, FaultProxy mappings) {
+    private BenchRig(LocalAws aws, FaultProxy functions, FaultProxy capture, FaultProxy mappings) {
         this.aws = aws;
         this.functions = functions;
+        this.capture = capture;
         this.mappings = mappings;
         this.replayFrom = Instant.now().minus(Duration.ofHours(1)).truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
         DeploymentValues values = DeploymentValues.defaults()
-                .withEnvironment("capture", "AWS_ENDPOINT_URL", functions.endpoint().toString())
+                .withEnvironment("capture", "AWS_ENDPOINT_URL", capture.endpoint().toString())
                 .withEnvironment("replay", "AWS_ENDPOINT_URL", functions.endpoint().toString());
         this.caughtUpBacklog = values.integer("session.caught_up_backlog");
         aws.routeMappingsThrough(mappings.endpoint());
@@ -95,13 +98,15 @@ final class BenchRig implements AutoCloseable {
     static BenchRig start() {
         LocalAws aws = LocalAws.start();
         FaultProxy functions = FaultProxy.start(aws.clients().endpoint()).withoutBodies();
+        FaultProxy capture = FaultProxy.start(aws.clients().endpoint()).withoutBodies();
         FaultProxy mappings = FaultProxy.start(aws.clients().endpoint()).withoutBodies();
-        return new BenchRig(aws, functions, mappings);
+        return new BenchRig(aws, functions, capture, mappings);
     }
 
-    /** Both proxies add {@code latency} to every call from now on. */
+    /** Every proxy adds {@code latency} to every call from now on. */
     void latency(Duration latency) {
         functions.withLatency(latency);
+        capture.withLatency(latency);
         mappings.withLatency(latency);
     }
 
@@ -197,7 +202,12 @@ final class BenchRig implements AutoCloseable {
 
     /** Calls made through the functions' proxy since {@code before}, per operation. */
     Map<String, Long> callsSince(Map<String, Long> before) {
-        Map<String, Long> now = new TreeMap<>(functions.calls());
+        return callsSince(functions, before);
+    }
+
+    /** Calls made through {@code proxy} since {@code before} (an earlier {@link FaultProxy#calls()}), per operation. */
+    static Map<String, Long> callsSince(FaultProxy proxy, Map<String, Long> before) {
+        Map<String, Long> now = new TreeMap<>(proxy.calls());
         before.forEach((operation, count) -> now.merge(operation, -count, Long::sum));
         now.values().removeIf(count -> count == 0);
         return now;
@@ -215,6 +225,7 @@ final class BenchRig implements AutoCloseable {
         dynamoViaProxy.close();
         aws.close();
         functions.close();
+        capture.close();
         mappings.close();
     }
 }

@@ -105,14 +105,16 @@ public final class BenchTable {
                             + "seconds until the backlog is at or below caught_up_backlog on two polls %d ms apart.%n%n",
                     c.path("latency_ms").asInt(), c.path("backlog").asInt(), c.path("keys").asInt(), c.path("zipf").asDouble(),
                     c.path("poll_ms").asInt()));
-            md.append("| concurrency | w, changes/s | R at w = 0, changes/s | replay (handler), s | raw consumer, s | model B / (R − w), s | handler ÷ raw |\n");
-            md.append("|---:|---:|---:|---:|---:|---:|---:|\n");
+            md.append("| concurrency | w, changes/s | R at w = 0, changes/s | replay (handler), s | raw consumer, s | model B / (R − w), s "
+                    + "| handler ÷ raw | handler's AWS calls per invocation |\n");
+            md.append("|---:|---:|---:|---:|---:|---:|---:|---|\n");
             for (JsonNode r : catchUp) {
-                md.append(String.format(Locale.ROOT, "| %d | %s | %s | %s | %s | %s | %s |%n", r.path("concurrency").asInt(),
+                md.append(String.format(Locale.ROOT, "| %d | %s | %s | %s | %s | %s | %s | %s |%n", r.path("concurrency").asInt(),
                         number(r.path("writes_per_s").asDouble(), false), number(r.path("replay_rate_per_s").asDouble(), false),
                         seconds(r.path("handler_s")), seconds(r.path("raw_consumer_s")), seconds(r.path("model_s")),
                         r.path("handler_s").isNumber() && r.path("raw_consumer_s").isNumber()
-                                ? number(r.path("handler_s").asDouble() / r.path("raw_consumer_s").asDouble(), true) : ""));
+                                ? number(r.path("handler_s").asDouble() / r.path("raw_consumer_s").asDouble(), true) : "",
+                        callsText(r.path("handler_calls_per_invocation"))));
             }
         }
         return md.toString();

@@ -76,7 +76,8 @@ final class CatchUpBench {
      * @param replayRate R, changes per second, from the handler's run at w = 0 at this concurrency
      */
     record Result(int concurrency, double writeFraction, double writesPerSecond, int backlog, int latencyMs, double replayRate,
-                  Double handlerSeconds, Double rawSeconds, Double modelSeconds) {
+                  Double handlerSeconds, Double rawSeconds, Double modelSeconds, Map<String, Double> handlerCalls,
+                  Map<String, Double> rawCalls) {
 
         String key() {
             return String.format(Locale.ROOT, "catchup.%dms.c%d.w%02d", latencyMs, concurrency, Math.round(writeFraction * 100));
@@ -100,6 +101,8 @@ final class CatchUpBench {
             put(node, "handler_s", handlerSeconds);
             put(node, "raw_consumer_s", rawSeconds);
             put(node, "model_s", modelSeconds);
+            handlerCalls.forEach(node.putObject("handler_calls_per_invocation")::put);
+            rawCalls.forEach(node.putObject("raw_calls_per_batch")::put);
         }
 
         private static void put(ObjectNode node, String name, Double value) {
@@ -150,17 +153,21 @@ final class CatchUpBench {
                     seed++;
                     Duration timeout = Duration.ofSeconds(replayRate == null || w == 0 ? settings.timeoutSeconds()
                             : (long) Math.min(600, Math.max(settings.timeoutSeconds(), 3 * settings.backlog() / (replayRate - w))));
-                    Double handler = drain(c, w, seed, true, timeout);
-                    Double raw = drain(c, w, seed, false, timeout);
+                    Drained handlerRun = drain(c, w, seed, true, timeout);
+                    Drained rawRun = drain(c, w, seed, false, timeout);
+                    Double handler = handlerRun.seconds();
+                    Double raw = rawRun.seconds();
                     if (fraction == 0 && handler != null) {
                         replayRate = settings.backlog() / handler;
                     }
                     double r = replayRate == null ? Double.NaN : replayRate;
                     Double model = replayRate == null || r <= w ? null : settings.backlog() / (r - w);
-                    Result result = new Result(c, fraction, w, settings.backlog(), settings.latencyMs(), r, handler, raw, model);
+                    Result result = new Result(c, fraction, w, settings.backlog(), settings.latencyMs(), r, handler, raw, model,
+                            handlerRun.callsPerInvocation(), rawRun.callsPerInvocation());
                     results.add(result);
-                    progress.accept(String.format(Locale.ROOT, "catch-up: c %d, w %.1f/s: handler %s, raw consumer %s, model %s",
-                            c, w, seconds(handler), seconds(raw), seconds(model)));
+                    progress.accept(String.format(Locale.ROOT, "catch-up: c %d, w %.1f/s: handler %s, raw consumer %s, model %s; "
+                                    + "calls per invocation %s (raw, per batch: %s)", c, w, seconds(handler), seconds(raw), seconds(model),
+                            Row.text(handlerRun.callsPerInvocation()), Row.text(rawRun.callsPerInvocation())));
                 }
             }
         } finally {
@@ -225,13 +232,17 @@ final class CatchUpBench {
         return event.toString();
     }
 
+    /** One catch-up run: seconds to caught up (null: not within the time limit), the AWS calls per invocation or raw batch. */
+    record Drained(Double seconds, Map<String, Double> callsPerInvocation) {
+    }
+
     /**
      * One catch-up run: an empty queue, the backlog preloaded, live writes at w, then replay (the
      * handler through the mapping, or the raw consumer) until caught up or the timeout.
      *
      * @return seconds to caught up, null if not within the timeout
      */
-    private Double drain(int c, double w, int seed, boolean handler, Duration timeout) {
+    private Drained drain(int c, double w, int seed, boolean handler, Duration timeout) {
         Deployment d = rig.image;
         settle(d);
         Random random = new Random(seed);
@@ -244,7 +255,10 @@ final class CatchUpBench {
         rig.preload(d.queueUrl(), backlog);
         LiveWriter writer = new LiveWriter(d.sourceTableName(), w, new Random(seed * 31L));
         RawConsumer raw = handler ? null : new RawConsumer(d.queueUrl(), c);
+        Map<String, Long> callsBefore = rig.functions.calls();
+        long invocationsBefore = rig.aws.lambdas().invocations(d.replayFunctionName());
         long started = System.nanoTime();
+        Double seconds = null;
         writer.start();
         if (handler) {
             rig.enable(d.replayMappingUuid(), true);
@@ -258,10 +272,10 @@ final class CatchUpBench {
                 BenchRig.sleep(settings.pollMillis());
                 passed = rig.backlog(d.queueUrl()) <= rig.caughtUpBacklog ? passed + 1 : 0;
                 if (passed >= 2) {
-                    return (System.nanoTime() - started) / 1e9;
+                    seconds = (System.nanoTime() - started) / 1e9;
+                    break;
                 }
             }
-            return null;
         } finally {
             writer.stop();
             if (handler) {
@@ -270,6 +284,13 @@ final class CatchUpBench {
                 raw.stop();
             }
         }
+        Map<String, Long> calls = BenchRig.callsSince(rig.functions, callsBefore);
+        double units = handler ? rig.aws.lambdas().invocations(d.replayFunctionName()) - invocationsBefore : raw.batches.get();
+        Map<String, Double> per = new java.util.TreeMap<>();
+        if (units > 0) {
+            calls.forEach((operation, count) -> per.put(operation.substring(operation.indexOf('.') + 1), count / units));
+        }
+        return new Drained(seconds, per);
     }
 
     /** Lets the previous run's last captured writes and in-flight batches land, then empties the queue. */
@@ -371,6 +392,8 @@ final class CatchUpBench {
         private final int threads;
         private final AtomicBoolean stopped = new AtomicBoolean();
         private final List<Thread> running = new ArrayList<>();
+        /** Receives that returned messages. */
+        final java.util.concurrent.atomic.AtomicLong batches = new java.util.concurrent.atomic.AtomicLong();
 
         RawConsumer(String queueUrl, int threads) {
             this.queueUrl = queueUrl;
@@ -390,6 +413,7 @@ final class CatchUpBench {
                     BenchRig.sleep(50);
                     continue;
                 }
+                batches.incrementAndGet();
                 Map<String, WriteRequest> lastPerKey = new LinkedHashMap<>();
                 for (Message message : messages) {
                     ChangeEvent change = BenchRig.CODEC.decode(message.body());
