@@ -168,6 +168,43 @@ class EventSourceMappingsIT {
         assertThat(batches.stream().map(b -> b.get("shardId").asText()).distinct().count()).as("writes spread over both children").isEqualTo(3);
     }
 
+    @Test
+    void aParallelizationFactorRunsSeveralBatchesOfOneShardAndKeepsEachItemsChangesInOneBatchInOrder() throws Exception {
+        String table = binaryKeyTable("parallel");
+        Deployment d = aws.deploy(table, DeploymentValues.defaults()
+                .with("capture.parallelization_factor", 2)
+                .with("capture.tumbling_window_in_seconds", 0)
+                .withEnvironment("capture", "FAKE_RECORD_DIR", records.toString()));
+        // 8 items, 3 changes each, interleaved: one read of the shard (batch size 100) gets all 24.
+        for (int change = 0; change < 3; change++) {
+            for (byte k = 1; k <= 8; k++) {
+                String value = "v" + change;
+                byte[] key = {k};
+                aws.clients().dynamo().putItem(r -> r.tableName(table).item(Map.of(
+                        "id", AttributeValue.fromB(SdkBytes.fromByteArray(key)), "v", AttributeValue.fromS(value))));
+            }
+        }
+
+        enable(d.captureMappingUuid(), true);
+        List<JsonNode> batches = awaitRecords(d.captureFunctionName(), 24);
+
+        assertThat(batches).as("factor 2: the read of 24 records went out as concurrent batches, not one").hasSizeGreaterThan(1);
+        Map<String, Integer> batchOfItem = new java.util.HashMap<>();
+        List<String> delivered = new ArrayList<>();
+        for (int b = 0; b < batches.size(); b++) {
+            Map<String, List<String>> changesOfItem = new java.util.LinkedHashMap<>();
+            for (JsonNode record : batches.get(b).get("Records")) {
+                String item = record.at("/dynamodb/Keys/id/B").asText();
+                assertThat(batchOfItem.putIfAbsent(item, b)).as("every change of item " + item + " in one batch").isIn(null, b);
+                changesOfItem.computeIfAbsent(item, i -> new ArrayList<>()).add(record.at("/dynamodb/NewImage/v/S").asText());
+                delivered.add(record.at("/dynamodb/SequenceNumber").asText());
+            }
+            changesOfItem.forEach((item, values) -> assertThat(values).as("item " + item + "'s changes in stream order")
+                    .containsExactly("v0", "v1", "v2"));
+        }
+        assertThat(delivered).as("each record once").doesNotHaveDuplicates().hasSize(24);
+    }
+
     private static List<JsonNode> awaitRecords(String function, int count) throws Exception {
         Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
         while (Instant.now().isBefore(deadline)) {
