@@ -40,6 +40,19 @@ public class FakeRuntime {
                     post(api + "invocation/" + requestId + "/response", "{\"state\":{},\"batchItemFailures\":[]}");
                     continue;
                 }
+                long startedAt = System.currentTimeMillis();
+                String batchSleep = System.getenv("FAKE_BATCH_SLEEP_MS");
+                if (batchSleep != null) {
+                    // Queue batches that take a while, so concurrent ones overlap; each batch's span is recorded.
+                    String slowMark = System.getenv("FAKE_SLOW_MARK");
+                    boolean slow = slowMark != null && payload.contains(slowMark);
+                    Thread.sleep(Long.parseLong(slow ? System.getenv("FAKE_SLOW_SLEEP_MS") : batchSleep));
+                    synchronized (FakeRuntime.class) {
+                        java.nio.file.Files.writeString(java.nio.file.Path.of(recordDir, System.getenv("AWS_LAMBDA_FUNCTION_NAME") + ".spans"),
+                                startedAt + " " + System.currentTimeMillis() + " " + payload.replace("\n", " ") + "\n",
+                                java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+                    }
+                }
                 java.nio.file.Files.writeString(java.nio.file.Path.of(recordDir, System.getenv("AWS_LAMBDA_FUNCTION_NAME") + ".jsonl"),
                         payload.replace("\n", " ") + "\n", java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
                 post(api + "invocation/" + requestId + "/response", batchResponse(payload, recordDir));

@@ -14,7 +14,6 @@ import dev.restorecdc.cdc.ShardProgress;
 import static dev.restorecdc.session.ControlTableKeys.ACTIVE;
 import static dev.restorecdc.session.ControlTableKeys.LOCK_SESSION_ID;
 import static dev.restorecdc.session.ControlTableKeys.conflictPk;
-import static dev.restorecdc.session.ControlTableKeys.keyLogPk;
 import static dev.restorecdc.session.ControlTableKeys.keyLogSk;
 import static dev.restorecdc.session.ControlTableKeys.lateWritePk;
 import static dev.restorecdc.session.ControlTableKeys.lateWriteSk;
@@ -45,13 +44,7 @@ import java.util.Optional;
 public final class ControlTableLedger implements SessionLedger {
 
     /** Key log entries outlive any session; DynamoDB's TTL removes them afterwards. */
-    static final Duration KEY_LOG_TTL = Duration.ofDays(30);
-    /**
-     * A settled session (target, replay_from and capture floor all set) does not change what the
-     * change path reads from it, so a container may reuse it briefly instead of reading two items
-     * per invocation. An absent or unsettled session is never cached: a new one is seen at once.
-     */
-    static final Duration SETTLED_SESSION_REUSE = Duration.ofSeconds(10);
+    static final Duration KEY_LOG_TTL = KeyLogItems.TTL;
     private static final int MAX_BATCH = 25;
 
     private final DynamoDbClient dynamo;
@@ -59,35 +52,91 @@ public final class ControlTableLedger implements SessionLedger {
     private final String sourceTable;
     private final ObjectMapper json;
     private final Clock clock;
-    private volatile ActiveSession settled;
-    private volatile Instant settledReadAt = Instant.MIN;
+    private final KeyLogItems keyLogItems;
+    private final Reuse forCapture = new Reuse(ControlTableLedger::settledForCapture);
+    private final Reuse forReplay = new Reuse(ControlTableLedger::settledForReplay);
 
+    private final Duration settledReuse;
+    private final Duration unsettledReuse;
+
+    /** Reads the session every invocation. */
     public ControlTableLedger(DynamoDbClient dynamo, String controlTable, String sourceTable, ObjectMapper json, Clock clock) {
+        this(dynamo, controlTable, sourceTable, json, clock, Duration.ZERO, Duration.ZERO);
+    }
+
+    /**
+     * @param settledReuse   how long a settled session (target, replay_from and capture floor set) is
+     *                       reused: it does not change what the change path reads from it
+     *                       ({@code CDC_SESSION_REUSE}, 10 s)
+     * @param unsettledReuse how long no session, or one still settling (a restore runs for minutes to
+     *                       hours before replay_from is set), is reused: until a new or newly settled
+     *                       session is seen, capture queues every change (no floor) and replay has
+     *                       nothing to do ({@code CDC_UNSETTLED_SESSION_REUSE}, 1 s)
+     */
+    public ControlTableLedger(DynamoDbClient dynamo, String controlTable, String sourceTable, ObjectMapper json, Clock clock,
+                              Duration settledReuse, Duration unsettledReuse) {
+        this.settledReuse = settledReuse;
+        this.unsettledReuse = unsettledReuse;
         this.dynamo = dynamo;
         this.controlTable = controlTable;
         this.sourceTable = sourceTable;
         this.json = json;
         this.clock = clock;
+        this.keyLogItems = new KeyLogItems(controlTable, json, clock);
     }
 
     @Override
     public Optional<ActiveSession> active() {
-        Instant now = clock.instant();
-        ActiveSession cached = settled;
-        if (cached != null && now.isBefore(settledReadAt.plus(SETTLED_SESSION_REUSE))) {
-            return Optional.of(cached);
-        }
-        Optional<ActiveSession> read = read();
-        settled = read.filter(ControlTableLedger::isSettled).orElse(null);
-        settledReadAt = now;
-        return read;
+        return forCapture.get();
     }
 
-    private static boolean isSettled(ActiveSession session) {
+    @Override
+    public Optional<ActiveSession> activeForReplay() {
+        return forReplay.get();
+    }
+
+    private static boolean settled(ActiveSession session) {
+        return session.targetTable().isPresent() && session.replayFrom().isPresent() && session.captureFloor().isPresent();
+    }
+
+    private static boolean settledForCapture(ActiveSession session) {
         // A caught-up session may be cut over at any moment: capture must see CUT_OVER at its next
-        // invocation (and record late writes from then on), not up to SETTLED_SESSION_REUSE later.
-        return session.targetTable().isPresent() && session.replayFrom().isPresent() && session.captureFloor().isPresent()
-                && !"CAUGHT_UP".equals(session.status()) && !"CUT_OVER".equals(session.status());
+        // invocation (and record late writes from then on), so it is never reused.
+        return settled(session) && !"CAUGHT_UP".equals(session.status()) && !"CUT_OVER".equals(session.status());
+    }
+
+    private static boolean settledForReplay(ActiveSession session) {
+        // Replay reads nothing of the status: its target, window and semantics are fixed once settled.
+        return settled(session);
+    }
+
+    /** One reader's reuse of its last read: {@code settledReuse} if settled for it, else {@code unsettledReuse}. */
+    private final class Reuse {
+        private final java.util.function.Predicate<ActiveSession> settledFor;
+        private volatile Optional<ActiveSession> last;
+        private volatile Instant until = Instant.MIN;
+
+        Reuse(java.util.function.Predicate<ActiveSession> settledFor) {
+            this.settledFor = settledFor;
+        }
+
+        Optional<ActiveSession> get() {
+            Instant now = clock.instant();
+            Optional<ActiveSession> reused = last;
+            if (reused != null && now.isBefore(until)) {
+                return reused;
+            }
+            Optional<ActiveSession> read = read();
+            last = read;
+            if (read.isPresent() && settledFor.test(read.get())) {
+                until = now.plus(settledReuse);
+            } else if (read.isEmpty() || !settled(read.get())) {
+                until = now.plus(unsettledReuse);
+            } else {
+                until = Instant.MIN; // settled, but in a status this reader must see change at once
+            }
+            return read;
+        }
     }
 
     private Optional<ActiveSession> read() {
@@ -134,13 +183,26 @@ public final class ControlTableLedger implements SessionLedger {
         values.put(":newest", AttributeValue.fromS(Timestamps.format(progress.newestAt())));
         values.put(":ran", AttributeValue.fromS(Timestamps.format(progress.ranAt())));
         values.put(":expires", number(clock.instant().plus(KEY_LOG_TTL).getEpochSecond()));
+        String position = "SET shard_id = :shard, sequence_number = :seq, sortable_sequence = :sortable, "
+                + "newest_at = :newest, ran_at = :ran, expires_at = :expires";
+        // A retried or reprocessed older batch never moves the shard's position back.
+        String newer = "(attribute_not_exists(sortable_sequence) OR sortable_sequence < :sortable)";
+        if (progress.queuedAt().isPresent()) {
+            // The common case, one call: a newer position and a later send, recorded together.
+            Map<String, AttributeValue> withQueued = new HashMap<>(values);
+            withQueued.put(":queued", AttributeValue.fromS(Timestamps.format(progress.queuedAt().get())));
+            try {
+                dynamo.updateItem(b -> b.tableName(controlTable).key(key)
+                        .conditionExpression(newer + " AND (attribute_not_exists(queued_at) OR queued_at < :queued)")
+                        .updateExpression(position + ", queued_at = :queued").expressionAttributeValues(withQueued));
+                return;
+            } catch (ConditionalCheckFailedException eitherAlreadyFurther) {
+                // one of the two is already further: record each on its own condition
+            }
+        }
         try {
-            dynamo.updateItem(b -> b.tableName(controlTable).key(key)
-                    // A retried or reprocessed older batch never moves the shard's position back.
-                    .conditionExpression("attribute_not_exists(sortable_sequence) OR sortable_sequence < :sortable")
-                    .updateExpression("SET shard_id = :shard, sequence_number = :seq, sortable_sequence = :sortable, "
-                            + "newest_at = :newest, ran_at = :ran, expires_at = :expires")
-                    .expressionAttributeValues(values));
+            dynamo.updateItem(b -> b.tableName(controlTable).key(key).conditionExpression(newer)
+                    .updateExpression(position).expressionAttributeValues(values));
         } catch (ConditionalCheckFailedException alreadyFurther) {
             // another invocation recorded a newer position
         }
@@ -231,6 +293,11 @@ public final class ControlTableLedger implements SessionLedger {
         }
     }
 
+    /**
+     * One UpdateItem: the counters added and, when this tally's newest change is newer,
+     * replay_newest_at advanced. When another environment recorded a newer change meanwhile
+     * (the condition fails), a second UpdateItem adds the counters alone.
+     */
     @Override
     public void recordReplay(ActiveSession session, ReplayTally tally) {
         Map<String, AttributeValue> values = new HashMap<>();
@@ -241,14 +308,25 @@ public final class ControlTableLedger implements SessionLedger {
         values.put(":failed", number(tally.failed()));
         values.put(":dead", number(tally.deadLettered()));
         values.put(":now", AttributeValue.fromS(Timestamps.format(clock.instant())));
-        String update = "ADD replayed_puts :puts, replayed_deletes :deletes, skipped_window :skipped, "
+        String counters = "ADD replayed_puts :puts, replayed_deletes :deletes, skipped_window :skipped, "
                 + "retries :retries, failed :failed, dead_lettered :dead SET updated_at = :now";
-        dynamo.updateItem(b -> b.tableName(controlTable).key(key(tablePk(sourceTable), sessionSk(session.sessionId())))
-                .conditionExpression("attribute_exists(pk)")
-                .updateExpression(update).expressionAttributeValues(values));
+        Map<String, AttributeValue> key = key(tablePk(sourceTable), sessionSk(session.sessionId()));
         if (tally.newestAt() != null) {
-            advanceReplayNewest(session, tally.newestAt());
+            Map<String, AttributeValue> withNewest = new HashMap<>(values);
+            withNewest.put(":newest", AttributeValue.fromS(Timestamps.format(tally.newestAt())));
+            try {
+                dynamo.updateItem(b -> b.tableName(controlTable).key(key)
+                        // Environments finish in any order: replay_newest_at only moves forward.
+                        .conditionExpression("attribute_exists(pk) AND "
+                                + "(attribute_not_exists(replay_newest_at) OR replay_newest_at < :newest)")
+                        .updateExpression(counters + ", replay_newest_at = :newest").expressionAttributeValues(withNewest));
+                return;
+            } catch (ConditionalCheckFailedException newerOrGone) {
+                // a newer change is recorded (or the session is gone: the next update says so)
+            }
         }
+        dynamo.updateItem(b -> b.tableName(controlTable).key(key).conditionExpression("attribute_exists(pk)")
+                .updateExpression(counters).expressionAttributeValues(values));
     }
 
     @Override
@@ -260,51 +338,12 @@ public final class ControlTableLedger implements SessionLedger {
                 .expressionAttributeValues(Map.of(":problem", AttributeValue.fromS(problem), ":now", AttributeValue.fromS(now))));
     }
 
-    private void advanceReplayNewest(ActiveSession session, Instant newest) {
-        try {
-            dynamo.updateItem(b -> b.tableName(controlTable).key(key(tablePk(sourceTable), sessionSk(session.sessionId())))
-                    // Concurrent invocations finish in any order: keep the newest stamp.
-                    .conditionExpression("attribute_not_exists(replay_newest_at) OR replay_newest_at < :newest")
-                    .updateExpression("SET replay_newest_at = :newest")
-                    .expressionAttributeValues(Map.of(":newest", AttributeValue.fromS(Timestamps.format(newest)))));
-        } catch (ConditionalCheckFailedException alreadyNewer) {
-            // another invocation recorded a newer change: nothing to do
-        }
-    }
-
     private void writeKeyLog(ActiveSession session, List<KeyLogEntry> keys) {
-        long expiresAt = clock.instant().plus(KEY_LOG_TTL).getEpochSecond();
         List<WriteRequest> requests = new ArrayList<>(keys.size());
         for (KeyLogEntry entry : keys) {
-            Map<String, AttributeValue> item = new HashMap<>();
-            item.put("pk", AttributeValue.fromS(keyLogPk(session.sessionId(), entry.key().groupId())));
-            item.put("sk", AttributeValue.fromS(keyLogSk(entry.key().groupId())));
-            item.put("key", AttributeValue.fromS(toJson(entry)));
-            item.put("last_op", AttributeValue.fromS(entry.lastOp()));
-            item.put("last_at", AttributeValue.fromS(Timestamps.format(entry.lastAt())));
-            item.put("expires_at", AttributeValue.fromN(Long.toString(expiresAt)));
-            // What verify compares: the whole item, or (an undo's updates) the attributes replay set or
-            // removed, the union over the key's replays (the replay read the previous entry).
-            item.put("whole", AttributeValue.fromBool(entry.touched() == null));
-            if (entry.touched() != null && !entry.touched().isEmpty()) {
-                item.put("attributes", AttributeValue.fromSs(entry.touched()));
-            }
-            requests.add(WriteRequest.builder().putRequest(PutRequest.builder().item(item).build()).build());
+            requests.add(keyLogItems.put(session.sessionId(), entry));
         }
-        for (int from = 0; from < requests.size(); from += MAX_BATCH) {
-            List<WriteRequest> chunk = requests.subList(from, Math.min(requests.size(), from + MAX_BATCH));
-            Map<String, List<WriteRequest>> pending = Map.of(controlTable, chunk);
-            for (int attempt = 0; !pending.isEmpty() && attempt < 8; attempt++) {
-                if (attempt > 0) {
-                    sleepQuietly(DynamoTargetWriter.RETRY.before(attempt));
-                }
-                Map<String, List<WriteRequest>> sending = pending;
-                pending = dynamo.batchWriteItem(b -> b.requestItems(sending)).unprocessedItems();
-            }
-            if (!pending.isEmpty()) {
-                throw new IllegalStateException("key log: " + pending.get(controlTable).size() + " entries unprocessed after 8 attempts");
-            }
-        }
+        batchWrite(requests, "key log");
     }
 
     private void batchWrite(List<WriteRequest> requests, String what) {
@@ -322,10 +361,6 @@ public final class ControlTableLedger implements SessionLedger {
                 throw new IllegalStateException(what + ": " + pending.get(controlTable).size() + " entries unprocessed after 8 attempts");
             }
         }
-    }
-
-    private String toJson(KeyLogEntry entry) {
-        return toJson(entry.key().attributes());
     }
 
     private String toJson(com.fasterxml.jackson.databind.JsonNode node) {

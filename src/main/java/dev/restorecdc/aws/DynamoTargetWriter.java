@@ -4,6 +4,7 @@ import dev.restorecdc.cdc.Backoff;
 import dev.restorecdc.cdc.Deadline;
 import dev.restorecdc.cdc.ItemKey;
 import dev.restorecdc.cdc.ItemWrite;
+import dev.restorecdc.cdc.SessionLedger;
 import dev.restorecdc.cdc.TargetWriter;
 import dev.restorecdc.cdc.TargetWriter.Failure;
 import org.jboss.logging.Logger;
@@ -23,6 +24,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Writes to the restored table with BatchWriteItem. Unprocessed items and throttling are retried
@@ -39,19 +41,45 @@ public final class DynamoTargetWriter implements TargetWriter {
     static final Backoff RETRY = new Backoff(Duration.ofMillis(100), Duration.ofSeconds(2));
 
     private final DynamoDbClient dynamo;
+    private final Optional<KeyLogItems> keyLogItems;
 
+    /** A writer of items only. */
     public DynamoTargetWriter(DynamoDbClient dynamo) {
+        this(dynamo, Optional.empty());
+    }
+
+    /**
+     * @param keyLogItems the control table's key log: when given, whole-item writes carry their key
+     *                    log entries in the same BatchWriteItem (the control table and the target are
+     *                    in the client's region)
+     */
+    public DynamoTargetWriter(DynamoDbClient dynamo, Optional<KeyLogItems> keyLogItems) {
         this.dynamo = dynamo;
+        this.keyLogItems = keyLogItems;
     }
 
     @Override
     public Result write(String table, List<ItemWrite> writes, Deadline deadline) {
+        return write(table, writes, null, deadline);
+    }
+
+    /**
+     * Whole-item writes go with their key log entries, 12 keys (24 requests) per BatchWriteItem;
+     * unprocessed requests of either table are sent again together. Updates (change replay, whose
+     * log is written before the target) never carry a log.
+     */
+    @Override
+    public Result write(String table, List<ItemWrite> writes, KeyLog keyLog, Deadline deadline) {
         Map<ItemKey, Failure> notWritten = new LinkedHashMap<>();
         int retries = 0;
+        boolean carried = keyLog != null && keyLogItems.isPresent()
+                && writes.stream().noneMatch(ItemWrite::isUpdate);
+        Log log = carried ? new Log(keyLogItems.get(), keyLog) : null;
+        int perCall = carried ? MAX_BATCH / 2 : MAX_BATCH;
         List<ItemWrite> whole = writes.stream().filter(write -> !write.isUpdate()).toList();
-        for (int from = 0; from < whole.size(); from += MAX_BATCH) {
-            List<ItemWrite> chunk = whole.subList(from, Math.min(whole.size(), from + MAX_BATCH));
-            retries += writeChunk(table, chunk, deadline, notWritten);
+        for (int from = 0; from < whole.size(); from += perCall) {
+            List<ItemWrite> chunk = whole.subList(from, Math.min(whole.size(), from + perCall));
+            retries += writeChunk(table, chunk, log, deadline, notWritten);
         }
         List<ItemWrite> updates = writes.stream().filter(ItemWrite::isUpdate).toList();
         if (updates.size() == 1) {
@@ -80,7 +108,19 @@ public final class DynamoTargetWriter implements TargetWriter {
                 }
             }
         }
-        return new Result(notWritten, retries);
+        return new Result(notWritten, retries, carried);
+    }
+
+    /** The key log a chunk carries: the control table's items of the invocation's entries. */
+    private record Log(KeyLogItems items, KeyLog entries) {
+
+        WriteRequest put(ItemWrite write) {
+            SessionLedger.KeyLogEntry entry = entries.entries().get(write.key());
+            if (entry == null) {
+                throw new IllegalArgumentException("no key log entry for written key " + write.key());
+            }
+            return items.put(entries.session().sessionId(), entry);
+        }
     }
 
     private record UpdateOutcome(Map<ItemKey, Failure> failed, int retries) {
@@ -156,7 +196,7 @@ public final class DynamoTargetWriter implements TargetWriter {
                     return retries; // present: nothing to do
                 }
                 // The target lacks the item: put the whole new image, as for an INSERT.
-                return retries + writeChunk(table, List.of(write.asPut()), deadline, notWritten);
+                return retries + writeChunk(table, List.of(write.asPut()), null, deadline, notWritten);
             } catch (AwsServiceException e) {
                 if (isRetryable(e)) {
                     continue;
@@ -170,14 +210,34 @@ public final class DynamoTargetWriter implements TargetWriter {
         }
     }
 
-    private int writeChunk(String table, List<ItemWrite> chunk, Deadline deadline, Map<ItemKey, Failure> notWritten) {
+    private int writeChunk(String table, List<ItemWrite> chunk, Log log, Deadline deadline, Map<ItemKey, Failure> notWritten) {
         Map<Map<String, AttributeValue>, ItemWrite> byKey = new HashMap<>();
-        List<WriteRequest> pending = new ArrayList<>(chunk.size());
+        Map<String, ItemWrite> byLogSortKey = new HashMap<>();
+        List<WriteRequest> items = new ArrayList<>(chunk.size());
+        List<WriteRequest> logged = new ArrayList<>(chunk.size());
         for (ItemWrite write : chunk) {
             Map<String, AttributeValue> key = DynamoJson.toItem(write.key().attributes());
             byKey.put(key, write);
-            pending.add(request(write, key));
+            items.add(request(write, key));
+            if (log != null) {
+                WriteRequest put = log.put(write);
+                byLogSortKey.put(KeyLogItems.sortKey(put), write);
+                logged.add(put);
+            }
         }
+        Map<String, List<WriteRequest>> pending = new HashMap<>();
+        pending.put(table, items);
+        if (log != null) {
+            pending.put(log.items().table(), logged);
+        }
+        java.util.function.Function<Map<String, List<WriteRequest>>, java.util.Set<ItemWrite>> writesOf = requests -> {
+            java.util.Set<ItemWrite> of = new java.util.LinkedHashSet<>();
+            requests.getOrDefault(table, List.of()).forEach(request -> of.add(findWrite(request, byKey)));
+            if (log != null) {
+                requests.getOrDefault(log.items().table(), List.of()).forEach(put -> of.add(byLogSortKey.get(KeyLogItems.sortKey(put))));
+            }
+            return of;
+        };
         int retries = 0;
         String lastProblem = null;
         for (int attempt = 0; ; attempt++) {
@@ -188,26 +248,43 @@ public final class DynamoTargetWriter implements TargetWriter {
                 retries++;
             }
             try {
-                List<WriteRequest> sending = pending;
-                BatchWriteItemResponse response = dynamo.batchWriteItem(b -> b.requestItems(Map.of(table, sending)));
-                pending = response.unprocessedItems().getOrDefault(table, List.of());
+                Map<String, List<WriteRequest>> sending = pending;
+                BatchWriteItemResponse response = dynamo.batchWriteItem(b -> b.requestItems(sending));
+                pending = response.unprocessedItems().entrySet().stream().filter(e -> !e.getValue().isEmpty())
+                        .collect(java.util.stream.Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
                 lastProblem = "unprocessed by BatchWriteItem (throttled)";
             } catch (AwsServiceException e) {
                 if (isRetryable(e)) {
                     lastProblem = e.awsErrorDetails() == null ? e.getMessage() : e.awsErrorDetails().errorCode();
                     continue;
                 }
-                if (isTargetWide(e)) {
-                    refuse(pending, byKey, notWritten, Failure.ofTarget(describe(e)));
+                java.util.Set<ItemWrite> unwritten = writesOf.apply(pending);
+                if (log != null) {
+                    // Whose error, the target's or the key log's? The items alone tell: what they
+                    // refuse is theirs; an item written without its entry comes back (rewriting is
+                    // idempotent) and carries its entry next time, so the log is never partial.
+                    Map<ItemKey, Failure> itemsAlone = new LinkedHashMap<>();
+                    retries += writeChunk(table, List.copyOf(unwritten), null, deadline, itemsAlone);
+                    notWritten.putAll(itemsAlone);
+                    Failure logNotWritten = Failure.transientFailure("key log entry not written: " + describe(e));
+                    unwritten.stream().filter(write -> !itemsAlone.containsKey(write.key()))
+                            .forEach(write -> notWritten.put(write.key(), logNotWritten));
                     return retries;
                 }
-                if (pending.size() > 1 && e.statusCode() == 400) {
+                if (isTargetWide(e)) {
+                    refuse(unwritten, notWritten, Failure.ofTarget(describe(e)));
+                    return retries;
+                }
+                if (unwritten.size() > 1 && e.statusCode() == 400) {
                     // One bad item fails the whole call: write one by one to find it.
-                    return retries + writeOneByOne(table, pending, byKey, deadline, notWritten);
+                    for (ItemWrite write : unwritten) {
+                        retries += writeChunk(table, List.of(write), log, deadline, notWritten);
+                    }
+                    return retries;
                 }
                 // This item alone, refused for a reason that no retry changes (ValidationException: too
                 // large, an empty key, a key of the wrong type): poison.
-                refuse(pending, byKey, notWritten, e.statusCode() == 400 ? Failure.ofItem(describe(e))
+                refuse(unwritten, notWritten, e.statusCode() == 400 ? Failure.ofItem(describe(e))
                         : Failure.ofTarget(describe(e)));
                 return retries;
             } catch (SdkException e) {
@@ -218,16 +295,8 @@ public final class DynamoTargetWriter implements TargetWriter {
                 return retries;
             }
         }
-        refuse(pending, byKey, notWritten, Failure.transientFailure("still " + lastProblem + " at the invocation's deadline"));
-        return retries;
-    }
-
-    private int writeOneByOne(String table, List<WriteRequest> requests, Map<Map<String, AttributeValue>, ItemWrite> byKey,
-                              Deadline deadline, Map<ItemKey, Failure> notWritten) {
-        int retries = 0;
-        for (WriteRequest request : requests) {
-            retries += writeChunk(table, List.of(findWrite(request, byKey)), deadline, notWritten);
-        }
+        refuse(writesOf.apply(pending), notWritten,
+                Failure.transientFailure("still " + lastProblem + " at the invocation's deadline"));
         return retries;
     }
 
@@ -238,10 +307,8 @@ public final class DynamoTargetWriter implements TargetWriter {
         return WriteRequest.builder().putRequest(PutRequest.builder().item(DynamoJson.toItem(write.image())).build()).build();
     }
 
-    private static void refuse(List<WriteRequest> pending, Map<Map<String, AttributeValue>, ItemWrite> byKey,
-                               Map<ItemKey, Failure> notWritten, Failure reason) {
-        for (WriteRequest request : pending) {
-            ItemWrite write = findWrite(request, byKey);
+    private static void refuse(java.util.Collection<ItemWrite> writes, Map<ItemKey, Failure> notWritten, Failure reason) {
+        for (ItemWrite write : writes) {
             notWritten.put(write.key(), reason);
         }
     }

@@ -26,6 +26,47 @@ public final class SqsChangeQueue implements ChangeQueue {
         this.queueUrl = queueUrl;
     }
 
+    /** How many SendMessageBatch calls of one invocation run at once: a stream batch of 100 records fills 10. */
+    static final int MAX_CONCURRENT_CALLS = 10;
+
+    /** Daemon threads, so they never hold the runtime up; idle between invocations. */
+    private static final java.util.concurrent.ExecutorService SENDERS = java.util.concurrent.Executors.newFixedThreadPool(
+            MAX_CONCURRENT_CALLS, work -> {
+                Thread thread = new Thread(work, "capture-send");
+                thread.setDaemon(true);
+                return thread;
+            });
+
+    /** The batches' SendMessageBatch calls at once (they hold disjoint items, so no order binds them). */
+    @Override
+    public List<Map<QueuedChange, Refusal>> sendAll(List<List<QueuedChange>> batches) {
+        if (batches.size() == 1) {
+            return List.of(send(batches.get(0)));
+        }
+        List<java.util.concurrent.Future<Map<QueuedChange, Refusal>>> running = new ArrayList<>(batches.size());
+        for (List<QueuedChange> batch : batches) {
+            running.add(SENDERS.submit(() -> send(batch)));
+        }
+        List<Map<QueuedChange, Refusal>> results = new ArrayList<>(batches.size());
+        for (int i = 0; i < running.size(); i++) {
+            try {
+                results.add(running.get(i).get());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                results.add(refuseAll(batches.get(i), "interrupted"));
+            } catch (java.util.concurrent.ExecutionException e) {
+                results.add(refuseAll(batches.get(i), String.valueOf(e.getCause())));
+            }
+        }
+        return results;
+    }
+
+    private static Map<QueuedChange, Refusal> refuseAll(List<QueuedChange> batch, String why) {
+        Map<QueuedChange, Refusal> refused = new HashMap<>();
+        batch.forEach(change -> refused.put(change, Refusal.transientFailure("SendMessageBatch not sent: " + why)));
+        return refused;
+    }
+
     @Override
     public Map<QueuedChange, Refusal> send(List<QueuedChange> batch) {
         List<SendMessageBatchRequestEntry> entries = new ArrayList<>(batch.size());

@@ -25,6 +25,8 @@ public final class CaptureService {
 
     /** Transient SendMessageBatch entry failures: first retry within 25 ms, none waits over 1 s. */
     static final Backoff RETRY = new Backoff(Duration.ofMillis(25), Duration.ofSeconds(1));
+    /** SendMessageBatch calls handed to the queue at once: a stream batch of 100 records is 10 calls. */
+    static final int CONCURRENT_CALLS = 10;
 
     private final ChangeCodec codec;
     private final ChangeQueue queue;
@@ -32,6 +34,7 @@ public final class CaptureService {
     private final SessionLedger ledger;
     private final Optional<Instant> staticWindowStart;
     private final Clock clock;
+    private final CounterBuffer<CaptureTally> counters;
 
     /**
      * @param deadLetters       {@code CDC_DLQ_URL}: where a record SQS refuses for good goes, so its shard goes on;
@@ -40,6 +43,18 @@ public final class CaptureService {
      */
     public CaptureService(ChangeCodec codec, ChangeQueue queue, Optional<DeadLetterQueue> deadLetters, SessionLedger ledger,
                           Optional<Instant> staticWindowStart, Clock clock) {
+        this(codec, queue, deadLetters, ledger, staticWindowStart, clock, new CounterBuffer<>(Duration.ZERO, CaptureTally::plus, clock));
+    }
+
+    /**
+     * @param counters how often this environment writes its session counters and stamps (production:
+     *                 at most once per second, {@code CDC_COUNTERS_INTERVAL}; the other
+     *                 constructor writes them every invocation). Shard progress, which the cutover's
+     *                 proof reads, is written every invocation.
+     */
+    public CaptureService(ChangeCodec codec, ChangeQueue queue, Optional<DeadLetterQueue> deadLetters, SessionLedger ledger,
+                          Optional<Instant> staticWindowStart, Clock clock, CounterBuffer<CaptureTally> counters) {
+        this.counters = counters;
         this.codec = codec;
         this.queue = queue;
         this.deadLetters = deadLetters;
@@ -102,30 +117,36 @@ public final class CaptureService {
         SendScheduler scheduler = new SendScheduler(toQueue, ChangeQueue.MAX_ENTRIES, ChangeQueue.MAX_BATCH_BYTES);
         Map<QueuedChange, Integer> attempts = new HashMap<>();
         int resent = 0;
-        for (List<QueuedChange> batch = scheduler.nextBatch(); !batch.isEmpty(); batch = scheduler.nextBatch()) {
-            int retry = batch.stream().mapToInt(change -> attempts.getOrDefault(change, 0)).max().orElse(0);
+        // Rounds of calls over disjoint items, sent at once; an item's next entry waits for the round
+        // that carries its previous one, and a refused entry holds its item back (SendScheduler).
+        rounds:
+        for (List<List<QueuedChange>> round = nextRound(scheduler); !round.isEmpty(); round = nextRound(scheduler)) {
+            int retry = round.stream().flatMap(List::stream).mapToInt(change -> attempts.getOrDefault(change, 0)).max().orElse(0);
             if (retry > 0) {
                 if (!RETRY.awaitRetry(retry, deadline)) {
                     LOG.warnf("capture: deadline near, %d changes still refused for now are left to the mapping's retry",
-                            (int) batch.stream().filter(attempts::containsKey).count());
-                    break;
+                            (int) round.stream().flatMap(List::stream).filter(attempts::containsKey).count());
+                    break rounds;
                 }
-                resent += (int) batch.stream().filter(attempts::containsKey).count();
+                resent += (int) round.stream().flatMap(List::stream).filter(attempts::containsKey).count();
             }
-            Map<QueuedChange, Refusal> refused = queue.send(batch);
-            for (QueuedChange change : batch) {
-                Refusal refusal = refused.get(change);
-                if (refusal == null) {
-                    scheduler.accepted(change);
-                } else if (refusal.kind() == Refusal.Kind.TRANSIENT) {
-                    attempts.merge(change, 1, Integer::sum);
-                    scheduler.retryLater(change);
-                } else if (refusal.kind() == Refusal.Kind.RECORD && deadLetter(change, refusal.reason())) {
-                    scheduler.deadLettered(change);
-                } else {
-                    LOG.warnf("capture: change %s of key %s (sequence %s) not queued, retried from here: %s",
-                            change.deduplicationId(), change.key(), change.sequenceNumber(), refusal);
-                    scheduler.refused(change);
+            List<Map<QueuedChange, Refusal>> outcomes = queue.sendAll(round);
+            for (int call = 0; call < round.size(); call++) {
+                Map<QueuedChange, Refusal> refused = outcomes.get(call);
+                for (QueuedChange change : round.get(call)) {
+                    Refusal refusal = refused.get(change);
+                    if (refusal == null) {
+                        scheduler.accepted(change);
+                    } else if (refusal.kind() == Refusal.Kind.TRANSIENT) {
+                        attempts.merge(change, 1, Integer::sum);
+                        scheduler.retryLater(change);
+                    } else if (refusal.kind() == Refusal.Kind.RECORD && deadLetter(change, refusal.reason())) {
+                        scheduler.deadLettered(change);
+                    } else {
+                        LOG.warnf("capture: change %s of key %s (sequence %s) not queued, retried from here: %s",
+                                change.deduplicationId(), change.key(), change.sequenceNumber(), refusal);
+                        scheduler.refused(change);
+                    }
                 }
             }
         }
@@ -145,16 +166,31 @@ public final class CaptureService {
         if (session.isPresent()) {
             CaptureTally tally = new CaptureTally(scheduler.queuedCount(), skipped, failed,
                     newest == null ? ranAt : newest, ranAt);
-            try {
-                ledger.recordCapture(session.get(), tally);
-            } catch (RuntimeException e) {
-                // The changes are queued; failing now would only queue them again. A missed stamp
-                // makes the session look further behind, never ahead.
-                LOG.warnf(e, "capture: could not record counters in session %s: %s", session.get().sessionId(), tally);
+            // Telemetry and the session-wide stamps: this environment's sums, at most once per interval.
+            for (CounterBuffer.Due<CaptureTally> due : counters.add(session.get(), tally)) {
+                try {
+                    ledger.recordCapture(due.session(), due.tally());
+                } catch (RuntimeException e) {
+                    // The changes are queued; failing now would only queue them again. A missed stamp
+                    // makes the session look further behind, never ahead.
+                    LOG.warnf(e, "capture: could not record counters in session %s: %s", due.session().sessionId(), due.tally());
+                }
             }
         }
         recordProgress(session, shardId, records, retryFrom, ranAt, scheduler.queuedCount() > 0);
         return retryFrom;
+    }
+
+    /** Up to {@link #CONCURRENT_CALLS} calls over disjoint items. */
+    private static List<List<QueuedChange>> nextRound(SendScheduler scheduler) {
+        List<List<QueuedChange>> round = new ArrayList<>(CONCURRENT_CALLS);
+        for (List<QueuedChange> batch = scheduler.nextBatch(); !batch.isEmpty(); batch = scheduler.nextBatch()) {
+            round.add(batch);
+            if (round.size() == CONCURRENT_CALLS) {
+                break;
+            }
+        }
+        return round;
     }
 
     private void recordProgress(Optional<ActiveSession> session, Optional<String> shardId, List<StreamChange> records,

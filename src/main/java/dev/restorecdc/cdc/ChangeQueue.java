@@ -18,6 +18,16 @@ public interface ChangeQueue {
      */
     Map<QueuedChange, Refusal> send(List<QueuedChange> batch);
 
+    /**
+     * Sends several batches of disjoint items (no item in two of them), as {@link #send} each; an
+     * implementation may send them at once, since FIFO order only binds entries of one item.
+     *
+     * @return each batch's refusals, in the order of {@code batches}
+     */
+    default List<Map<QueuedChange, Refusal>> sendAll(List<List<QueuedChange>> batches) {
+        return batches.stream().map(this::send).toList();
+    }
+
     /** Why the queue did not take an entry, and whether sending it again can help. */
     record Refusal(Kind kind, String reason) {
 

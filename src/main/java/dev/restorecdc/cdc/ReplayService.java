@@ -4,6 +4,8 @@ import dev.restorecdc.cdc.SessionLedger.KeyLogEntry;
 import dev.restorecdc.cdc.SessionLedger.ReplayTally;
 import org.jboss.logging.Logger;
 
+import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -30,7 +32,10 @@ import java.util.Set;
  *   <li><b>transient</b> failures are retried by the writer until the deadline nears, then returned.</li>
  * </ul>
  * The key log is written before the batch is acknowledged; if that fails, the written messages come
- * back (rewriting is idempotent), so {@code verify} never compares against a partial log.
+ * back (rewriting is idempotent), so {@code verify} never compares against a partial log. In image
+ * mode it rides in the target's own BatchWriteItem, so an invocation costs one call in the common
+ * case: the session is reused for seconds ({@link SessionLedger#activeForReplay()}) and the counters
+ * (telemetry) are written at most once per second per environment ({@link CounterBuffer}).
  *
  * <p>The session's {@link ReplaySemantics} decide how changes apply: whole images (a copy) or what
  * each change did (an undo). Change replay reads the batch's keys once ({@link TargetProbe}: the
@@ -54,6 +59,7 @@ public final class ReplayService {
     private final Optional<Instant> staticWindowStart;
     private final TargetProbe probe;
     private final Optional<ReplaySemantics> staticSemantics;
+    private final CounterBuffer<ReplayTally> counters;
 
     /**
      * @param deadLetters       {@code CDC_DLQ_URL}: where poison goes; empty: poison is reported failed as before
@@ -75,6 +81,19 @@ public final class ReplayService {
     public ReplayService(ChangeCodec codec, TargetWriter writer, Optional<DeadLetterQueue> deadLetters, SessionLedger ledger,
                          Optional<String> staticTarget, Optional<Instant> staticWindowStart, TargetProbe probe,
                          Optional<ReplaySemantics> staticSemantics) {
+        this(codec, writer, deadLetters, ledger, staticTarget, staticWindowStart, probe, staticSemantics,
+                new CounterBuffer<>(Duration.ZERO, ReplayTally::plus, Clock.systemUTC()));
+    }
+
+    /**
+     * @param counters how often this environment writes its session counters (production: at most
+     *                 once per second, {@code CDC_COUNTERS_INTERVAL}; the other constructors
+     *                 write them every invocation)
+     */
+    public ReplayService(ChangeCodec codec, TargetWriter writer, Optional<DeadLetterQueue> deadLetters, SessionLedger ledger,
+                         Optional<String> staticTarget, Optional<Instant> staticWindowStart, TargetProbe probe,
+                         Optional<ReplaySemantics> staticSemantics, CounterBuffer<ReplayTally> counters) {
+        this.counters = counters;
         this.probe = probe;
         this.staticSemantics = staticSemantics;
         this.codec = codec;
@@ -88,7 +107,7 @@ public final class ReplayService {
     /** @return the ids of the messages to report failed */
     public List<String> replay(List<IncomingChange> messages, Deadline deadline) {
         Optional<ActiveSession> session = staticTarget.isPresent() && staticWindowStart.isPresent()
-                ? Optional.empty() : ledger.active();
+                ? Optional.empty() : ledger.activeForReplay();
         Optional<String> target = staticTarget.or(() -> session.flatMap(ActiveSession::targetTable));
         if (target.isEmpty()) {
             LOG.errorf("replay: no target table (CDC_TARGET_TABLE unset and no active session with a target for %s); "
@@ -168,9 +187,20 @@ public final class ReplayService {
                 return messages.stream().map(IncomingChange::messageId).filter(id -> !deadLettered.contains(id)).toList();
             }
         }
-        TargetWriter.Result result = writes.isEmpty()
-                ? new TargetWriter.Result(Map.of(), 0)
-                : writer.write(target.get(), writes, deadline);
+        // Image replay's key log rides in the target's BatchWriteItem where the writer can carry it
+        // (one call per invocation); change replay logged its keys before writing (prepareChanges).
+        TargetWriter.Result result;
+        if (writes.isEmpty()) {
+            result = new TargetWriter.Result(Map.of(), 0);
+        } else if (session.isPresent() && semantics == ReplaySemantics.IMAGE) {
+            Map<ItemKey, KeyLogEntry> entries = new HashMap<>();
+            for (ItemWrite write : writes) {
+                entries.put(write.key(), keyLogEntry(write, coalescer.last(write.key()).createdAt()));
+            }
+            result = writer.write(target.get(), writes, new TargetWriter.KeyLog(session.get(), entries), deadline);
+        } else {
+            result = writer.write(target.get(), writes, deadline);
+        }
 
         int puts = 0;
         int deletes = 0;
@@ -219,7 +249,7 @@ public final class ReplayService {
                     LOG.warnf(e, "replay: could not record the target's problem in session %s", session.get().sessionId());
                 }
             }
-        } else if (session.isPresent() && !keyLog.isEmpty() && semantics == ReplaySemantics.IMAGE) {
+        } else if (session.isPresent() && !keyLog.isEmpty() && semantics == ReplaySemantics.IMAGE && !result.keyLogWritten()) {
             try {
                 ledger.recordKeyLog(session.get(), keyLog);
             } catch (RuntimeException e) {
@@ -246,10 +276,13 @@ public final class ReplayService {
         if (session.isPresent()) {
             ReplayTally tally = new ReplayTally(puts, deletes, skipped, result.retries(), failedIds.size(),
                     deadLettered.size(), newest);
-            try {
-                ledger.recordReplay(session.get(), tally);
-            } catch (RuntimeException e) {
-                LOG.warnf(e, "replay: could not record counters in session %s: %s", session.get().sessionId(), tally);
+            // Telemetry for status: this environment's sums, written at most once per interval.
+            for (CounterBuffer.Due<ReplayTally> due : counters.add(session.get(), tally)) {
+                try {
+                    ledger.recordReplay(due.session(), due.tally());
+                } catch (RuntimeException e) {
+                    LOG.warnf(e, "replay: could not record counters in session %s: %s", due.session().sessionId(), due.tally());
+                }
             }
         }
         return failedIds;

@@ -24,6 +24,8 @@ public final class SendScheduler {
     private final int maxEntries;
     private final int maxBytes;
     private final List<QueuedChange> notQueued = new ArrayList<>();
+    /** Entries handed out by {@link #nextBatch} whose outcome is not known yet. */
+    private final Set<QueuedChange> inFlight = new HashSet<>();
     private int queued;
     private int deadLettered;
 
@@ -33,7 +35,11 @@ public final class SendScheduler {
         this.maxBytes = maxBytes;
     }
 
-    /** The next call's entries; empty when nothing more can be sent. */
+    /**
+     * The next call's entries; empty when nothing more can be sent now. Calls before the previous
+     * batches' outcomes are reported hold other items only (an item with an entry in flight waits),
+     * so they may be sent at once.
+     */
     public List<QueuedChange> nextBatch() {
         List<QueuedChange> batch = new ArrayList<>(maxEntries);
         Set<String> groupsSeen = new HashSet<>();
@@ -43,7 +49,7 @@ public final class SendScheduler {
                 break;
             }
             // Only the oldest unsent entry of an item may go; later ones wait for it.
-            if (!groupsSeen.add(change.groupId())) {
+            if (!groupsSeen.add(change.groupId()) || inFlight.contains(change)) {
                 continue;
             }
             if (!batch.isEmpty() && bytes + change.sizeBytes() > maxBytes) {
@@ -52,11 +58,13 @@ public final class SendScheduler {
             batch.add(change);
             bytes += change.sizeBytes();
         }
+        inFlight.addAll(batch);
         return batch;
     }
 
     /** The queue took this entry. */
     public void accepted(QueuedChange change) {
+        inFlight.remove(change);
         pending.remove(change);
         queued++;
     }
@@ -69,10 +77,12 @@ public final class SendScheduler {
         if (!pending.contains(change)) {
             throw new IllegalStateException("not pending: " + change.deduplicationId());
         }
+        inFlight.remove(change);
     }
 
     /** The queue refused this entry for good and it went to the dead-letter queue: its item goes on. */
     public void deadLettered(QueuedChange change) {
+        inFlight.remove(change);
         pending.remove(change);
         deadLettered++;
     }
@@ -83,6 +93,7 @@ public final class SendScheduler {
 
     /** The queue refused this entry: it and every later entry of its item stay unsent. */
     public void refused(QueuedChange change) {
+        inFlight.remove(change);
         pending.removeIf(other -> {
             if (other.groupId().equals(change.groupId())) {
                 notQueued.add(other);

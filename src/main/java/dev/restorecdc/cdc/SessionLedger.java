@@ -7,14 +7,29 @@ import java.util.Optional;
 /** The change path's view of the control table: the active session and its counters. */
 public interface SessionLedger {
 
-    /** The session holding the source table's lock, if any. */
+    /**
+     * The session holding the source table's lock, if any, as capture needs it: a change of status
+     * that changes what capture does (CAUGHT_UP, CUT_OVER) is seen at the next invocation.
+     */
     Optional<ActiveSession> active();
 
-    /** Adds one capture invocation's counters and stamps; once per invocation. */
+    /**
+     * The session as replay needs it: its target, window and semantics, which do not change once
+     * settled, so an implementation may reuse a settled session for a few seconds whatever its status.
+     */
+    default Optional<ActiveSession> activeForReplay() {
+        return active();
+    }
+
+    /**
+     * Adds capture's counters and sets its stamps (capture_newest_at, capture_ran_at): the sum of one
+     * environment's invocations since its last call, at most once per second ({@link CounterBuffer}).
+     */
     void recordCapture(ActiveSession session, CaptureTally tally);
 
     /**
-     * Writes the key log of the keys one replay invocation wrote or deleted. Throws when it could not:
+     * Writes the key log of the keys one replay invocation wrote or deleted, where the target's write
+     * did not carry it ({@link TargetWriter#write(String, List, KeyLog, Deadline)}). Throws when it could not:
      * the caller then reports those messages failed, so they come back and the log is never partial.
      */
     void recordKeyLog(ActiveSession session, List<KeyLogEntry> keys);
@@ -41,7 +56,11 @@ public interface SessionLedger {
         throw new UnsupportedOperationException("this ledger cannot record late writes");
     }
 
-    /** Adds one replay invocation's counters (telemetry: a lost update is logged, not retried). */
+    /**
+     * Adds replay's counters and advances replay_newest_at: the sum of one environment's invocations
+     * since its last call, at most once per second ({@link CounterBuffer}); telemetry: a lost update
+     * is logged, not retried.
+     */
     void recordReplay(ActiveSession session, ReplayTally tally);
 
     /**
@@ -58,6 +77,12 @@ public interface SessionLedger {
      * @param ranAt         when the invocation ran
      */
     record CaptureTally(int captured, int skippedWindow, int failed, Instant newestAt, Instant ranAt) {
+
+        /** This tally and a later invocation's: counts added, the later invocation's stamps. */
+        public CaptureTally plus(CaptureTally later) {
+            return new CaptureTally(captured + later.captured, skippedWindow + later.skippedWindow, failed + later.failed,
+                    later.newestAt, later.ranAt);
+        }
     }
 
     /**
@@ -71,6 +96,15 @@ public interface SessionLedger {
      */
     record ReplayTally(int replayedPuts, int replayedDeletes, int skippedWindow, int retries, int failed,
                        int deadLettered, Instant newestAt) {
+
+        /** Both tallies' counts added; the newer of the two newest changes. */
+        public ReplayTally plus(ReplayTally other) {
+            Instant newest = newestAt == null ? other.newestAt
+                    : other.newestAt == null || newestAt.isAfter(other.newestAt) ? newestAt : other.newestAt;
+            return new ReplayTally(replayedPuts + other.replayedPuts, replayedDeletes + other.replayedDeletes,
+                    skippedWindow + other.skippedWindow, retries + other.retries, failed + other.failed,
+                    deadLettered + other.deadLettered, newest);
+        }
     }
 
     /**

@@ -13,10 +13,35 @@ public interface TargetWriter {
     Result write(String table, List<ItemWrite> writes, Deadline deadline);
 
     /**
-     * @param notWritten the writes that did not happen, with why
-     * @param retries    how many times unprocessed or throttled writes were sent again
+     * Writes every item as {@link #write(String, List, Deadline)} does and, where it can, each
+     * written key's key log entry in the same calls ({@link Result#keyLogWritten()}): a key then
+     * counts as written only when its item and its entry both are, so the log is durable before
+     * the messages are acknowledged at no extra call. A writer that cannot carry the log writes
+     * the items alone and says so; the caller then writes the log itself.
      */
-    record Result(Map<ItemKey, Failure> notWritten, int retries) {
+    default Result write(String table, List<ItemWrite> writes, KeyLog keyLog, Deadline deadline) {
+        return write(table, writes, deadline);
+    }
+
+    /**
+     * The key log entries of one invocation's writes, by key.
+     *
+     * @param session the session whose log they belong to
+     */
+    record KeyLog(ActiveSession session, Map<ItemKey, SessionLedger.KeyLogEntry> entries) {
+    }
+
+    /**
+     * @param notWritten    the writes that did not happen, with why
+     * @param retries       how many times unprocessed or throttled writes were sent again
+     * @param keyLogWritten the key log entries of every written key were written with them
+     */
+    record Result(Map<ItemKey, Failure> notWritten, int retries, boolean keyLogWritten) {
+
+        /** Items only: the key log, if any, is still to be written. */
+        public Result(Map<ItemKey, Failure> notWritten, int retries) {
+            this(notWritten, retries, false);
+        }
     }
 
     /** Why one write did not happen, and whose problem that is. */

@@ -56,4 +56,27 @@ public interface CdcConfig {
      */
     @WithDefault("PT20S")
     Duration retryBudgetWithoutDeadline();
+
+    /**
+     * {@code CDC_COUNTERS_INTERVAL}: how often one execution environment writes its session counters
+     * and capture's session stamps, added up in memory meanwhile (telemetry for {@code status}; up to
+     * this much of them is lost when Lambda reclaims an environment). {@code PT0S}: every invocation.
+     */
+    @WithDefault("PT1S")
+    Duration countersInterval();
+
+    /**
+     * {@code CDC_SESSION_REUSE}: how long an environment reuses its read of a settled session (target,
+     * replay_from and capture floor set) instead of reading the control table again; capture never
+     * reuses a CAUGHT_UP or CUT_OVER session. {@code PT0S}: read every invocation.
+     */
+    @WithDefault("PT10S")
+    Duration sessionReuse();
+
+    /**
+     * {@code CDC_UNSETTLED_SESSION_REUSE}: the same for no session or one still settling (a restore in
+     * progress): a new or newly settled session is seen this late at most. {@code PT0S}: read every invocation.
+     */
+    @WithDefault("PT1S")
+    Duration unsettledSessionReuse();
 }

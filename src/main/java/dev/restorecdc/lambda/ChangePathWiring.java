@@ -3,6 +3,8 @@ package dev.restorecdc.lambda;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.restorecdc.aws.ControlTableLedger;
 import dev.restorecdc.aws.DynamoTargetProbe;
+import dev.restorecdc.aws.DynamoTargetWriter;
+import dev.restorecdc.aws.KeyLogItems;
 import dev.restorecdc.aws.RegionalClients;
 import dev.restorecdc.aws.RegionalTargetWriter;
 import dev.restorecdc.aws.SqsChangeQueue;
@@ -10,10 +12,13 @@ import dev.restorecdc.aws.SqsDeadLetterQueue;
 import dev.restorecdc.cdc.ActiveSession;
 import dev.restorecdc.cdc.CaptureService;
 import dev.restorecdc.cdc.ChangeCodec;
+import dev.restorecdc.cdc.CounterBuffer;
 import dev.restorecdc.cdc.DeadLetterQueue;
 import dev.restorecdc.cdc.ReplayService;
 import dev.restorecdc.cdc.ReplaySemantics;
 import dev.restorecdc.cdc.SessionLedger;
+import dev.restorecdc.cdc.SessionLedger.CaptureTally;
+import dev.restorecdc.cdc.SessionLedger.ReplayTally;
 import dev.restorecdc.config.CdcConfig;
 import jakarta.inject.Singleton;
 import jakarta.enterprise.inject.Produces;
@@ -40,7 +45,8 @@ public class ChangePathWiring {
         if (config.sessionTable().isEmpty() || config.sourceTable().isEmpty()) {
             return NO_SESSIONS;
         }
-        return new ControlTableLedger(dynamo, config.sessionTable().get(), config.sourceTable().get(), json, Clock.systemUTC());
+        return new ControlTableLedger(dynamo, config.sessionTable().get(), config.sourceTable().get(), json, Clock.systemUTC(),
+                config.sessionReuse(), config.unsettledSessionReuse());
     }
 
     @Produces
@@ -49,7 +55,8 @@ public class ChangePathWiring {
         String queueUrl = config.queueUrl().orElseThrow(() ->
                 new IllegalStateException("CDC_QUEUE_URL is not set: the capture function needs the FIFO queue's URL"));
         return new CaptureService(codec, new SqsChangeQueue(sqs, queueUrl), deadLetters(config, sqs), ledger,
-                config.replayFrom(), Clock.systemUTC());
+                config.replayFrom(), Clock.systemUTC(),
+                new CounterBuffer<>(config.countersInterval(), CaptureTally::plus, Clock.systemUTC()));
     }
 
     private static Optional<DeadLetterQueue> deadLetters(CdcConfig config, SqsClient sqs) {
@@ -58,13 +65,19 @@ public class ChangePathWiring {
 
     @Produces
     @Singleton
-    ReplayService replay(CdcConfig config, ChangeCodec codec, DynamoDbClient dynamo, SqsClient sqs, SessionLedger ledger) {
-        // A target in another region (a restore into another region, named by its ARN) is written and read there.
+    ReplayService replay(CdcConfig config, ChangeCodec codec, DynamoDbClient dynamo, SqsClient sqs, SessionLedger ledger,
+                         ObjectMapper json) {
+        // The key log rides in the target's BatchWriteItem when control table and target share the region.
+        // A target in another region (a restore into another region, named by its ARN) is written and read
+        // there: its items alone, and ReplayService then writes the key log at home itself.
         RegionalClients regions = RegionalClients.like(dynamo, null);
-        return new ReplayService(codec, new RegionalTargetWriter(regions), deadLetters(config, sqs), ledger,
+        DynamoTargetWriter home = new DynamoTargetWriter(dynamo,
+                config.sessionTable().map(table -> new KeyLogItems(table, json, Clock.systemUTC())));
+        return new ReplayService(codec, new RegionalTargetWriter(regions, home), deadLetters(config, sqs), ledger,
                 config.targetTable(), config.replayFrom(), new DynamoTargetProbe(regions, config.sessionTable()),
                 config.replaySemantics().map(value -> ReplaySemantics.fromRecord(value).orElseThrow(() ->
-                        new IllegalStateException("CDC_REPLAY_SEMANTICS must be image or change, got '" + value + "'"))));
+                        new IllegalStateException("CDC_REPLAY_SEMANTICS must be image or change, got '" + value + "'"))),
+                new CounterBuffer<>(config.countersInterval(), ReplayTally::plus, Clock.systemUTC()));
     }
 
     /** Without CDC_SESSION_TABLE and CDC_SOURCE_TABLE there is no session: static mode only. */

@@ -100,7 +100,15 @@ public record SessionRecord(
     public static final String CUT_OVER_AT = "cut_over_at";
     public static final String CUTOVER_PROOF = "cutover_proof";
 
-    /** The counters the change path adds to (at least once: redeliveries may count twice). */
+    /**
+     * The counters the change path adds to (at least once: redeliveries may count twice). Where they
+     * come from: each capture and replay environment adds its invocations' counts up in memory and
+     * writes them (and capture_newest_at / capture_ran_at, replay_newest_at) at most once per
+     * {@code CDC_COUNTERS_INTERVAL} (1 s), so they trail by up to that, and up to that much is lost
+     * when Lambda reclaims an environment; {@code conflicts} is written with each conflict record.
+     * What verify, caught-up and cutover rely on is not here: the key log (written with the target's
+     * items), per-shard progress (every capture invocation) and the queue's own counts.
+     */
     public record Counters(long captured, long skippedWindow, long replayedPuts, long replayedDeletes, long retries,
             long failed, long deadLettered, long conflicts) {
 

@@ -130,6 +130,28 @@ class CaptureServiceTest {
         return String.format("%021d", n);
     }
 
+    @Test
+    void callsOverDisjointItemsGoTogetherAndEachItemKeepsItsOrder() {
+        List<ChangeEvent> changes = new ArrayList<>();
+        for (int i = 0; i < 36; i++) {
+            changes.add(put("item" + (i % 12), i, "v" + i)); // 12 items, 3 changes each, interleaved
+        }
+        queue.refuseTransiently(seq(5), 1);
+
+        Optional<String> retryFrom = service(Optional.of(deadLetters)).capture(records(changes.toArray(ChangeEvent[]::new)),
+                Deadline.after(Duration.ofSeconds(5)));
+
+        assertThat(retryFrom).isEmpty();
+        assertThat(queue.roundSizes.get(0)).as("the first 12 items' first changes: two calls at once").isEqualTo(2);
+        assertThat(queue.roundSizes).hasSizeGreaterThanOrEqualTo(3);
+        for (int item = 0; item < 12; item++) {
+            int of = item;
+            assertThat(queue.accepted.stream().filter(c -> c.key().equals(put("item" + of, 0, "").key()))
+                    .map(QueuedChange::sequenceNumber).toList()).as("item%d in stream order", item)
+                    .containsExactly(seq(of), seq(of + 12), seq(of + 24));
+        }
+    }
+
     /** SendMessageBatch that refuses chosen entries: a number of times for now, or for good. */
     private static final class FakeQueue implements ChangeQueue {
         private final Map<String, Integer> transientRefusals = new HashMap<>();
@@ -143,6 +165,16 @@ class CaptureServiceTest {
 
         void refuseForGood(String sequence) {
             refusedForGood.add(sequence);
+        }
+
+        final List<Integer> roundSizes = new ArrayList<>();
+
+        @Override
+        public List<Map<QueuedChange, Refusal>> sendAll(List<List<QueuedChange>> batches) {
+            assertThat(batches.stream().flatMap(List::stream).map(QueuedChange::groupId).distinct().count())
+                    .as("calls sent at once hold disjoint items").isEqualTo(batches.stream().mapToLong(List::size).sum());
+            roundSizes.add(batches.size());
+            return ChangeQueue.super.sendAll(batches);
         }
 
         @Override

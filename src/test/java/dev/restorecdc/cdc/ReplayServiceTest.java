@@ -310,6 +310,62 @@ class ReplayServiceTest {
         assertThat(ledger.problems).singleElement().asString().contains("cannot read target restored");
     }
 
+    @Test
+    void aWriterThatCarriesTheKeyLogWritesItWithTheItemsAndTheLedgerIsNotCalledForIt() {
+        List<TargetWriter.KeyLog> carried = new ArrayList<>();
+        TargetWriter carrying = new TargetWriter() {
+            @Override
+            public Result write(String table, List<ItemWrite> writes, Deadline deadline) {
+                throw new AssertionError("image replay in a session hands the key log to the writer");
+            }
+
+            @Override
+            public Result write(String table, List<ItemWrite> writes, KeyLog keyLog, Deadline deadline) {
+                written.addAll(writes);
+                carried.add(keyLog);
+                return new Result(Map.of(), 0, true);
+            }
+        };
+        ReplayService service = new ReplayService(codec, carrying, Optional.empty(), ledger, Optional.empty(), Optional.empty(), probe);
+
+        List<String> failed = service.replay(List.of(message("m1", "g1", codec.encode(Changes.put("a", 1, "x"))),
+                message("m2", "g2", codec.encode(Changes.delete("b", 2)))), Deadline.after(Duration.ofSeconds(1)));
+
+        assertThat(failed).isEmpty();
+        assertThat(ledger.keyLog).as("the writer carried it: no second call").isEmpty();
+        assertThat(carried).singleElement().satisfies(log -> {
+            assertThat(log.session().sessionId()).isEqualTo("s");
+            assertThat(log.entries().values()).extracting(SessionLedger.KeyLogEntry::lastOp).containsExactlyInAnyOrder("PUT", "DELETE");
+        });
+    }
+
+    @Test
+    void aWriterThatCannotCarryTheKeyLogLeavesItToTheLedgerBeforeTheMessagesAreAcknowledged() {
+        List<String> failed = service(Optional.empty()).replay(List.of(message("m1", "g1",
+                codec.encode(Changes.put("a", 1, "x")))), Deadline.after(Duration.ofSeconds(1)));
+
+        assertThat(failed).isEmpty();
+        assertThat(ledger.keyLog).extracting(SessionLedger.KeyLogEntry::lastOp).containsExactly("PUT");
+    }
+
+    @Test
+    void countersAreAddedUpAndWrittenAtMostOncePerIntervalPerEnvironment() {
+        dev.restorecdc.testing.ManualClock clock = new dev.restorecdc.testing.ManualClock(java.time.Instant.parse("2026-11-25T10:00:00Z"));
+        ReplayService service = new ReplayService(codec, writer, Optional.empty(), ledger, Optional.empty(), Optional.empty(),
+                probe, Optional.empty(), new CounterBuffer<>(Duration.ofSeconds(1), SessionLedger.ReplayTally::plus, clock));
+
+        for (int i = 1; i <= 4; i++) {
+            service.replay(List.of(message("m" + i, "g" + i, codec.encode(Changes.put("k" + i, i, "x")))),
+                    Deadline.after(Duration.ofSeconds(1)));
+            clock.advance(Duration.ofMillis(400));
+        }
+
+        // t = 0 (the environment's first: at once), t = 1.2 s (the three since), nothing yet for t = 1.2 s's successor.
+        assertThat(ledger.tallies).extracting(SessionLedger.ReplayTally::replayedPuts).containsExactly(1, 3);
+        assertThat(ledger.tallies.get(1).newestAt()).isEqualTo(Changes.put("k4", 4, "x").createdAt());
+        assertThat(ledger.keyLog).as("the key log is never deferred").hasSize(4);
+    }
+
     private static final class FakeLedger implements SessionLedger {
         final List<KeyLogEntry> keyLog = new ArrayList<>();
         final List<String> problems = new ArrayList<>();
@@ -340,8 +396,11 @@ class ReplayServiceTest {
             keyLog.addAll(keys);
         }
 
+        final List<ReplayTally> tallies = new ArrayList<>();
+
         @Override
         public void recordReplay(ActiveSession session, ReplayTally tally) {
+            tallies.add(tally);
         }
 
         @Override

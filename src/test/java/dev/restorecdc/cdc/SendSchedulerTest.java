@@ -30,6 +30,23 @@ class SendSchedulerTest {
     }
 
     @Test
+    void callsHandedOutBeforeTheirOutcomeHoldOtherItemsOnly() {
+        List<QueuedChange> changes = List.of(change(0, "a", 10), change(1, "b", 10), change(2, "a", 10), change(3, "c", 10));
+        SendScheduler scheduler = new SendScheduler(changes, 2, 1 << 20);
+
+        List<QueuedChange> first = scheduler.nextBatch();
+        List<QueuedChange> second = scheduler.nextBatch();
+
+        assertThat(first).extracting(QueuedChange::position).containsExactly(0, 1);
+        assertThat(second).as("a's next change waits for its first").extracting(QueuedChange::position).containsExactly(3);
+        assertThat(scheduler.nextBatch()).isEmpty();
+        scheduler.retryLater(first.get(0));
+        first.subList(1, 2).forEach(scheduler::accepted);
+        second.forEach(scheduler::accepted);
+        assertThat(scheduler.nextBatch()).as("a refused for now goes first again").extracting(QueuedChange::position).containsExactly(0);
+    }
+
+    @Test
     void afterAFailureNothingLaterOfThatItemIsSentButOtherItemsGoOn() {
         List<QueuedChange> changes = List.of(change(0, "a", 10), change(1, "b", 10), change(2, "a", 10), change(3, "b", 10));
         SendScheduler scheduler = new SendScheduler(changes, 10, 1 << 20);

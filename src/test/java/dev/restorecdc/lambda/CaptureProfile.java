@@ -8,6 +8,9 @@ import java.util.Map;
 public class CaptureProfile implements QuarkusTestProfile {
     @Override
     public Map<String, String> getConfigOverrides() {
-        return Map.of("quarkus.lambda.handler", "capture");
+        // Tests change the session between invocations of one environment: read it, and write the
+        // counters, every invocation (production reuses a read for seconds and writes counters once a second).
+        return Map.of("quarkus.lambda.handler", "capture", "cdc.session-reuse", "PT0S", "cdc.unsettled-session-reuse", "PT0S",
+                "cdc.counters-interval", "PT0S");
     }
 }

@@ -84,6 +84,62 @@ class ReplayHandlerTest {
     }
 
     @Test
+    void theKeyLogRidesInTheTargetsBatchWriteItemSoAnInvocationWritesOnce() {
+        activeSession(null);
+
+        invoke(StreamEvents.fixture("sqs-fifo-changes.json")).body("batchItemFailures", empty());
+
+        assertThat(ChangePathResource.proxy().requests(BATCH_WRITE)).as("one call: the items and their key log entries")
+                .singleElement().satisfies(body -> {
+                    JsonNode requestItems = json(body).get("RequestItems");
+                    assertThat(requestItems.get(TARGET_TABLE)).hasSize(2);
+                    assertThat(requestItems.get(CONTROL_TABLE)).hasSize(2);
+                });
+        assertThat(keyLog()).hasSize(2);
+    }
+
+    /**
+     * The production reuse of session reads (the handler tests read every invocation): capture sees
+     * a CAUGHT_UP session's cutover at once; replay reuses a settled session whatever its status; no
+     * session is reused briefly.
+     */
+    @Test
+    void sessionReadsAreReusedAsLongAsWhatTheyDecideCannotChange() {
+        dev.restorecdc.testing.ManualClock clock = new dev.restorecdc.testing.ManualClock(Instant.now());
+        var viaProxy = new dev.restorecdc.local.LocalClients(ChangePathResource.proxy().endpoint()).dynamo();
+        var capture = new dev.restorecdc.aws.ControlTableLedger(viaProxy, CONTROL_TABLE, SOURCE_TABLE, JSON, clock,
+                java.time.Duration.ofSeconds(10), java.time.Duration.ofSeconds(1));
+        var replay = new dev.restorecdc.aws.ControlTableLedger(viaProxy, CONTROL_TABLE, SOURCE_TABLE, JSON, clock,
+                java.time.Duration.ofSeconds(10), java.time.Duration.ofSeconds(1));
+        java.util.function.IntSupplier reads = () -> ChangePathResource.proxy().requests("DynamoDB_20120810.GetItem").size();
+
+        assertThat(capture.active()).isEmpty();
+        clock.advance(java.time.Duration.ofMillis(900));
+        assertThat(capture.active()).as("no session, reused for 1 s").isEmpty();
+        assertThat(reads.getAsInt()).isEqualTo(1);
+
+        Instant at = Instant.parse("2026-11-25T10:00:00Z");
+        Sessions.activate(ChangePathResource.dynamo(), CONTROL_TABLE, SOURCE_TABLE, SESSION, TARGET_TABLE, at, at);
+        clock.advance(java.time.Duration.ofMillis(200));
+        assertThat(capture.active()).as("seen once the reuse ran out").isPresent();
+        assertThat(replay.activeForReplay()).isPresent();
+        int settled = reads.getAsInt();
+        clock.advance(java.time.Duration.ofSeconds(5));
+        ChangePathResource.dynamo().updateItem(b -> b.tableName(CONTROL_TABLE).key(Map.of(
+                        "pk", AttributeValue.fromS("TABLE#" + SOURCE_TABLE), "sk", AttributeValue.fromS("SESSION#" + SESSION)))
+                .updateExpression("SET #s = :s").expressionAttributeNames(Map.of("#s", "status"))
+                .expressionAttributeValues(Map.of(":s", AttributeValue.fromS("CUT_OVER"))));
+        assertThat(replay.activeForReplay()).as("a settled session, reused for 10 s").get()
+                .extracting(dev.restorecdc.cdc.ActiveSession::status).isEqualTo("REPLAYING");
+        assertThat(reads.getAsInt()).isEqualTo(settled);
+        clock.advance(java.time.Duration.ofSeconds(6));
+        assertThat(capture.active()).get().extracting(dev.restorecdc.cdc.ActiveSession::status).isEqualTo("CUT_OVER");
+        clock.advance(java.time.Duration.ofMillis(10));
+        assertThat(capture.active()).as("never reused once cut over").isPresent();
+        assertThat(reads.getAsInt()).isEqualTo(settled + 4);
+    }
+
+    @Test
     void changesBeforeReplayFromAreSkippedButItsWholeSecondIsReplayed() {
         activeSession(Instant.parse("2026-11-25T10:00:01.700Z"));
         ObjectNode event = StreamEvents.fixture("sqs-fifo-changes.json");
@@ -230,6 +286,10 @@ class ReplayHandlerTest {
         invoke(StreamEvents.fixture("sqs-fifo-changes.json"))
                 .body("batchItemFailures.itemIdentifier", containsInAnyOrder(ORDER_1_PUT, ORDER_1_UPDATE, ORDER_2_DELETE));
         assertThat(keyLog()).isEmpty();
+        assertThat(target("order#1").get("state").s()).as("the items alone were written: the key log's error, not the target's")
+                .isEqualTo("PAID");
+        assertThat(Sessions.read(ChangePathResource.dynamo(), CONTROL_TABLE, SOURCE_TABLE, SESSION))
+                .as("not taken for a target problem").doesNotContainKey("replay_error");
 
         ChangePathResource.proxy().reset();
         invoke(StreamEvents.fixture("sqs-fifo-changes.json")).body("batchItemFailures", empty());

@@ -4,10 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.junit.jupiter.api.Test;
 
-import java.time.Clock;
+import dev.restorecdc.testing.ManualClock;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,27 +24,7 @@ class SessionEndsFromOutsideWithFakesTest {
 
     private static final String EXECUTION = "arn:aws:states:us-east-1:123456789012:execution:rcdc-orders-session:";
 
-    /** A clock the test moves. */
-    private static final class MovingClock extends Clock {
-        Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-    }
-
-    private final MovingClock clock = new MovingClock();
+    private final ManualClock clock = new ManualClock(Instant.now().truncatedTo(ChronoUnit.SECONDS));
     private final InMemorySessionRecords records = new InMemorySessionRecords(SessionWorld.SOURCE);
     private final SessionRecords.Opener opener = (control, source) -> records;
     private final RestoredTables restored = table -> Optional.of(new RestoredTables.Summary(Optional.empty(),
@@ -58,7 +36,7 @@ class SessionEndsFromOutsideWithFakesTest {
     private final Notifier notifier = (c, subject, detailType, notice) -> notices.add(notice);
 
     private RegisterStep.Output register(String sessionId) {
-        JsonNode event = SessionWorld.restoreEvent("by-name", clock.now.minusSeconds(5)).get("detail");
+        JsonNode event = SessionWorld.restoreEvent("by-name", clock.instant().minusSeconds(5)).get("detail");
         return new RegisterStep(opener, restored, clock).run(new RegisterStep.Input(config, sessionId, event, EXECUTION + sessionId));
     }
 
@@ -80,13 +58,13 @@ class SessionEndsFromOutsideWithFakesTest {
     @Test
     void theLockCarriesAnExpiryFromMaxSessionSecondsThatEveryCaughtUpCheckRenews() {
         register("s1");
-        Instant registered = clock.now;
+        Instant registered = clock.instant();
         Instant expected = registered.plus(config.maxSession()).plus(config.drainPoll().multipliedBy(HistoryBudget.DRAIN_CHECKS))
                 .plus(SessionLock.MARGIN);
         assertThat(records.lock().orElseThrow().expiresAt()).contains(expected);
 
         records.setLock("s1", registered.plusSeconds(1));
-        clock.now = clock.now.plusSeconds(10);
+        clock.advance(java.time.Duration.ofSeconds(10));
         check("s1", 0, 0);
 
         assertThat(records.lock().orElseThrow().expiresAt()).contains(expected);
@@ -95,8 +73,8 @@ class SessionEndsFromOutsideWithFakesTest {
     @Test
     void aLockWhoseExpiryPassedIsTakenOverByTheNextRegistrationAndItsSessionEndsAborted() {
         register("stale");
-        records.setLock("stale", clock.now.plusSeconds(30));
-        clock.now = clock.now.plusSeconds(31);
+        records.setLock("stale", clock.instant().plusSeconds(30));
+        clock.advance(java.time.Duration.ofSeconds(31));
 
         RegisterStep.Output next = register("next");
 
@@ -110,7 +88,7 @@ class SessionEndsFromOutsideWithFakesTest {
     @Test
     void anUnexpiredLockStillRefusesTheNextRegistration() {
         register("first");
-        clock.now = clock.now.plus(config.maxSession());
+        clock.advance(config.maxSession());
 
         assertThat(register("second").registered()).isFalse();
         assertThat(records.activeSessionId()).contains("first");
@@ -119,7 +97,7 @@ class SessionEndsFromOutsideWithFakesTest {
     @Test
     void aCheckThatFindsItsLockTakenOverStopsTheSession() {
         register("s1");
-        records.setLock("other", clock.now.plusSeconds(600));
+        records.setLock("other", clock.instant().plusSeconds(600));
 
         assertThatThrownBy(() -> check("s1", 0, 0)).isInstanceOf(SessionRefusedException.class)
                 .hasMessageContaining("no longer held by session s1");
@@ -133,7 +111,7 @@ class SessionEndsFromOutsideWithFakesTest {
         List<String> continuations = new ArrayList<>();
         CaughtUpStep.Output out;
         do {
-            clock.now = clock.now.plusSeconds(1);
+            clock.advance(java.time.Duration.ofSeconds(1));
             out = check("long", checks, generation);
             checks = out.checks();
             if (out.continueAsNew()) {
@@ -143,7 +121,7 @@ class SessionEndsFromOutsideWithFakesTest {
             }
         } while (!out.expired());
 
-        assertThat(clock.now).isEqualTo(records.session("long").orElseThrow().createdAt().orElseThrow().plus(config.maxSession()));
+        assertThat(clock.instant()).isEqualTo(records.session("long").orElseThrow().createdAt().orElseThrow().plus(config.maxSession()));
         assertThat(checks).isGreaterThan(50);
         assertThat(continuations).startsWith("long-c1", "long-c2", "long-c3").hasSize((checks - 1) / 3);
         assertThat(records.activeSessionId()).contains("long");
@@ -154,7 +132,7 @@ class SessionEndsFromOutsideWithFakesTest {
     @Test
     void theOperatorsWaitEndsAtTheSessionsDeadlineNotMaxSessionSecondsLater() {
         register("s1");
-        clock.now = clock.now.plusSeconds(45);
+        clock.advance(java.time.Duration.ofSeconds(45));
 
         CaughtUpStep.Output out = check("s1", 0, 0);
 
@@ -164,7 +142,7 @@ class SessionEndsFromOutsideWithFakesTest {
     @Test
     void aStoppedExecutionIsCleanedUpFromOutsideMappingsOffLockReleasedAborted() {
         register("s1");
-        records.updateStatus("s1", SessionStatus.REPLAYING, Map.of(), clock.now);
+        records.updateStatus("s1", SessionStatus.REPLAYING, Map.of(), clock.instant());
 
         CleanupStep.Output out = cleanup("s1", "ABORTED", "{\"detail\":{}}");
 
@@ -233,7 +211,7 @@ class SessionEndsFromOutsideWithFakesTest {
         register("s1");
 
         SessionAbort.Outcome outcome = SessionAbort.end(records, mappings, "cap", "rep", "s1", SessionStatus.ABORTED,
-                "aborted by the operator: wrong restore", clock.now);
+                "aborted by the operator: wrong restore", clock.instant());
 
         assertThat(outcome.ended()).isTrue();
         assertThat(outcome.lockReleased()).isTrue();

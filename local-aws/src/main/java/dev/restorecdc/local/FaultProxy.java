@@ -22,7 +22,9 @@ import java.util.zip.CRC32;
  * An HTTP proxy in front of the emulator that lets a test make AWS misbehave the way it does in
  * production (throttling, partial batch failures), which moto never does by itself. Rules are keyed
  * by the JSON protocol's {@code X-Amz-Target} (e.g. {@code DynamoDB_20120810.BatchWriteItem},
- * {@code AmazonSQS.SendMessageBatch}); every request body is recorded per target.
+ * {@code AmazonSQS.SendMessageBatch}); every request body is recorded per target, unless
+ * {@link #withoutBodies()}. Every call is also counted per operation ({@link #calls()}): the bench
+ * reports AWS calls per invocation from these counts.
  */
 public final class FaultProxy implements AutoCloseable {
 
@@ -48,7 +50,9 @@ public final class FaultProxy implements AutoCloseable {
     private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     private final Map<String, Rule> rules = new ConcurrentHashMap<>();
     private final Map<String, List<String>> seen = new ConcurrentHashMap<>();
+    private final Map<String, java.util.concurrent.atomic.LongAdder> calls = new ConcurrentHashMap<>();
     private volatile long latencyMillis;
+    private volatile boolean recordBodies = true;
 
     private FaultProxy(URI upstream) throws IOException {
         this.upstream = upstream;
@@ -74,6 +78,29 @@ public final class FaultProxy implements AutoCloseable {
     public FaultProxy withLatency(java.time.Duration latency) {
         this.latencyMillis = latency.toMillis();
         return this;
+    }
+
+    /** Stops keeping request bodies (a long benchmark would hold every one); calls are still counted. */
+    public FaultProxy withoutBodies() {
+        this.recordBodies = false;
+        seen.clear();
+        return this;
+    }
+
+    /**
+     * Calls forwarded so far, per operation: the {@code X-Amz-Target} for JSON-protocol services
+     * (e.g. {@code DynamoDB_20120810.BatchWriteItem}), else {@code <METHOD> <path without ids>} for
+     * REST ones (e.g. {@code GET /2015-03-31/event-source-mappings}); a snapshot.
+     */
+    public Map<String, Long> calls() {
+        Map<String, Long> snapshot = new java.util.TreeMap<>();
+        calls.forEach((operation, count) -> snapshot.put(operation, count.sum()));
+        return snapshot;
+    }
+
+    /** Starts counting {@link #calls()} from zero. */
+    public void resetCalls() {
+        calls.clear();
     }
 
     public void on(String amzTarget, Rule rule) {
@@ -102,7 +129,8 @@ public final class FaultProxy implements AutoCloseable {
                 Thread.sleep(latencyMillis);
             }
             String target = exchange.getRequestHeaders().getFirst("X-Amz-Target");
-            if (target != null) {
+            calls.computeIfAbsent(target != null ? target : restOperation(exchange), o -> new java.util.concurrent.atomic.LongAdder()).increment();
+            if (target != null && recordBodies) {
                 seen.computeIfAbsent(target, t -> new CopyOnWriteArrayList<>()).add(body);
             }
             Map<String, List<String>> upstreamHeaders = new ConcurrentHashMap<>();
@@ -117,6 +145,16 @@ public final class FaultProxy implements AutoCloseable {
             exchange.sendResponseHeaders(502, message.length);
             exchange.getResponseBody().write(message);
         }
+    }
+
+    /** A REST call's operation: method and the path's first two segments (e.g. the Lambda API's version and resource). */
+    private static String restOperation(HttpExchange exchange) {
+        String[] segments = exchange.getRequestURI().getPath().split("/");
+        StringBuilder path = new StringBuilder();
+        for (int i = 1; i < Math.min(segments.length, 3); i++) {
+            path.append('/').append(segments[i]);
+        }
+        return exchange.getRequestMethod() + " " + (path.length() == 0 ? "/" : path);
     }
 
     private Reply forward(HttpExchange exchange, String body, Map<String, List<String>> responseHeaders) {

@@ -44,6 +44,7 @@ public final class LambdaService implements AutoCloseable {
     private final ScheduledExecutorService timer;
     private final List<String> command;
     private final Map<String, LocalFunction> functions = new ConcurrentHashMap<>();
+    private final Map<String, java.util.concurrent.atomic.LongAdder> invocations = new ConcurrentHashMap<>();
     private volatile LocalClients aws;
 
     private LambdaService(List<String> command) throws IOException {
@@ -88,6 +89,7 @@ public final class LambdaService implements AutoCloseable {
 
     public InvocationResult invoke(String functionName, byte[] payload) {
         LocalFunction function = function(functionName);
+        invocations.computeIfAbsent(function.name(), n -> new java.util.concurrent.atomic.LongAdder()).increment();
         FunctionConfiguration configuration = function.configuration();
         try {
             return function.submit(payload).get(configuration.timeout() + START_ALLOWANCE.toSeconds(), TimeUnit.SECONDS);
@@ -100,6 +102,15 @@ public final class LambdaService implements AutoCloseable {
         } catch (ExecutionException e) {
             throw new IllegalStateException(e.getCause());
         }
+    }
+
+    /**
+     * Synchronous invocations of {@code functionName} so far (through {@link #invoke}, the mappings'
+     * and the Invoke API's alike); the bench divides AWS calls by it.
+     */
+    public long invocations(String functionName) {
+        java.util.concurrent.atomic.LongAdder count = invocations.get(functionName(functionName));
+        return count == null ? 0 : count.sum();
     }
 
     /** Event invocation: queued, answered later; Lambda's own retries of async events are not emulated. */

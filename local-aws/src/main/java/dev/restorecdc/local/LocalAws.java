@@ -31,7 +31,8 @@ public final class LocalAws implements AutoCloseable {
     private final Emulator emulator;
     private final LocalClients clients;
     private final LambdaService lambdas;
-    private final EventSourceMappings mappings;
+    private volatile EventSourceMappings mappings;
+    private volatile LocalClients mappingClients;
 
     private LocalAws(Emulator emulator, LocalClients clients, LambdaService lambdas, EventSourceMappings mappings) {
         this.emulator = emulator;
@@ -89,6 +90,21 @@ public final class LocalAws implements AutoCloseable {
         return mappings;
     }
 
+    /**
+     * From now on the event source mapping emulation makes its AWS calls (GetEventSourceMapping,
+     * DescribeStream, GetRecords, ReceiveMessage, DeleteMessageBatch, ...) through {@code endpoint},
+     * e.g. a {@link FaultProxy} with latency, as the functions do when their AWS_ENDPOINT_URL points
+     * there. Restarts the emulation: call it before enabling any mapping (positions are not kept).
+     */
+    public void routeMappingsThrough(java.net.URI endpoint) {
+        mappings.close();
+        if (mappingClients != null) {
+            mappingClients.close();
+        }
+        mappingClients = new LocalClients(endpoint);
+        mappings = EventSourceMappings.start(mappingClients, lambdas);
+    }
+
     /** Creates what Terraform creates for this source table (safe to repeat). */
     public Deployment deploy(String sourceTableName, DeploymentValues values) {
         return LocalDeployment.deploy(clients, sourceTableName, values);
@@ -141,6 +157,9 @@ public final class LocalAws implements AutoCloseable {
         // Stop the pollers first so nothing invokes a function that is going away.
         mappings.close();
         lambdas.close();
+        if (mappingClients != null) {
+            mappingClients.close();
+        }
         clients.close();
         emulator.close();
     }

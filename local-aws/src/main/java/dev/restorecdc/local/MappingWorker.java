@@ -12,6 +12,8 @@ import java.time.Duration;
 abstract class MappingWorker implements Runnable {
 
     static final Duration IDLE_POLL = Duration.ofMillis(150);
+    /** How stale the mapping's state may be while batches keep coming. */
+    static final Duration STATE_REFRESH = Duration.ofMillis(200);
 
     final String uuid;
     final LocalClients aws;
@@ -52,10 +54,19 @@ abstract class MappingWorker implements Runnable {
 
     @Override
     public void run() {
+        GetEventSourceMappingResponse mapping = null;
+        long readAt = 0;
+        boolean worked = false;
         while (!stopped) {
-            boolean worked = false;
             try {
-                GetEventSourceMappingResponse mapping = aws.lambda().getEventSourceMapping(r -> r.uuid(uuid));
+                // Lambda's pollers do not read their mapping per batch: while busy, the state is
+                // re-read at most every STATE_REFRESH (idle, every loop), so enable/disable still
+                // take effect within a fraction of a second and busy polling pays no extra call per batch.
+                if (mapping == null || !worked || System.nanoTime() - readAt > STATE_REFRESH.toNanos()) {
+                    mapping = aws.lambda().getEventSourceMapping(r -> r.uuid(uuid));
+                    readAt = System.nanoTime();
+                }
+                worked = false;
                 if ("Enabled".equals(mapping.state()) || "Enabling".equals(mapping.state())) {
                     worked = poll(mapping);
                 }
@@ -66,6 +77,7 @@ abstract class MappingWorker implements Runnable {
                 if (stopped) {
                     return;
                 }
+                worked = false;
                 log.log("mapping " + uuid + ": " + e);
             }
             if (!worked && !sleep(IDLE_POLL)) {

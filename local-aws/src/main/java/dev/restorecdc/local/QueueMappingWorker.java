@@ -29,7 +29,9 @@ final class QueueMappingWorker extends MappingWorker {
         super(uuid, aws, lambdas, log);
     }
 
-    private java.util.concurrent.ExecutorService pollers;
+    /** The mapping as the main loop last read it; the pollers follow it. */
+    private volatile GetEventSourceMappingResponse current;
+    private final List<Thread> pollers = new ArrayList<>();
 
     @Override
     boolean poll(GetEventSourceMappingResponse mapping) {
@@ -39,32 +41,43 @@ final class QueueMappingWorker extends MappingWorker {
             queueUrl = aws.sqs().getQueueUrl(r -> r.queueName(parts[5]).queueOwnerAWSAccountId(parts[4])).queueUrl();
         }
         int concurrency = concurrency(mapping);
-        if (concurrency == 1) {
+        if (concurrency == 1 && pollers.isEmpty()) {
             return receiveAndInvoke(mapping);
         }
-        if (pollers == null) {
-            pollers = java.util.concurrent.Executors.newCachedThreadPool(r -> {
-                Thread t = new Thread(r, "mapping-" + uuid + "-poller");
-                t.setDaemon(true);
-                return t;
-            });
+        // Several pollers, each receiving and invoking on its own, as Lambda's do: a slow batch never
+        // holds the others up. This loop only keeps their view of the mapping fresh (its state,
+        // its maximum concurrency) and starts more pollers when the concurrency grows.
+        current = mapping;
+        while (pollers.size() < concurrency) {
+            int index = pollers.size();
+            Thread poller = new Thread(() -> pollAlone(index), "mapping-" + uuid + "-poller-" + index);
+            poller.setDaemon(true);
+            pollers.add(poller);
+            poller.start();
         }
-        List<java.util.concurrent.Future<Boolean>> rounds = new ArrayList<>();
-        for (int i = 0; i < concurrency; i++) {
-            rounds.add(pollers.submit(() -> receiveAndInvoke(mapping)));
-        }
-        boolean worked = false;
-        for (java.util.concurrent.Future<Boolean> round : rounds) {
-            try {
-                worked |= round.get();
-            } catch (java.util.concurrent.ExecutionException e) {
-                log.log("mapping " + uuid + ": " + e.getCause());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return worked;
+        return false;
+    }
+
+    /** One poller: receive, invoke, delete, while the mapping is enabled and this poller within its concurrency. */
+    private void pollAlone(int index) {
+        while (!stopped()) {
+            GetEventSourceMappingResponse mapping = current;
+            boolean enabled = "Enabled".equals(mapping.state()) || "Enabling".equals(mapping.state());
+            boolean worked = false;
+            if (enabled && index < concurrency(mapping)) {
+                try {
+                    worked = receiveAndInvoke(mapping);
+                } catch (RuntimeException e) {
+                    if (stopped()) {
+                        return;
+                    }
+                    log.log("mapping " + uuid + " poller " + index + ": " + e);
+                }
+            }
+            if (!worked && !sleep(IDLE_POLL)) {
+                return;
             }
         }
-        return worked;
     }
 
     /** Batches in flight at once: the mapping's maximum concurrency, within the local service's limit. */
@@ -76,8 +89,16 @@ final class QueueMappingWorker extends MappingWorker {
     @Override
     void stop() {
         super.stop();
-        if (pollers != null) {
-            pollers.shutdownNow();
+        for (Thread poller : pollers) {
+            poller.interrupt();
+        }
+        for (Thread poller : pollers) {
+            try {
+                poller.join(java.time.Duration.ofSeconds(10).toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
         }
     }
 

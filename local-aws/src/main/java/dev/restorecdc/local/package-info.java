@@ -30,8 +30,10 @@
  *
  * <h2>Different from AWS</h2>
  * <ul>
- *   <li>One environment per function: invocations of one function run one at a time (no
- *       parallelization factor, no maximum concurrency); shards are read one after the other.</li>
+ *   <li>Environments per function up to RCDC_LAMBDA_CONCURRENCY (default 1, each a JVM), not the
+ *       account's concurrency; the SQS mapping runs up to its maximum concurrency batches, the stream
+ *       mapping up to its parallelization factor batches per shard (lanes by partition key, not per
+ *       item; not with a tumbling window); shards are read one after the other.</li>
  *   <li>No batching window (a batch is whatever GetRecords / ReceiveMessage returned), no 6 MB
  *       payload cap, no maximum record age, no on-failure destination; bisect-on-error halves the
  *       next read instead of retrying both halves; retry backoff is 0.1–2 s.</li>

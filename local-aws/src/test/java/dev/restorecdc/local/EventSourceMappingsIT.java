@@ -168,6 +168,109 @@ class EventSourceMappingsIT {
         assertThat(batches.stream().map(b -> b.get("shardId").asText()).distinct().count()).as("writes spread over both children").isEqualTo(3);
     }
 
+    @Test
+    void aParallelizationFactorRunsSeveralBatchesOfOneShardAndKeepsEachItemsChangesInOneBatchInOrder() throws Exception {
+        String table = binaryKeyTable("parallel");
+        Deployment d = aws.deploy(table, DeploymentValues.defaults()
+                .with("capture.parallelization_factor", 2)
+                .with("capture.tumbling_window_in_seconds", 0)
+                .withEnvironment("capture", "FAKE_RECORD_DIR", records.toString()));
+        // 8 items, 3 changes each, interleaved: one read of the shard (batch size 100) gets all 24.
+        for (int change = 0; change < 3; change++) {
+            for (byte k = 1; k <= 8; k++) {
+                String value = "v" + change;
+                byte[] key = {k};
+                aws.clients().dynamo().putItem(r -> r.tableName(table).item(Map.of(
+                        "id", AttributeValue.fromB(SdkBytes.fromByteArray(key)), "v", AttributeValue.fromS(value))));
+            }
+        }
+
+        enable(d.captureMappingUuid(), true);
+        List<JsonNode> batches = awaitRecords(d.captureFunctionName(), 24);
+
+        assertThat(batches).as("factor 2: the read of 24 records went out as concurrent batches, not one").hasSizeGreaterThan(1);
+        Map<String, Integer> batchOfItem = new java.util.HashMap<>();
+        List<String> delivered = new ArrayList<>();
+        for (int b = 0; b < batches.size(); b++) {
+            Map<String, List<String>> changesOfItem = new java.util.LinkedHashMap<>();
+            for (JsonNode record : batches.get(b).get("Records")) {
+                String item = record.at("/dynamodb/Keys/id/B").asText();
+                assertThat(batchOfItem.putIfAbsent(item, b)).as("every change of item " + item + " in one batch").isIn(null, b);
+                changesOfItem.computeIfAbsent(item, i -> new ArrayList<>()).add(record.at("/dynamodb/NewImage/v/S").asText());
+                delivered.add(record.at("/dynamodb/SequenceNumber").asText());
+            }
+            changesOfItem.forEach((item, values) -> assertThat(values).as("item " + item + "'s changes in stream order")
+                    .containsExactly("v0", "v1", "v2"));
+        }
+        assertThat(delivered).as("each record once").doesNotHaveDuplicates().hasSize(24);
+    }
+
+    /**
+     * Lambda's SQS pollers: up to the mapping's maximum concurrency batches at once, each poller on
+     * its own (a slow batch holds no other up), never two batches of one message group at once, and
+     * each group in the order it was sent.
+     */
+    @Test
+    void aFifoMappingRunsBatchesOfDifferentGroupsAtOnceAndNeverTwoOfOneGroup() throws Exception {
+        System.setProperty("rcdc.lambda-concurrency", "3");
+        try {
+            String table = binaryKeyTable("fifo-concurrency");
+            Deployment d = aws.deploy(table, DeploymentValues.defaults()
+                    .with("replay.maximum_concurrency", 3)
+                    .with("replay.batch_size", 2)
+                    .withEnvironment("replay", "FAKE_RECORD_DIR", records.toString())
+                    .withEnvironment("replay", "FAKE_BATCH_SLEEP_MS", "100")
+                    .withEnvironment("replay", "FAKE_SLOW_MARK", "g0-")
+                    .withEnvironment("replay", "FAKE_SLOW_SLEEP_MS", "1500"));
+            String queueUrl = d.queueUrl();
+            for (int n = 0; n < 4; n++) {
+                for (int g = 0; g < 6; g++) {
+                    String body = "g" + g + "-" + n;
+                    String group = "g" + g;
+                    aws.clients().sqs().sendMessage(r -> r.queueUrl(queueUrl).messageGroupId(group).messageDeduplicationId(body)
+                            .messageBody(body));
+                }
+            }
+
+            enable(d.replayMappingUuid(), true);
+            awaitRecords(d.replayFunctionName(), 24);
+
+            List<long[]> spans = new ArrayList<>();
+            Map<String, List<long[]>> spansOfGroup = new java.util.HashMap<>();
+            Map<String, List<String>> bodiesOfGroup = new java.util.TreeMap<>();
+            List<String> lines = Files.readAllLines(records.resolve(d.replayFunctionName() + ".spans"));
+            lines.sort(java.util.Comparator.comparingLong(line -> Long.parseLong(line.split(" ", 3)[0])));
+            for (String line : lines) {
+                String[] parts = line.split(" ", 3);
+                long[] span = {Long.parseLong(parts[0]), Long.parseLong(parts[1])};
+                spans.add(span);
+                for (JsonNode record : JSON.readTree(parts[2]).get("Records")) {
+                    String group = record.at("/attributes/MessageGroupId").asText();
+                    spansOfGroup.computeIfAbsent(group, g -> new ArrayList<>()).add(span);
+                    bodiesOfGroup.computeIfAbsent(group, g -> new ArrayList<>()).add(record.get("body").asText());
+                }
+            }
+            int most = 0;
+            for (long[] span : spans) { // at each batch's start, how many are running
+                most = Math.max(most, (int) spans.stream().filter(other -> other[0] <= span[0] && span[0] < other[1]).count());
+            }
+            assertThat(most).as("batches in flight at once").isBetween(2, 3);
+            long[] slow = spansOfGroup.get("g0").get(0);
+            assertThat(spans.stream().filter(span -> span != slow && slow[0] <= span[0] && span[1] <= slow[1]).count())
+                    .as("other pollers go on while one batch is slow (no poller waits for another's batch)").isGreaterThanOrEqualTo(4);
+            spansOfGroup.forEach((group, ofGroup) -> {
+                for (int i = 1; i < ofGroup.size(); i++) {
+                    assertThat(ofGroup.get(i)[0]).as("group %s: a batch starts after the previous one ended", group)
+                            .isGreaterThanOrEqualTo(ofGroup.get(i - 1)[1]);
+                }
+            });
+            bodiesOfGroup.forEach((group, bodies) -> assertThat(bodies).as("group %s in order", group)
+                    .containsExactly(group + "-0", group + "-1", group + "-2", group + "-3"));
+        } finally {
+            System.clearProperty("rcdc.lambda-concurrency");
+        }
+    }
+
     private static List<JsonNode> awaitRecords(String function, int count) throws Exception {
         Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
         while (Instant.now().isBefore(deadline)) {

@@ -67,8 +67,12 @@ class LambdaServiceIT {
     @Test
     void invokeGetsTheFunctionsAnswerAndTheRuntimeGetsLambdasHeaders() throws Exception {
         long before = System.currentTimeMillis();
+        long invocationsBefore = aws.lambdas().invocations("echo");
 
         InvocationResult result = aws.lambdas().invoke("echo", "{\"hello\":\"world\"}");
+
+        assertThat(aws.lambdas().invocations("arn:aws:lambda:us-east-1:123456789012:function:echo"))
+                .as("counted once, by name or ARN").isEqualTo(invocationsBefore + 1);
 
         assertThat(result.failed()).as(result.toString()).isFalse();
         JsonNode answer = JSON.readTree(result.payload());
