@@ -122,6 +122,16 @@ class RestoreSessionHopIT {
                     .doesNotContain("atlas-restored");
             assertThat(west.dynamo().describeTable(r -> r.tableName("atlas-restored")).table().streamSpecification())
                     .as("the settings copy ran on the eu-west-1 table").isNotNull();
+
+            // The key log (home) and the target (eu-west-1) agree: the operator's verify reads both where they are.
+            java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+            java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+            int exit = dev.restorecdc.cli.RestoreCdc.run(new String[] {"verify", "--session", sessionId, "--table", "atlas",
+                    "--recheck-delay", "0s"}, aws.emulator().awsEnvironment(),
+                    new java.io.PrintStream(out, true, java.nio.charset.StandardCharsets.UTF_8),
+                    new java.io.PrintStream(err, true, java.nio.charset.StandardCharsets.UTF_8));
+            assertThat(exit).as("verify: %s %s", out, err).isZero();
+            assertThat(out.toString(java.nio.charset.StandardCharsets.UTF_8)).doesNotContain("0 of 0 logged keys");
         }
     }
 
