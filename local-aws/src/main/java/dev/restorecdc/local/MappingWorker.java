@@ -49,6 +49,10 @@ abstract class MappingWorker implements Runnable {
         return thread.isAlive();
     }
 
+    /** Every read of the mapping, whatever its state (pollers of their own follow it: a disabled mapping stops them). */
+    void observed(GetEventSourceMappingResponse mapping) {
+    }
+
     /** Polls once and invokes the function when there was something; false when idle (the loop sleeps). */
     abstract boolean poll(GetEventSourceMappingResponse mapping);
 
@@ -65,6 +69,7 @@ abstract class MappingWorker implements Runnable {
                 if (mapping == null || !worked || System.nanoTime() - readAt > STATE_REFRESH.toNanos()) {
                     mapping = aws.lambda().getEventSourceMapping(r -> r.uuid(uuid));
                     readAt = System.nanoTime();
+                    observed(mapping);
                 }
                 worked = false;
                 if ("Enabled".equals(mapping.state()) || "Enabling".equals(mapping.state())) {

@@ -45,8 +45,8 @@ final class QueueMappingWorker extends MappingWorker {
             return receiveAndInvoke(mapping);
         }
         // Several pollers, each receiving and invoking on its own, as Lambda's do: a slow batch never
-        // holds the others up. This loop only keeps their view of the mapping fresh (its state,
-        // its maximum concurrency) and starts more pollers when the concurrency grows.
+        // holds the others up. The main loop only keeps their view of the mapping fresh (observed: its
+        // state, its maximum concurrency) and this starts more pollers when the concurrency grows.
         current = mapping;
         while (pollers.size() < concurrency) {
             int index = pollers.size();
@@ -58,9 +58,14 @@ final class QueueMappingWorker extends MappingWorker {
         return false;
     }
 
+    @Override
+    void observed(GetEventSourceMappingResponse mapping) {
+        current = mapping;
+    }
+
     /** One poller: receive, invoke, delete, while the mapping is enabled and this poller within its concurrency. */
     private void pollAlone(int index) {
-        while (!stopped()) {
+        while (!stopped() && running()) {
             GetEventSourceMappingResponse mapping = current;
             boolean enabled = "Enabled".equals(mapping.state()) || "Enabling".equals(mapping.state());
             boolean worked = false;

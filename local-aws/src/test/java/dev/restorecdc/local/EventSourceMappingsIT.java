@@ -266,6 +266,15 @@ class EventSourceMappingsIT {
             });
             bodiesOfGroup.forEach((group, bodies) -> assertThat(bodies).as("group %s in order", group)
                     .containsExactly(group + "-0", group + "-1", group + "-2", group + "-3"));
+
+            // Disabled, every poller stops: nothing more is delivered.
+            enable(d.replayMappingUuid(), false);
+            Thread.sleep(1000); // the mapping's state is re-read every loop; a batch in flight may finish
+            int delivered = batches(d.replayFunctionName()).size();
+            aws.clients().sqs().sendMessage(r -> r.queueUrl(queueUrl).messageGroupId("late").messageDeduplicationId("late")
+                    .messageBody("late"));
+            Thread.sleep(1500);
+            assertThat(batches(d.replayFunctionName())).as("a disabled mapping delivers nothing").hasSize(delivered);
         } finally {
             System.clearProperty("rcdc.lambda-concurrency");
         }
