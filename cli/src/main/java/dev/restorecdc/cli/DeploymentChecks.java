@@ -66,17 +66,32 @@ final class DeploymentChecks {
      * rule there sends its CloudTrail event home (the restore call, and so its event, happens in the
      * region the table is restored into). The trail must record those regions' management events.
      */
-    Check restoreRegions(String home) {
-        String name = "restore regions";
-        List<String> regions;
+    /**
+     * The regions other than {@code home} whose restores the deployment follows: the workflow
+     * function's CDC_RESTORE_REGIONS; empty when there is none or no such function.
+     */
+    List<String> otherRestoreRegions(String home) {
+        return restoreRegionsOf(home).orElse(List.of());
+    }
+
+    private Optional<List<String>> restoreRegionsOf(String home) {
         try {
             var variables = aws.lambda().getFunction(r -> r.functionName(names.workflowFunction())).configuration().environment();
             String value = variables == null || variables.variables() == null ? "" : variables.variables().getOrDefault("CDC_RESTORE_REGIONS", "");
-            regions = java.util.Arrays.stream(value.split("[,\\s]+")).filter(r -> !r.isBlank() && !r.equals(home)).toList();
+            return Optional.of(java.util.Arrays.stream(value.split("[,\\s]+")).filter(r -> !r.isBlank() && !r.equals(home)).toList());
         } catch (software.amazon.awssdk.services.lambda.model.ResourceNotFoundException e) {
+            return Optional.empty();
+        }
+    }
+
+    Check restoreRegions(String home) {
+        String name = "restore regions";
+        Optional<List<String>> listed = restoreRegionsOf(home);
+        if (listed.isEmpty()) {
             return Check.warn(name, "cannot tell (no " + names.workflowFunction() + "): restores into " + home + " are followed",
                     apply);
         }
+        List<String> regions = listed.get();
         if (regions.isEmpty()) {
             return Check.ok(name, "restores into " + home + " are followed; a restore into ANOTHER region is NOT (its CloudTrail "
                     + "event and table are in that region): list the region in Terraform's restore_regions to follow it");

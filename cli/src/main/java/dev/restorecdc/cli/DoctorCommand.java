@@ -40,8 +40,8 @@ final class DoctorCommand {
             add(StreamConsumersCheck.NAME, () -> StreamConsumersCheck.run(cli.aws.dynamo(), cli.aws.lambda(), table,
                     names.captureFunction()));
         }
-        add(TrailCheck.NAME, () -> new TrailCheck(cli.aws.cloudTrail(), region).run());
         DeploymentChecks deployment = new DeploymentChecks(cli.aws, names, table);
+        add(TrailCheck.NAME, () -> new TrailCheck(cli.aws.cloudTrail(), region, deployment.otherRestoreRegions(region)).run());
         // The restore call and its CloudTrail event happen in the target's region; the rule lives here, and
         // only the regions of restore_regions forward their restores to it.
         add("restore regions", () -> deployment.restoreRegions(region));

@@ -21,10 +21,17 @@ final class TrailCheck {
 
     private final CloudTrailClient cloudTrail;
     private final String region;
+    private final List<String> restoreRegions;
 
-    TrailCheck(CloudTrailClient cloudTrail, String region) {
+    /**
+     * @param restoreRegions the other regions whose restores the deployment follows (restore_regions):
+     *                       their restore calls are logged there, so a trail must log management events
+     *                       there too
+     */
+    TrailCheck(CloudTrailClient cloudTrail, String region, List<String> restoreRegions) {
         this.cloudTrail = cloudTrail;
         this.region = region;
+        this.restoreRegions = restoreRegions;
     }
 
     Check run() {
@@ -39,6 +46,14 @@ final class TrailCheck {
                 notLogging.add(trail.name());
             } else if (!logsWriteManagementEvents(id)) {
                 noManagement.add(trail.name());
+            } else if (!restoreRegions.isEmpty() && !Boolean.TRUE.equals(trail.isMultiRegionTrail())) {
+                // A trail homed in another region is not listed here: say what is missing, not that it is.
+                return Check.warn(NAME, "trail " + trail.name() + " logs management events in " + region + " only; a restore "
+                                + "into " + String.join(", ", restoreRegions) + " is logged there, and without a trail "
+                                + "logging there it starts no session",
+                        "make it multi-region (terraform apply -var create_trail=true makes a multi-region trail when "
+                                + "restore_regions is set), or check that a trail logs write management events in "
+                                + String.join(", ", restoreRegions));
             } else {
                 return Check.ok(NAME, "trail " + trail.name() + " logs management events"
                         + (Boolean.TRUE.equals(trail.isMultiRegionTrail()) ? " in all regions" : " in " + region));

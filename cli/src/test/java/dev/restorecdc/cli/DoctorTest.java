@@ -89,7 +89,14 @@ class DoctorTest {
         CliHarness.Run forwarded = moto.run("doctor", "--table", "atlas");
 
         assertThat(forwarded.out()).containsPattern("(?m)^ok +restore regions +restores into us-east-1 and eu-west-1 are followed")
-                .contains("multi-region trail");
+                .contains("multi-region trail")
+                .containsPattern("(?m)^ok +cloudtrail trail +trail management logs management events in all regions");
+
+        moto.aws.cloudTrail().updateTrail(r -> r.name("management").isMultiRegionTrail(false));
+
+        assertThat(moto.run("doctor", "--table", "atlas").out()).as("eu-west-1's restore calls are logged in eu-west-1")
+                .containsPattern("(?m)^warn +cloudtrail trail +trail management logs management events in us-east-1 only; "
+                        + "a restore into eu-west-1 is logged there");
     }
 
     @Test
