@@ -44,7 +44,7 @@ demo: ## Play the whole restore story on the local AWS with the packaged functio
 	$(REACTOR) -q package -DskipTests
 	$(PYTHON_ENV) $(RUN_DEMO_MAIN) dev.restorecdc.demo.Demo
 
-bench: ## Measure the production change path (session mode, latency proxy, catch-up); results.json, chart, README's table (~15 min)
+bench: ## Measure the production change path (session mode, latency proxy, catch-up); results.json, chart, README's table (about 8 min on 2 cores)
 	@$(PYTHON_ENV) >/dev/null
 	$(REACTOR) -q package -DskipTests
 	$(PYTHON_ENV) $(RUN_DEMO_MAIN) $(BENCH_OPTS) dev.restorecdc.bench.Bench
