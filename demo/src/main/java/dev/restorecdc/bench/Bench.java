@@ -379,7 +379,7 @@ public final class Bench {
     }
 
     /** An SQS Lambda event of these changes as Lambda delivers FIFO messages (AWS's sample shape, from the local AWS). */
-    private static ObjectNode sqsEvent(List<ChangeEvent> changes) {
+    static ObjectNode sqsEvent(List<ChangeEvent> changes) {
         ObjectNode event = BenchRig.JSON.createObjectNode();
         ArrayNode records = event.putArray("Records");
         int sequence = 0;

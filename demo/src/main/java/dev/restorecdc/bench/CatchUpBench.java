@@ -200,7 +200,7 @@ final class CatchUpBench {
                         skipped.add(BenchRig.change("warmc-" + c + "-" + thread + "-" + i + "-" + m + "-" + System.nanoTime(),
                                 "warm-" + m, m, rig.replayFrom.minus(Duration.ofHours(1)), false));
                     }
-                    rig.aws.lambdas().invoke(rig.image.replayFunctionName(), sqsEventOf(skipped));
+                    rig.aws.lambdas().invoke(rig.image.replayFunctionName(), Bench.sqsEvent(skipped).toString());
                 }
             }));
         }
@@ -214,23 +214,6 @@ final class CatchUpBench {
         }
     }
 
-    private static String sqsEventOf(List<ChangeEvent> changes) {
-        ObjectNode event = BenchRig.JSON.createObjectNode();
-        var records = event.putArray("Records");
-        int sequence = 0;
-        for (ChangeEvent change : changes) {
-            ObjectNode record = dev.restorecdc.local.StreamEvents.sqsRecordTemplate();
-            record.put("messageId", change.eventId());
-            record.put("receiptHandle", "bench-" + change.eventId());
-            record.put("body", BenchRig.CODEC.encode(change));
-            ObjectNode attributes = (ObjectNode) record.get("attributes");
-            attributes.put("SequenceNumber", String.format("%020d", sequence++));
-            attributes.put("MessageGroupId", change.key().groupId());
-            attributes.put("MessageDeduplicationId", change.eventId());
-            records.add(record);
-        }
-        return event.toString();
-    }
 
     /** One catch-up run: seconds to caught up (null: not within the time limit), the AWS calls per invocation or raw batch. */
     record Drained(Double seconds, Map<String, Double> callsPerInvocation) {
