@@ -214,7 +214,6 @@ final class CatchUpBench {
         }
     }
 
-
     /** One catch-up run: seconds to caught up (null: not within the time limit), the AWS calls per invocation or raw batch. */
     record Drained(Double seconds, Map<String, Double> callsPerInvocation) {
     }
