@@ -15,6 +15,8 @@ import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledExcepti
 
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.StringJoiner;
@@ -198,31 +200,60 @@ public class SessionStore implements SessionRecords {
         }
     }
 
+    /**
+     * The newest of every earlier session's {@code capture_newest_at} and of its shards' progress
+     * ({@code newest_at}, written by every capture invocation, where the session-wide stamp may
+     * trail by up to {@code CDC_COUNTERS_INTERVAL} or miss an environment's last interval): one
+     * Query of the sessions and one per earlier session's shard progress.
+     */
     @Override
     public Optional<Instant> previousCaptureEnd(String sessionId) {
         Optional<Instant> newest = Optional.empty();
+        List<String> earlier = new ArrayList<>();
+        for (Map<String, AttributeValue> item : queryAll(tablePk(sourceTable), ControlTableKeys.SESSION_PREFIX,
+                SK + ", " + SessionRecord.CAPTURE_NEWEST_AT)) {
+            if (item.get(SK).s().equals(sessionSk(sessionId))) {
+                continue;
+            }
+            earlier.add(item.get(SK).s().substring(ControlTableKeys.SESSION_PREFIX.length()));
+            newest = later(newest, item, SessionRecord.CAPTURE_NEWEST_AT);
+        }
+        for (String id : earlier) {
+            for (Map<String, AttributeValue> shard : queryAll(ControlTableKeys.shardProgressPk(id), "", "newest_at")) {
+                newest = later(newest, shard, "newest_at");
+            }
+        }
+        return newest;
+    }
+
+    private static Optional<Instant> later(Optional<Instant> newest, Map<String, AttributeValue> item, String attribute) {
+        if (!item.containsKey(attribute)) {
+            return newest;
+        }
+        Instant at = Timestamps.parse(attribute, item.get(attribute).s());
+        return newest.isEmpty() || at.isAfter(newest.get()) ? Optional.of(at) : newest;
+    }
+
+    /** Every item of a partition whose sort key starts with {@code prefix} (all of them for ""), page by page. */
+    private List<Map<String, AttributeValue>> queryAll(String pk, String prefix, String projection) {
+        List<Map<String, AttributeValue>> items = new ArrayList<>();
         Map<String, AttributeValue> start = null;
         do {
-            QueryRequest.Builder q = QueryRequest.builder().tableName(table).consistentRead(true)
-                    .keyConditionExpression("pk = :pk AND begins_with(sk, :prefix)")
-                    .expressionAttributeValues(Map.of(":pk", s(tablePk(sourceTable)), ":prefix", s(ControlTableKeys.SESSION_PREFIX)))
-                    .projectionExpression(SK + ", " + SessionRecord.CAPTURE_NEWEST_AT);
+            QueryRequest.Builder q = QueryRequest.builder().tableName(table).consistentRead(true).projectionExpression(projection);
+            if (prefix.isEmpty()) {
+                q.keyConditionExpression("pk = :pk").expressionAttributeValues(Map.of(":pk", s(pk)));
+            } else {
+                q.keyConditionExpression("pk = :pk AND begins_with(sk, :prefix)")
+                        .expressionAttributeValues(Map.of(":pk", s(pk), ":prefix", s(prefix)));
+            }
             if (start != null) {
                 q.exclusiveStartKey(start);
             }
             var page = dynamo.query(q.build());
-            for (Map<String, AttributeValue> item : page.items()) {
-                if (item.get(SK).s().equals(sessionSk(sessionId)) || !item.containsKey(SessionRecord.CAPTURE_NEWEST_AT)) {
-                    continue;
-                }
-                Instant at = Timestamps.parse(SessionRecord.CAPTURE_NEWEST_AT, item.get(SessionRecord.CAPTURE_NEWEST_AT).s());
-                if (newest.isEmpty() || at.isAfter(newest.get())) {
-                    newest = Optional.of(at);
-                }
-            }
+            items.addAll(page.items());
             start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
         } while (start != null);
-        return newest;
+        return items;
     }
 
     private static AttributeValue s(String value) {

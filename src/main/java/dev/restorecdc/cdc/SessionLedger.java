@@ -78,10 +78,14 @@ public interface SessionLedger {
      */
     record CaptureTally(int captured, int skippedWindow, int failed, Instant newestAt, Instant ranAt) {
 
-        /** This tally and a later invocation's: counts added, the later invocation's stamps. */
+        /**
+         * This tally and a later invocation's: counts added; the later invocation's run, and the newer
+         * of the two newest records (a retried older batch never moves the stamp back).
+         */
         public CaptureTally plus(CaptureTally later) {
             return new CaptureTally(captured + later.captured, skippedWindow + later.skippedWindow, failed + later.failed,
-                    later.newestAt, later.ranAt);
+                    later.newestAt.isAfter(newestAt) ? later.newestAt : newestAt,
+                    later.ranAt.isAfter(ranAt) ? later.ranAt : ranAt);
         }
     }
 

@@ -203,6 +203,31 @@ class SessionStepsOnEmulatorTest {
                 .hasMessageContaining("previous session's capture end " + requested.plusSeconds(10));
     }
 
+    /**
+     * Capture's session-wide stamp is written at most once a second per environment and may miss an
+     * environment's last interval; the shards' progress, written by every invocation, says how far
+     * the previous session really captured.
+     */
+    @Test
+    void replayFromBeforeAShardOfThePreviousSessionIsRefusedThoughItsSessionStampIsOlder() {
+        Instant requested = secondsAgo(30);
+        Map<String, AttributeValue> previous = new HashMap<>(store.sessionKey("s0"));
+        previous.put("status", AttributeValue.fromS("FINISHED"));
+        previous.put("capture_newest_at", AttributeValue.fromS(requested.minusSeconds(60).toString()));
+        world.dynamo.putItem(r -> r.tableName(SessionWorld.CONTROL).item(previous));
+        world.dynamo.putItem(r -> r.tableName(SessionWorld.CONTROL).item(Map.of(
+                "pk", AttributeValue.fromS(ControlTableKeys.shardProgressPk("s0")),
+                "sk", AttributeValue.fromS(ControlTableKeys.shardProgressSk("shardId-00000001")),
+                "newest_at", AttributeValue.fromS(requested.plusSeconds(5).toString()))));
+        ObjectNode event = SessionWorld.restoreEvent("by-arn", requested);
+        world.restore(event);
+        register("s1", event);
+
+        assertThatThrownBy(() -> run("settleReplayFrom", "s1", Map.of("event", SessionWorld.map(event.get("detail")))))
+                .isInstanceOf(SessionRefusedException.class)
+                .hasMessageContaining("previous session's capture end " + requested.plusSeconds(5));
+    }
+
     @Test
     void copySettingsReappliesEverySettingAndASecondRunChangesNothing() {
         ObjectNode event = SessionWorld.restoreEvent("by-name", secondsAgo(5));
