@@ -46,7 +46,16 @@ public class ChangePathWiring {
             return NO_SESSIONS;
         }
         return new ControlTableLedger(dynamo, config.sessionTable().get(), config.sourceTable().get(), json, Clock.systemUTC(),
-                config.sessionReuse(), config.unsettledSessionReuse());
+                notNegative(config.sessionReuse(), "CDC_SESSION_REUSE"),
+                notNegative(config.unsettledSessionReuse(), "CDC_UNSETTLED_SESSION_REUSE"));
+    }
+
+    /** A duration setting, refused at start when negative (it would silently mean "every invocation"). */
+    static java.time.Duration notNegative(java.time.Duration value, String variable) {
+        if (value.isNegative()) {
+            throw new IllegalStateException(variable + " must be a duration of zero or more (ISO-8601, e.g. PT1S), got " + value);
+        }
+        return value;
     }
 
     @Produces
@@ -56,7 +65,7 @@ public class ChangePathWiring {
                 new IllegalStateException("CDC_QUEUE_URL is not set: the capture function needs the FIFO queue's URL"));
         return new CaptureService(codec, new SqsChangeQueue(sqs, queueUrl), deadLetters(config, sqs), ledger,
                 config.replayFrom(), Clock.systemUTC(),
-                new CounterBuffer<>(config.countersInterval(), CaptureTally::plus, Clock.systemUTC()));
+                new CounterBuffer<>(notNegative(config.countersInterval(), "CDC_COUNTERS_INTERVAL"), CaptureTally::plus, Clock.systemUTC()));
     }
 
     private static Optional<DeadLetterQueue> deadLetters(CdcConfig config, SqsClient sqs) {
@@ -77,7 +86,7 @@ public class ChangePathWiring {
                 config.targetTable(), config.replayFrom(), new DynamoTargetProbe(regions, config.sessionTable()),
                 config.replaySemantics().map(value -> ReplaySemantics.fromRecord(value).orElseThrow(() ->
                         new IllegalStateException("CDC_REPLAY_SEMANTICS must be image or change, got '" + value + "'"))),
-                new CounterBuffer<>(config.countersInterval(), ReplayTally::plus, Clock.systemUTC()));
+                new CounterBuffer<>(notNegative(config.countersInterval(), "CDC_COUNTERS_INTERVAL"), ReplayTally::plus, Clock.systemUTC()));
     }
 
     /** Without CDC_SESSION_TABLE and CDC_SOURCE_TABLE there is no session: static mode only. */

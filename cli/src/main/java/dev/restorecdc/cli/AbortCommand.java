@@ -58,7 +58,8 @@ final class AbortCommand {
         SessionAbort.Outcome outcome = SessionAbort.end(store, lambda, capture, replay, sessionId, SessionStatus.ABORTED, reason, now);
         cli.out.println(outcome.mappingsDisabled()
                 ? "disabled the capture mapping (" + capture + ") and the replay mapping (" + replay + ")"
-                : "left the mappings alone: they belong to session " + outcome.lockHolder().orElse("?") + ", which holds the lock");
+                : outcome.lockHolder().map(h -> "left the mappings alone: they belong to session " + h + ", which holds the lock")
+                        .orElse("left the mappings alone: the lock is free, so no session runs them (ended sessions disable them)"));
         if (outcome.lockReleased()) {
             cli.out.println("released the lock of table " + table + ": the next restore starts a session");
         } else {

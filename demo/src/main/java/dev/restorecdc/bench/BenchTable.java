@@ -102,7 +102,8 @@ public final class BenchTable {
         if (catchUp.size() > 0) {
             JsonNode c = settings.path("catch_up");
             md.append(String.format(Locale.ROOT, "%nCatch-up at %d ms per call: backlog B = %d changes over %d keys (Zipf %.1f); "
-                            + "seconds until the backlog is at or below caught_up_backlog on two polls in a row, %d ms apart on average (jittered).%n%n",
+                            + "seconds until the backlog is at or below caught_up_backlog on two polls in a row, %d ms apart on average (jittered). "
+                            + "One run per row; R is measured at w = 0, so there the model equals the measurement.%n%n",
                     c.path("latency_ms").asInt(), c.path("backlog").asInt(), c.path("keys").asInt(), c.path("zipf").asDouble(),
                     c.path("poll_ms").asInt()));
             md.append("| concurrency | w, changes/s | R at w = 0, changes/s | replay (handler), s | raw consumer, s | model B / (R − w), s "
