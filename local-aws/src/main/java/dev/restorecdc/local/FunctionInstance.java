@@ -35,6 +35,8 @@ final class FunctionInstance {
     volatile FunctionConfiguration configuration;
     /** How many invocations this environment took; 0 at exit means it died while starting. */
     volatile int served;
+    /** Stopped because the function's configuration changed (not a failure: no invocation is failed for it). */
+    volatile boolean retired;
 
     FunctionInstance(LocalFunction function, int generation) throws IOException {
         this.function = function;

@@ -33,6 +33,8 @@ final class LocalFunction implements AutoCloseable {
 
     /** Lambda won't hammer a runtime that crashes at start; neither do we. */
     private static final long MIN_RESTART_INTERVAL_MS = 500;
+    /** How stale this service's view of the function's configuration may be (one GetFunction per second at most). */
+    private static final long CONFIGURATION_REFRESH_MS = 1000;
 
     private final String name;
     private final LambdaClient lambda;
@@ -46,6 +48,8 @@ final class LocalFunction implements AutoCloseable {
     private long lastStartMs;
     private boolean restartScheduled;
     private volatile boolean closed;
+    private volatile FunctionConfiguration latest;
+    private volatile long latestReadMs;
 
     LocalFunction(String name, LambdaClient lambda, Map<String, String> localEnvironment, List<String> command,
             Path logFile, ScheduledExecutorService timer) {
@@ -84,6 +88,15 @@ final class LocalFunction implements AutoCloseable {
                     pending.offerFirst(invocation);
                     return null;
                 }
+                if (changedSince(environment)) {
+                    // As Lambda: after UpdateFunctionConfiguration (or new code), invocations run in
+                    // environments of the new version; this one stops and a new one starts.
+                    pending.offerFirst(invocation);
+                    log("configuration changed since environment " + environment.generation + " started: retiring it");
+                    environment.retired = true;
+                    environment.kill();
+                    return null;
+                }
                 long timeoutMs = environment.configuration.timeout() * 1000L;
                 invocation.deadlineMs = System.currentTimeMillis() + timeoutMs;
                 environment.current = invocation;
@@ -118,6 +131,31 @@ final class LocalFunction implements AutoCloseable {
             // Lambda does not reuse an environment whose invocation timed out.
             environment.kill();
         }
+    }
+
+    /** Whether the function's configuration or code changed since the environment started (read at most once a second). */
+    private boolean changedSince(FunctionInstance environment) {
+        long now = System.currentTimeMillis();
+        FunctionConfiguration known = latest;
+        if (known == null || now - latestReadMs > CONFIGURATION_REFRESH_MS) {
+            try {
+                known = lambda.getFunction(r -> r.functionName(name)).configuration();
+            } catch (RuntimeException e) {
+                return false; // cannot tell: keep serving
+            }
+            latest = known;
+            latestReadMs = now;
+        }
+        FunctionConfiguration started = environment.configuration;
+        // AWS changes RevisionId and LastModified on every update; moto 5.2.1 does not, so what an
+        // environment is made of is compared too.
+        return started != null && (!java.util.Objects.equals(known.revisionId(), started.revisionId())
+                || !java.util.Objects.equals(known.lastModified(), started.lastModified())
+                || !java.util.Objects.equals(known.codeSha256(), started.codeSha256())
+                || !java.util.Objects.equals(known.environment(), started.environment())
+                || !java.util.Objects.equals(known.timeout(), started.timeout())
+                || !java.util.Objects.equals(known.memorySize(), started.memorySize())
+                || !java.util.Objects.equals(known.handler(), started.handler()));
     }
 
     /** The configuration of the running environment (fetched with GetFunction only when none runs). */
@@ -168,6 +206,8 @@ final class LocalFunction implements AutoCloseable {
         FunctionInstance next = null;
         try {
             FunctionConfiguration configuration = lambda.getFunction(r -> r.functionName(name)).configuration();
+            latest = configuration;
+            latestReadMs = System.currentTimeMillis();
             next = new FunctionInstance(this, ++generations);
             next.configuration = configuration;
             ProcessBuilder builder = new ProcessBuilder(command)
@@ -219,7 +259,7 @@ final class LocalFunction implements AutoCloseable {
                     : InvocationResult.lambdaError("Runtime.ExitError", "Runtime exited with error: exit status " + status);
             if (running != null) {
                 running.result.complete(failure);
-            } else if (environment.served == 0 && !closed) {
+            } else if (environment.served == 0 && !closed && !environment.retired) {
                 // Died while starting: the invoke that asked for this environment gets the failure, instead of a restart loop.
                 Invocation head = pending.poll();
                 if (head != null) {

@@ -83,6 +83,24 @@ class LambdaServiceIT {
         assertThat(answer.get("deadlineMs").asLong()).isBetween(before + 29_000, System.currentTimeMillis() + 30_000);
     }
 
+    /** As in Lambda, invocations after UpdateFunctionConfiguration run with the new configuration, warm environment or not. */
+    @Test
+    void anUpdatedConfigurationReachesTheNextInvocations() throws Exception {
+        aws.clients().lambda().createFunction(r -> r.functionName("reconfigured").runtime(Runtime.PROVIDED_AL2023).handler("bootstrap")
+                .role(aws.clients().iam().getRole(g -> g.roleName("fake-runtime")).role().arn()).timeout(30)
+                .environment(e -> e.variables(Map.of("SETTING", "first")))
+                .code(c -> c.zipFile(SdkBytes.fromByteArray(new byte[] {80, 75, 5, 6, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0}))));
+        assertThat(JSON.readTree(aws.lambdas().invoke("reconfigured", "{\"env\":\"SETTING\"}").payload()).get("env").asText())
+                .isEqualTo("first");
+
+        aws.clients().lambda().updateFunctionConfiguration(r -> r.functionName("reconfigured")
+                .environment(e -> e.variables(Map.of("SETTING", "second"))));
+        Thread.sleep(1100); // this service reads the configuration at most once a second
+
+        assertThat(JSON.readTree(aws.lambdas().invoke("reconfigured", "{\"env\":\"SETTING\"}").payload()).get("env").asText())
+                .isEqualTo("second");
+    }
+
     @Test
     void theFunctionRunsWithItsConfiguredEnvironmentPointedAtTheEmulator() throws Exception {
         JsonNode configured = JSON.readTree(aws.lambdas().invoke("echo", "{\"env\":\"CDC_QUEUE_URL\"}").payload());
