@@ -98,13 +98,17 @@ class CutoverIT {
                 direct.put(key, "app-" + i);
             }
         }
-        Map<String, String> reference = scan(table);
+        Map<String, String> source = scan(table);
+        Map<String, String> reference = new HashMap<>(source);
         reference.putAll(direct);
         reference.values().removeIf(v -> v == null);
 
-        // A straggler writes to the source: one key the application did not touch, one it did.
+        // A straggler writes to the source: one key the application did not touch, one it did. Both
+        // exist in the source (a writer may have deleted an in-flight key there: a put would then be an
+        // INSERT, not the MODIFY this checks).
         String untouched = reference.keySet().stream().filter(k -> !direct.containsKey(k)).findFirst().orElseThrow();
-        String touched = direct.entrySet().stream().filter(e -> e.getValue() != null).findFirst().orElseThrow().getKey();
+        String touched = direct.entrySet().stream().filter(e -> e.getValue() != null && source.containsKey(e.getKey()))
+                .findFirst().orElseThrow().getKey();
         put(table, untouched, "straggler");
         put(table, touched, "straggler");
         Cli status = awaitCli("status lists both late writes", () -> cli("status", "--table", table),
