@@ -268,6 +268,28 @@ def refuse_messages_as_sqs_does():
     responses.SQSResponse.send_message_batch = send_message_batch_response
 
 
+@patch("dynamodb-batch-write-limit")
+def batch_write_holds_25_requests():
+    # AWS: "A single call to BatchWriteItem can transmit up to 16MB of data over the network,
+    # consisting of up to 25 item put or delete operations", counted over every table of the call;
+    # more fails the call with a ValidationException. moto 5.2.1 takes any number, so a writer
+    # that carries the key log with the target's items (two tables, one call) could overfill its
+    # calls and every test would pass.
+    from moto.dynamodb import responses
+    from moto.dynamodb.exceptions import MockValidationException
+    require(responses.DynamoHandler, "batch_write_item")
+    original = responses.DynamoHandler.batch_write_item
+
+    def batch_write_item(self):
+        count = sum(len(requests) for requests in self.body.get("RequestItems", {}).values())
+        if count > 25:
+            raise MockValidationException(
+                "Too many items requested for the BatchWriteItem call: " + str(count) + " (at most 25 over all tables)")
+        return original(self)
+
+    responses.DynamoHandler.batch_write_item = batch_write_item
+
+
 @patch("sqs-send-attributes")
 def sends_read_one_queue_attribute():
     # A SendMessage reads only ContentBasedDeduplication from queue.attributes, but moto builds

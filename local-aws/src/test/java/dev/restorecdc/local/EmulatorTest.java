@@ -6,6 +6,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.DynamoDbException;
+import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
 import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
 import software.amazon.awssdk.services.iam.IamClient;
 import software.amazon.awssdk.services.lambda.LambdaClient;
@@ -161,6 +164,34 @@ class EmulatorTest {
                 assertThat(failed.message()).contains("shorter than 1024 bytes");
             });
         }
+    }
+
+    /** AWS counts BatchWriteItem's 25 requests over every table of the call; moto counts none. */
+    @Test
+    void batchWriteItemOfMoreThan25RequestsOverTwoTablesIsRefused() {
+        for (String table : List.of("batch-a", "batch-b")) {
+            emulator.dynamo().createTable(r -> r.tableName(table).billingMode("PAY_PER_REQUEST")
+                    .attributeDefinitions(a -> a.attributeName("pk").attributeType("S"))
+                    .keySchema(k -> k.attributeName("pk").keyType("HASH")));
+        }
+
+        assertThat(emulator.dynamo().batchWriteItem(r -> r.requestItems(putsInTwoTables(12))).unprocessedItems()).isEmpty();
+        assertThatThrownBy(() -> emulator.dynamo().batchWriteItem(r -> r.requestItems(putsInTwoTables(13))))
+                .isInstanceOf(DynamoDbException.class)
+                .hasMessageContaining("Too many items requested for the BatchWriteItem call");
+    }
+
+    private static Map<String, List<WriteRequest>> putsInTwoTables(int perTable) {
+        Map<String, List<WriteRequest>> byTable = new java.util.HashMap<>();
+        for (String table : List.of("batch-a", "batch-b")) {
+            List<WriteRequest> puts = new java.util.ArrayList<>();
+            for (int i = 0; i < perTable; i++) {
+                String pk = table + "-" + i;
+                puts.add(WriteRequest.builder().putRequest(p -> p.item(Map.of("pk", AttributeValue.fromS(pk)))).build());
+            }
+            byTable.put(table, puts);
+        }
+        return byTable;
     }
 
     @Test
